@@ -1,0 +1,72 @@
+"""The notification as a JSON document for machines (sqs, lambda, email-json and default subscribers).
+
+Field names are a contract (DESIGN.md, "Contracts"); add fields freely, rename none, and bump SCHEMA_VERSION
+when a consumer would have to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cut import Clipper, listed_entries
+from digest import Entry, Notification, summarize
+from render import title
+
+SCHEMA_VERSION = "1.0"
+
+
+def document(notification: Notification, account_name: str, clipper: Clipper) -> dict[str, Any]:
+    """The document; ``truncated`` is left False for the caller to set once every payload has been cut."""
+    clip = clipper.field
+    summary = summarize(notification.entries)
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "severity": notification.severity.name,
+        "title": clip(title(notification)),
+        "account": {"id": clip(notification.account_id), "name": clip(account_name)},
+        "session": clip(notification.session),
+        "eventCount": notification.event_count,
+        "summary": {
+            "eventNames": [{"name": clip(n), "count": c} for n, c in clipper.items(summary.event_names)],
+            "firstEventTime": clip(summary.first_time),
+            "lastEventTime": clip(summary.last_time),
+            "regions": [clip(v) for v in clipper.items(summary.regions)],
+            "sourceIPAddresses": [clip(v) for v in clipper.items(summary.source_ips)],
+            "userAgents": [clip(v) for v in clipper.items(summary.user_agents)],
+            "assumedRoot": summary.assumed_root,
+        },
+        "events": [_event(entry, clipper) for entry in listed_entries(notification, clipper)],
+        "truncated": False,
+        "unparseable": [
+            {"messageId": clip(r.message_id), "reason": clip(r.reason), "rawBody": clipper.raw(r.raw_body)}
+            for r in clipper.items(notification.unparseable)
+        ],
+    }
+
+
+def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
+    """Required keys always; optional keys only when CloudTrail gave a value, to save room."""
+    e, clip = entry.event, clipper.field
+    doc: dict[str, Any] = {
+        "eventID": clip(e.event_id),
+        "eventName": clip(e.event_name),
+        "eventTime": clip(e.event_time),
+        "awsRegion": clip(e.aws_region),
+        "sourceIPAddress": clip(e.source_ip),
+        "userAgent": clip(e.user_agent),
+        "severity": entry.verdict.severity.name,
+        "reason": clip(entry.verdict.reason),
+    }
+    optional = {
+        "eventSource": e.event_source,
+        "accessKeyId": e.access_key_id,
+        "invokedBy": e.invoked_by,
+        "errorCode": e.error_code,
+        "errorMessage": e.error_message,
+        "mfaUsed": e.mfa_used,
+        "consoleLogin": e.console_login,
+    }
+    doc.update((key, clip(value)) for key, value in optional.items() if value)
+    if e.assumed_root:
+        doc["assumedRoot"] = True
+    return doc

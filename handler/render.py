@@ -1,0 +1,188 @@
+"""The notification for people: SNS subject, email text, and an AWS Chatbot custom notification."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from cut import Clipper, Cut, listed_entries
+from digest import Entry, Notification, Summary, summarize
+from intake import RootEvent
+from severity import ASSUME_ROOT_LABEL
+from textsafe import md_code, md_plain, one_line, printable_ascii, shorten
+
+SUBJECT_LIMIT = 100
+CHATBOT_EVENTS = 10
+CHATBOT_FIELD_CHARS = 200
+CHATBOT_DESCRIPTION_CHARS = 3500
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+NEXT_STEPS: dict[str, str] = {
+    "signin-no-mfa": "Turn on MFA for the root user now (IAM console > Security credentials) "
+    "and change its password.",
+    "password-guessing": "Someone may be guessing the root password: check the source IPs, "
+    "make sure root has MFA and a long unique password.",
+    "signin-failed": "Check who tried to sign in as root from these IPs; make sure root has MFA.",
+    "critical-call": "Check the credential or security setting that changed and undo it if it was "
+    "not planned (e.g. delete unexpected root access keys, restart CloudTrail logging).",
+    "unparseable": "Some records could not be read: look at the raw bodies and the notifier's logs; "
+    "a rule or a sender may be misconfigured, and real root activity may be hidden in them.",
+}
+FIRST_STEP = (
+    "Confirm with whoever holds this account's root credentials that it was them; if nobody did it, "
+    "treat it as a security incident."
+)
+LAST_STEP = (
+    "Review every event with the CloudTrail links; prefer IAM roles, or centralized root access "
+    "(sts:AssumeRoot), for routine tasks."
+)
+
+
+def title(notification: Notification) -> str:
+    top = notification.top
+    if top is None:
+        count = len(notification.unparseable)
+        return f"{count} unreadable record{'s' if count != 1 else ''} reached the root activity notifier"
+    more = notification.event_count - 1
+    return top.verdict.reason + (f" and {more} more root event{'s' if more != 1 else ''}" if more else "")
+
+
+def subject(notification: Notification, account_name: str) -> str:
+    """``[SEVERITY] title - name (id)``: printable ASCII, one line, at most 100 characters."""
+    head = f"[{notification.severity.name}] "
+    account_id = printable_ascii(notification.account_id)[:20]
+    name = printable_ascii(account_name)
+    account = f"{shorten(name, 30)} ({account_id})" if name and name != account_id else account_id
+    tail = f" - {account}"
+    room = SUBJECT_LIMIT - len(head) - len(tail)
+    return head + shorten(printable_ascii(title(notification)), room) + tail
+
+
+def console_url(event: RootEvent) -> str:
+    """The CloudTrail event history page of the event; empty when the region is not a region name."""
+    if not _REGION.match(event.aws_region) or not event.event_id:
+        return ""
+    region = event.aws_region
+    return (
+        f"https://{region}.console.aws.amazon.com/cloudtrail/home?region={region}"
+        f"#/events/{quote(event.event_id, safe='')}"
+    )
+
+
+def email_text(notification: Notification, account_name: str, clipper: Clipper) -> str:
+    clip = clipper.field
+    lines = [
+        f"ROOT USER ACTIVITY - {notification.severity.name}",
+        one_line(clip(title(notification))),
+        "",
+        f"Account: {one_line(clip(account_name))} ({one_line(clip(notification.account_id))})",
+    ]
+    if notification.entries:
+        lines += _summary_lines(summarize(notification.entries), notification, clipper)
+        listed = listed_entries(notification, clipper)
+        lines += ["", f"Events ({len(listed)} of {notification.event_count} listed, oldest first):"]
+        for entry in listed:
+            lines += _event_lines(entry, clipper)
+    if notification.unparseable:
+        shown = clipper.items(notification.unparseable)
+        lines += ["", f"Unreadable records ({len(shown)} of {len(notification.unparseable)} shown):"]
+        for record in shown:
+            lines += [
+                f"- SQS message {one_line(clip(record.message_id))}: {one_line(clip(record.reason))}",
+                f"  raw body: {one_line(clipper.raw(record.raw_body))}",
+            ]
+    lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_lines(summary: Summary, notification: Notification, clipper: Clipper) -> list[str]:
+    clip = clipper.field
+
+    def listing(values: list[str]) -> str:
+        return ", ".join(one_line(clip(v)) for v in clipper.items(values)) or "not recorded"
+
+    names = ", ".join(f"{one_line(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
+    lines = [
+        "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else ""),
+        f"What: {notification.event_count} event{'s' if notification.event_count != 1 else ''}: {names}",
+        f"When: {one_line(clip(summary.first_time))} to {one_line(clip(summary.last_time))} (UTC)",
+        f"Where: {listing(summary.regions)}",
+        f"From: {listing(summary.source_ips)}",
+        f"User agents: {listing(summary.user_agents)}",
+    ]
+    if summary.mfa:
+        lines.append(f"MFA at sign-in: {listing(summary.mfa)}")
+    lines.append(f"Errors: {listing(summary.errors)}" if summary.errors else "Errors: none")
+    return lines
+
+
+def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
+    e, clip = entry.event, clipper.field
+    lines = [
+        f"* [{entry.verdict.severity.name}] {one_line(clip(e.event_time))} {one_line(clip(e.aws_region))} "
+        f"{one_line(clip(e.event_name))} ({one_line(clip(e.event_source))})",
+        f"  {one_line(clip(entry.verdict.reason))}",
+        f"  from {one_line(clip(e.source_ip)) or '-'} with {one_line(clip(e.user_agent)) or '-'}",
+    ]
+    if e.event_name == "ConsoleLogin":
+        mfa = {"Yes": "used", "No": "not used"}.get(e.mfa_used, "not recorded")
+        lines.append(f"  MFA: {mfa}; result: {one_line(clip(e.console_login)) or 'not recorded'}")
+    if e.error_code or e.error_message:
+        lines.append(f"  error: {one_line(clip(e.error_code))} {one_line(clip(e.error_message))}".rstrip())
+    url = console_url(e)
+    lines.append(f"  {url}" if url else f"  event ID: {one_line(clip(e.event_id))}")
+    return lines
+
+
+def next_steps(notification: Notification) -> list[str]:
+    kinds = {e.verdict.kind for e in notification.entries}
+    if notification.unparseable:
+        kinds.add("unparseable")
+    steps = [step for kind, step in NEXT_STEPS.items() if kind in kinds]
+    return [FIRST_STEP, *steps, LAST_STEP] if notification.entries else steps
+
+
+def chatbot(notification: Notification, account_name: str) -> str:
+    """An AWS Chatbot custom notification (Slack/Teams), short by design: the email has every detail."""
+    clipper = Clipper(
+        Cut(field_chars=CHATBOT_FIELD_CHARS, raw_chars=CHATBOT_FIELD_CHARS, max_items=CHATBOT_EVENTS)
+    )
+    clip = clipper.field
+    lines = [f"*Account:* {md_code(clip(account_name))} ({md_code(clip(notification.account_id))})"]
+    if notification.entries:
+        summary = summarize(notification.entries)
+        names = ", ".join(f"{md_code(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
+        lines += [
+            f"*Events:* {notification.event_count}: {names}",
+            f"*When:* {md_code(clip(summary.first_time))} to {md_code(clip(summary.last_time))} UTC",
+            f"*From:* {', '.join(md_code(clip(ip)) for ip in clipper.items(summary.source_ips)) or '-'}",
+        ]
+        if summary.assumed_root:
+            lines.append(f"*Session:* {ASSUME_ROOT_LABEL}")
+        lines.append("*Most severe events:*")
+        for entry in clipper.items(notification.by_priority()):
+            link = console_url(entry.event)
+            lines.append(
+                f"- {entry.verdict.severity.name} {md_code(clip(entry.verdict.reason))} "
+                f"in {md_code(clip(entry.event.aws_region))}" + (f" [CloudTrail]({link})" if link else "")
+            )
+    if notification.unparseable:
+        lines.append(
+            f"*Unreadable records:* {len(notification.unparseable)}; see the email or JSON document."
+        )
+        lines += [
+            f"- {md_code(clip(r.message_id))}: {md_code(clip(r.reason))}"
+            for r in clipper.items(notification.unparseable)
+        ]
+    if clipper.clipped:
+        lines.append("_Shortened: the email and the JSON document have every event._")
+    description = shorten("\n".join(lines), CHATBOT_DESCRIPTION_CHARS)
+    content = {
+        "textType": "client-markdown",
+        "title": f"[{notification.severity.name}] {md_plain(shorten(title(notification), 200))}",
+        "description": description,
+        "nextSteps": next_steps(notification),
+        "keywords": ["root-activity", notification.severity.name],
+    }
+    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
