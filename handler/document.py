@@ -59,7 +59,6 @@ def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
     }
     optional = {
         "eventSource": e.event_source,
-        "accessKeyId": e.access_key_id,
         "invokedBy": e.invoked_by,
         "errorCode": e.error_code,
         "errorMessage": e.error_message,
