@@ -1,1 +1,28 @@
-"""Pulumi components that watch the AWS root user of every account in an organization."""
+"""Pulumi components that watch the AWS root user of every account in an organization.
+
+`HubNotifier` goes in one hub account: it receives root activity from every account and region and
+notifies people. `SpokeForwarder` goes in each member account: it forwards that account's root
+activity, region by region, to the hub.
+"""
+
+from .event_pattern import (
+    ROOT_ACTIVITY_DETAIL_TYPES,
+    ROOT_ACTIVITY_EVENT_PATTERN,
+    ROOT_ACTIVITY_RULE_STATE,
+    root_activity_pattern,
+)
+from .hub_notifier import HubNotifier, HubNotifierArgs
+from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
+from .validation import ConfigError
+
+__all__ = [
+    "ROOT_ACTIVITY_DETAIL_TYPES",
+    "ROOT_ACTIVITY_EVENT_PATTERN",
+    "ROOT_ACTIVITY_RULE_STATE",
+    "ConfigError",
+    "HubNotifier",
+    "HubNotifierArgs",
+    "SpokeForwarder",
+    "SpokeForwarderArgs",
+    "root_activity_pattern",
+]

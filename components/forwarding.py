@@ -1,0 +1,171 @@
+"""Forward root activity from an account's default bus, region by region, to the hub bus.
+
+Shared by SpokeForwarder (member accounts) and HubNotifier (the hub account watching its own root
+user), so both forward the same way: one delivery role for all regions (IAM is global), and in each
+region a rule with the shared pattern whose target is the hub bus, with a retry policy and an
+SSE-encrypted dead-letter queue that the rule is allowed to write to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from . import policies
+from .event_pattern import ROOT_ACTIVITY_EVENT_PATTERN, ROOT_ACTIVITY_RULE_STATE
+
+# EventBridge retries a failed delivery with backoff for up to 24 h / 185 attempts by default. A
+# shorter event age gets a broken hub into the DLQ (where it can be seen) within hours, not a day.
+TARGET_MAXIMUM_EVENT_AGE_SECONDS = 4 * 60 * 60
+TARGET_MAXIMUM_RETRY_ATTEMPTS = 185
+# The longest SQS allows: a dead letter is evidence and may be read days later.
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class RegionalForwarder:
+    """The resources that forward one region's root activity."""
+
+    region: str
+    rule: aws.cloudwatch.EventRule
+    target: aws.cloudwatch.EventTarget
+    dead_letter_queue: aws.sqs.Queue
+    dead_letter_queue_policy: aws.sqs.QueuePolicy
+
+
+def target_retry_policy() -> aws.cloudwatch.EventTargetRetryPolicyArgs:
+    """The retry policy every rule target in this project uses."""
+    return aws.cloudwatch.EventTargetRetryPolicyArgs(
+        maximum_event_age_in_seconds=TARGET_MAXIMUM_EVENT_AGE_SECONDS,
+        maximum_retry_attempts=TARGET_MAXIMUM_RETRY_ATTEMPTS,
+    )
+
+
+def dead_letter_queue(name: str, *, parent: pulumi.Resource, region: str | None = None) -> aws.sqs.Queue:
+    """An SSE-SQS encrypted queue that keeps undeliverable events for 14 days.
+
+    SSE-SQS rather than a customer-managed key: EventBridge writes to it, and a CMK would need a key
+    policy granting events.amazonaws.com.
+    """
+    return aws.sqs.Queue(
+        name,
+        region=region,
+        sqs_managed_sse_enabled=True,
+        message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def allow_rule_to_send(
+    name: str,
+    queue: aws.sqs.Queue,
+    rule: aws.cloudwatch.EventRule,
+    *,
+    parent: pulumi.Resource,
+    region: str | None = None,
+) -> aws.sqs.QueuePolicy:
+    """A queue policy that lets exactly `rule` send to `queue` (without it, EventBridge cannot)."""
+    document = pulumi.Output.all(queue.arn, rule.arn).apply(
+        lambda arns: json.dumps(policies.queue_send_from_rule_policy(queue_arn=arns[0], rule_arn=arns[1]))
+    )
+    return aws.sqs.QueuePolicy(
+        name,
+        region=region,
+        queue_url=queue.url,
+        policy=document,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def delivery_role(
+    name: str,
+    *,
+    hub_event_bus_arn: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    """The role EventBridge assumes to put events on the hub bus, and its one permission."""
+    trust = pulumi.Output.from_input(account_id).apply(
+        lambda account: json.dumps(policies.events_assume_role_policy(account))
+    )
+    role = aws.iam.Role(
+        f"{name}-role",
+        assume_role_policy=trust,
+        description="EventBridge delivers root-user activity to the root-activity-monitor hub bus",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    permission = aws.iam.RolePolicy(
+        f"{name}-role-policy",
+        role=role.id,
+        policy=pulumi.Output.from_input(hub_event_bus_arn).apply(
+            lambda arn: json.dumps(policies.put_events_policy(arn))
+        ),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return role, permission
+
+
+def forward_region(
+    name: str,
+    *,
+    region: str,
+    hub_event_bus_arn: pulumi.Input[str],
+    role: aws.iam.Role,
+    role_policy: aws.iam.RolePolicy,
+    parent: pulumi.Resource,
+) -> RegionalForwarder:
+    """A rule on `region`'s default bus sending root activity to the hub bus, with its DLQ."""
+    rule = aws.cloudwatch.EventRule(
+        f"{name}-{region}-rule",
+        region=region,
+        description="Root-user activity in this account and region, forwarded to the hub",
+        event_pattern=ROOT_ACTIVITY_EVENT_PATTERN,
+        state=ROOT_ACTIVITY_RULE_STATE,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    dlq = dead_letter_queue(f"{name}-{region}-dlq", parent=parent, region=region)
+    dlq_policy = allow_rule_to_send(f"{name}-{region}-dlq-policy", dlq, rule, parent=parent, region=region)
+    target = aws.cloudwatch.EventTarget(
+        f"{name}-{region}-target",
+        region=region,
+        rule=rule.name,
+        arn=hub_event_bus_arn,
+        role_arn=role.arn,
+        retry_policy=target_retry_policy(),
+        dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn),
+        # The role must be able to put events, and the DLQ must accept them, before the first delivery.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy, dlq_policy]),
+    )
+    return RegionalForwarder(
+        region=region, rule=rule, target=target, dead_letter_queue=dlq, dead_letter_queue_policy=dlq_policy
+    )
+
+
+def forward_regions(
+    name: str,
+    *,
+    regions: Sequence[str],
+    hub_event_bus_arn: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> tuple[aws.iam.Role, dict[str, RegionalForwarder]]:
+    """One delivery role plus a forwarder in every region; returns the role and forwarders by region."""
+    role, role_policy = delivery_role(
+        name, hub_event_bus_arn=hub_event_bus_arn, account_id=account_id, parent=parent
+    )
+    forwarders = {
+        region: forward_region(
+            name,
+            region=region,
+            hub_event_bus_arn=hub_event_bus_arn,
+            role=role,
+            role_policy=role_policy,
+            parent=parent,
+        )
+        for region in regions
+    }
+    return role, forwarders

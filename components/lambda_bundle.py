@@ -1,0 +1,53 @@
+"""The notifier's code as a Pulumi asset: exactly the handler's own Python files.
+
+The files are found relative to this package, never the working directory, so the asset resolves the
+same way in a source checkout (`handler/` next to `components/`) and after `pip install` (the wheel
+ships them as `root_activity_monitor/handler/`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+HANDLER_ENTRY_MODULE = "app.py"
+HANDLER_FUNCTION = "app.lambda_handler"
+
+
+class HandlerNotFoundError(FileNotFoundError):
+    """The notifier's code is neither inside the installed package nor in the source checkout."""
+
+
+def handler_dir_candidates() -> tuple[Path, ...]:
+    """Where the handler may live: inside the installed package, then beside it in a checkout."""
+    package_dir = Path(__file__).parent
+    return (package_dir / "handler", package_dir.resolve().parent / "handler")
+
+
+def find_handler_dir() -> Path:
+    """The first candidate directory that holds the handler's entry module."""
+    candidates = handler_dir_candidates()
+    for candidate in candidates:
+        if (candidate / HANDLER_ENTRY_MODULE).is_file():
+            return candidate
+    searched = ", ".join(str(path) for path in candidates)
+    message = (
+        f"the notifier's {HANDLER_ENTRY_MODULE} was not found (searched {searched}); reinstall "
+        "pulumi-root-activity-monitor, or run from a checkout that has handler/app.py"
+    )
+    raise HandlerNotFoundError(message)
+
+
+def handler_files(handler_dir: Path) -> dict[str, Path]:
+    """Archive name → path for every top-level Python file of the handler (no tests, no caches)."""
+    return {path.name: path for path in sorted(handler_dir.glob("*.py")) if path.is_file()}
+
+
+def handler_archive(handler_dir: Path | None = None) -> pulumi.AssetArchive:
+    """The Lambda deployment package: the handler's modules at the archive root."""
+    directory = handler_dir if handler_dir is not None else find_handler_dir()
+    assets: dict[str, pulumi.Asset | pulumi.Archive] = {
+        name: pulumi.FileAsset(str(path)) for name, path in handler_files(directory).items()
+    }
+    return pulumi.AssetArchive(assets)

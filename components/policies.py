@@ -1,0 +1,191 @@
+"""IAM, resource and key policy documents as pure functions of ARNs and IDs.
+
+Each returns a plain dict; callers serialise it (`json.dumps`) inside an Output when an ARN is not known
+until deploy time. Keeping them pure lets the tests read every statement without a Pulumi engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Policy = dict[str, Any]
+
+_VERSION = "2012-10-17"
+EVENTS_SERVICE = "events.amazonaws.com"
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+SNS_SERVICE = "sns.amazonaws.com"
+CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com"
+
+
+def account_root_arn(account_id: str) -> str:
+    """The principal ARN that stands for a whole account."""
+    return f"arn:aws:iam::{account_id}:root"
+
+
+def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_ids: Sequence[str]) -> Policy:
+    """Who may put events on the hub bus: the organization's principals and/or the listed accounts.
+
+    The `*` principal appears only together with an `aws:PrincipalOrgID` condition.
+    """
+    statements: list[dict[str, Any]] = []
+    if organization_id:
+        statements.append(
+            {
+                "Sid": "AllowOrganizationToPutEvents",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "events:PutEvents",
+                "Resource": event_bus_arn,
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+            }
+        )
+    if account_ids:
+        statements.append(
+            {
+                "Sid": "AllowListedAccountsToPutEvents",
+                "Effect": "Allow",
+                "Principal": {"AWS": [account_root_arn(account_id) for account_id in account_ids]},
+                "Action": "events:PutEvents",
+                "Resource": event_bus_arn,
+            }
+        )
+    if not statements:
+        message = "an event bus policy needs an organization ID or at least one account ID"
+        raise ValueError(message)
+    return {"Version": _VERSION, "Statement": statements}
+
+
+def queue_send_from_rule_policy(queue_arn: str, rule_arn: str) -> Policy:
+    """Lets exactly one EventBridge rule send to a queue (a rule target or a target's DLQ)."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "AllowRuleToSendMessage",
+                "Effect": "Allow",
+                "Principal": {"Service": EVENTS_SERVICE},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+            }
+        ],
+    }
+
+
+def events_assume_role_policy(account_id: str) -> Policy:
+    """Trust for a delivery role: EventBridge, acting for rules in this account only."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": EVENTS_SERVICE},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def put_events_policy(event_bus_arn: str) -> Policy:
+    """A delivery role's permission: put events on exactly one bus."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "PutEventsOnHubBus",
+                "Effect": "Allow",
+                "Action": "events:PutEvents",
+                "Resource": event_bus_arn,
+            }
+        ],
+    }
+
+
+def lambda_assume_role_policy() -> Policy:
+    """Trust for the notifier's role: the Lambda service.
+
+    No source condition: Lambda does not document `aws:SourceAccount` for execution roles, and a
+    condition on a missing key would deny every invocation. `iam:PassRole` guards who can use it.
+    """
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": LAMBDA_SERVICE}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
+def notifier_policy(queue_arn: str, topic_arn: str, key_arn: str, log_group_arn: str) -> Policy:
+    """What the notifier may do: drain its queue, publish to its topic with its key, write its logs."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "ConsumeBufferQueue",
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                "Resource": queue_arn,
+            },
+            {
+                "Sid": "PublishNotifications",
+                "Effect": "Allow",
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+            },
+            {
+                "Sid": "UseTopicKey",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+            },
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn}:*",
+            },
+        ],
+    }
+
+
+def topic_key_policy(account_id: str, notifier_role_arn: str) -> Policy:
+    """Key policy for the topic's customer-managed key.
+
+    The account statement keeps the key administrable through IAM (without it the key becomes
+    unmanageable). SNS and CloudWatch alarms may use the key only for this account's resources; the
+    notifier role may encrypt what it publishes. No other principal appears.
+    """
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "AllowAccountAdministration",
+                "Effect": "Allow",
+                "Principal": {"AWS": account_root_arn(account_id)},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "AllowServicesPublishingToTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": [SNS_SERVICE, CLOUDWATCH_SERVICE]},
+                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            },
+            {
+                "Sid": "AllowNotifierToPublish",
+                "Effect": "Allow",
+                "Principal": {"AWS": notifier_role_arn},
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": "*",
+            },
+        ],
+    }

@@ -1,0 +1,77 @@
+"""SpokeForwarder: a member account's root activity, every region, forwarded to the hub bus."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NotRequired, TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from . import forwarding, validation
+
+TYPE_TOKEN = "root-activity-monitor:index:SpokeForwarder"
+
+HUB_COVERS_ITSELF_WARNING = (
+    "SpokeForwarder {name!r} is deployed in the hub account {account}: the hub already forwards its own "
+    "root activity, so these rules are redundant (deploy spokes in member accounts only)"
+)
+
+
+class SpokeForwarderArgs(TypedDict):
+    """Arguments of SpokeForwarder."""
+
+    hub_event_bus_arn: pulumi.Input[str]
+    """ARN of the hub event bus (the hub stack's `eventBusArn` output); may be an Output."""
+    regions: Sequence[str]
+    """Regions whose default bus is watched (include us-east-1: sign-ins and IAM are recorded there)."""
+    account_id: NotRequired[pulumi.Input[str] | None]
+    """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
+
+
+class SpokeForwarder(pulumi.ComponentResource):
+    """Forwards root-user activity from every configured region of one account to the hub bus."""
+
+    rule_arns: dict[str, pulumi.Output[str]]
+    """ARN of the forwarding rule in each region, by region."""
+    delivery_role_arn: pulumi.Output[str]
+    """ARN of the role EventBridge assumes to put events on the hub bus."""
+
+    def __init__(
+        self, name: str, args: SpokeForwarderArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        where = "SpokeForwarderArgs"
+        regions = validation.require_regions(args.get("regions"), f"{where}.regions")
+        hub_arn_input = args.get("hub_event_bus_arn")
+        if hub_arn_input is None:
+            message = f"{where}.hub_event_bus_arn is required: the hub stack's eventBusArn output"
+            raise validation.ConfigError(message)
+        if isinstance(hub_arn_input, str):
+            validation.parse_event_bus_arn(hub_arn_input, f"{where}.hub_event_bus_arn")
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        # An ARN that arrives as an Output (a stack reference) is checked when it resolves; the check
+        # raises, it creates nothing.
+        hub_arn = pulumi.Output.from_input(hub_arn_input).apply(
+            lambda arn: validation.parse_event_bus_arn(arn, f"{where}.hub_event_bus_arn").arn
+        )
+        account_id = args.get("account_id")
+        if account_id is None:
+            account_id = aws.get_caller_identity_output(
+                opts=pulumi.InvokeOutputOptions(parent=self)
+            ).account_id
+        pulumi.Output.all(hub_arn, account_id).apply(lambda values: _warn_if_hub_account(name, *values))
+
+        role, forwarders = forwarding.forward_regions(
+            f"{name}-forward", regions=regions, hub_event_bus_arn=hub_arn, account_id=account_id, parent=self
+        )
+
+        self.rule_arns = {region: forwarder.rule.arn for region, forwarder in forwarders.items()}
+        self.delivery_role_arn = role.arn
+        self.register_outputs({"rule_arns": self.rule_arns, "delivery_role_arn": self.delivery_role_arn})
+
+
+def _warn_if_hub_account(name: str, hub_event_bus_arn: str, account_id: str) -> None:
+    hub_account = validation.parse_event_bus_arn(hub_event_bus_arn, "hub_event_bus_arn").account_id
+    if hub_account == account_id:
+        pulumi.log.warn(HUB_COVERS_ITSELF_WARNING.format(name=name, account=account_id))
