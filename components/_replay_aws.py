@@ -1,0 +1,87 @@
+"""boto3 clients for any simulated account, talking to moto.
+
+moto keeps separate state per account; credentials from `sts:AssumeRole` into a role of account N make
+every later request land in account N (moto's documented multi-account mechanism). Credentials are
+always explicit, so nothing from the user's AWS profile is read.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+if TYPE_CHECKING:
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+
+_PLACEHOLDER_KEY = "simulated"  # noqa: S105 - moto ignores the value; it only must not be a real key
+BOOTSTRAP_REGION = "us-east-1"
+
+
+class AwsAccounts:
+    """Credentials and cached clients per simulated account; create inside an active moto mock."""
+
+    def __init__(self) -> None:
+        self._sts = boto3.client(
+            "sts",
+            region_name=BOOTSTRAP_REGION,
+            aws_access_key_id=_PLACEHOLDER_KEY,
+            aws_secret_access_key=_PLACEHOLDER_KEY,
+        )
+        self._credentials: dict[str, dict[str, str]] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+
+    def credentials(self, account_id: str, role_name: str = "root-activity-monitor-simulate") -> dict[str, str]:
+        """Temporary credentials that moto maps to `account_id`."""
+        key = f"{account_id}/{role_name}"
+        if key not in self._credentials:
+            answer = self._sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="simulate"
+            )["Credentials"]
+            self._credentials[key] = {
+                "aws_access_key_id": answer["AccessKeyId"],
+                "aws_secret_access_key": answer["SecretAccessKey"],
+                "aws_session_token": answer["SessionToken"],
+            }
+        return self._credentials[key]
+
+    def _client(self, service: str, account_id: str, region: str) -> Any:
+        key = (service, account_id, region)
+        if key not in self._clients:
+            self._clients[key] = boto3.client(
+                service,  # type: ignore[call-overload]
+                region_name=region,
+                **self.credentials(account_id),
+            )
+        return self._clients[key]
+
+    def events(self, account_id: str, region: str) -> EventBridgeClient:
+        """EventBridge in one account and region."""
+        client: EventBridgeClient = self._client("events", account_id, region)
+        return client
+
+    def sqs(self, account_id: str, region: str) -> SQSClient:
+        """SQS in one account and region."""
+        client: SQSClient = self._client("sqs", account_id, region)
+        return client
+
+    def sns(self, account_id: str, region: str) -> SNSClient:
+        """SNS in one account and region."""
+        client: SNSClient = self._client("sns", account_id, region)
+        return client
+
+    def iam(self, account_id: str) -> IAMClient:
+        """IAM (global) in one account."""
+        client: IAMClient = self._client("iam", account_id, BOOTSTRAP_REGION)
+        return client
+
+
+@cache
+def queue_url(arn: str) -> str:
+    """The URL of an SQS queue from its ARN (the shape AWS and moto use)."""
+    _, _, _, region, account, name = arn.split(":", 5)
+    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"

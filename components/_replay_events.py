@@ -1,0 +1,250 @@
+"""CloudTrail-shaped EventBridge events the replay puts on each account's default bus.
+
+They ship inside the package (the `simulate` command must work from an installed wheel, where the test
+fixtures are absent); the end-to-end tests check that they have the shape of the handler's fixtures in
+tests/events/. Identifiers and times are derived from the account, region and kind, so runs are
+reproducible and each event can be traced to the notification that reports it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+SIGN_IN_REGION = "us-east-1"
+"""Console sign-ins and global services (IAM) are recorded in us-east-1 only."""
+
+_BASE_TIME = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
+_NAMESPACE = uuid.UUID("3b0f7a4e-6d1c-4e0e-9a51-2f1c8d7e5a10")
+
+API_CALL = "AWS API Call via CloudTrail"
+CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
+
+
+@dataclass(frozen=True)
+class DrivenEvent:
+    """One event the replay puts on a default bus, and whether it is root activity."""
+
+    kind: str
+    account_id: str
+    region: str
+    root: bool
+    event: dict[str, Any]
+
+    @property
+    def event_id(self) -> str:
+        """The CloudTrail eventID, which the notification repeats for each event it reports."""
+        return str(self.event["detail"]["eventID"])
+
+
+def _root_identity(account_id: str) -> dict[str, Any]:
+    return {
+        "type": "Root",
+        "principalId": account_id,
+        "arn": f"arn:aws:iam::{account_id}:root",
+        "accountId": account_id,
+    }
+
+
+def _user_identity(account_id: str) -> dict[str, Any]:
+    return {
+        "type": "IAMUser",
+        "principalId": "AIDAEXAMPLEDEVELOPER",
+        "arn": f"arn:aws:iam::{account_id}:user/developer",
+        "accountId": account_id,
+        "accessKeyId": "AKIAEXAMPLEDEVELOPER",
+        "userName": "developer",
+    }
+
+
+def _assumed_role_identity(account_id: str) -> dict[str, Any]:
+    return {
+        "type": "AssumedRole",
+        "principalId": "AROAEXAMPLEADMIN:alice",
+        "arn": f"arn:aws:sts::{account_id}:assumed-role/Admin/alice",
+        "accountId": account_id,
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": "AROAEXAMPLEADMIN",
+                "arn": f"arn:aws:iam::{account_id}:role/Admin",
+                "accountId": account_id,
+                "userName": "Admin",
+            },
+            "attributes": {"creationDate": "2025-03-14T09:00:00Z", "mfaAuthenticated": "true"},
+        },
+    }
+
+
+def _assumed_root_identity(account_id: str) -> dict[str, Any]:
+    # Centralized root access: the short sts:AssumeRoot session's actions in the member account.
+    identity = _root_identity(account_id)
+    identity["accessKeyId"] = "ASIAEXAMPLEASSUMEDROOT"
+    identity["sessionContext"] = {
+        "attributes": {"creationDate": "2025-03-14T09:20:00Z", "mfaAuthenticated": "false"},
+        "assumedRoot": "true",
+    }
+    return identity
+
+
+def _sign_in(identity: dict[str, Any], *, success: bool, mfa: bool) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "userIdentity": identity,
+        "eventSource": "signin.amazonaws.com",
+        "eventName": "ConsoleLogin",
+        "sourceIPAddress": "203.0.113.24",
+        "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:135.0) Gecko/20100101 Firefox/135.0",
+        "requestParameters": None,
+        "responseElements": {"ConsoleLogin": "Success" if success else "Failure"},
+        "additionalEventData": {
+            "LoginTo": "https://console.aws.amazon.com/console/home",
+            "MobileVersion": "No",
+            "MFAUsed": "Yes" if mfa else "No",
+        },
+        "eventType": "AwsConsoleSignIn",
+        "managementEvent": True,
+        "eventCategory": "Management",
+    }
+    if not success:
+        detail["errorMessage"] = "Failed authentication"
+    return detail
+
+
+def _api_call(
+    identity: dict[str, Any], *, service: str, name: str, read_only: bool, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "userIdentity": identity,
+        "eventSource": f"{service}.amazonaws.com",
+        "eventName": name,
+        "sourceIPAddress": "198.51.100.7",
+        "userAgent": "aws-cli/2.24.5 md/awscrt#0.23.8 ua/2.1 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.9",
+        "requestParameters": parameters,
+        "responseElements": None,
+        "readOnly": read_only,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "eventCategory": "Management",
+    }
+
+
+def _envelope(
+    kind: str, account_id: str, region: str, detail_type: str, detail: dict[str, Any], offset: int
+) -> dict[str, Any]:
+    event_id = str(uuid.uuid5(_NAMESPACE, f"{account_id}/{region}/{kind}"))
+    time = (_BASE_TIME + timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = "aws." + str(detail["eventSource"]).split(".")[0]
+    full_detail = {
+        "eventVersion": "1.11",
+        **detail,
+        "eventTime": time,
+        "awsRegion": region,
+        "requestID": str(uuid.uuid5(_NAMESPACE, f"request/{event_id}")),
+        "eventID": event_id,
+        "recipientAccountId": account_id,
+    }
+    return {
+        "version": "0",
+        "id": str(uuid.uuid5(_NAMESPACE, f"envelope/{event_id}")),
+        "detail-type": detail_type,
+        "source": source,
+        "account": account_id,
+        "time": time,
+        "region": region,
+        "resources": [],
+        "detail": full_detail,
+    }
+
+
+_Builder = Callable[[str, str], tuple[str, dict[str, Any]]]
+
+# kind → (root?, where it happens, builder(account, region) → (detail-type, detail)).
+_SIGN_IN_EVENTS: dict[str, tuple[bool, _Builder]] = {
+    "root console sign-in": (
+        True,
+        lambda account, _: (CONSOLE_SIGN_IN, _sign_in(_root_identity(account), success=True, mfa=True)),
+    ),
+    "failed root sign-in": (
+        True,
+        lambda account, _: (CONSOLE_SIGN_IN, _sign_in(_root_identity(account), success=False, mfa=False)),
+    ),
+    "AssumeRoot session action": (
+        True,
+        lambda account, _: (
+            API_CALL,
+            _api_call(
+                _assumed_root_identity(account),
+                service="iam",
+                name="DeleteLoginProfile",
+                read_only=False,
+                parameters={"userName": "departed-admin"},
+            ),
+        ),
+    ),
+    "role console sign-in (not root)": (
+        False,
+        lambda account, _: (
+            CONSOLE_SIGN_IN,
+            _sign_in(_assumed_role_identity(account), success=True, mfa=True),
+        ),
+    ),
+}
+
+_REGIONAL_EVENTS: dict[str, tuple[bool, _Builder]] = {
+    "root API call": (
+        True,
+        lambda account, _: (
+            API_CALL,
+            _api_call(
+                _root_identity(account),
+                service="ec2",
+                name="AuthorizeSecurityGroupIngress",
+                read_only=False,
+                parameters={"groupId": "sg-0123456789abcdef0", "ipPermissions": {"items": []}},
+            ),
+        ),
+    ),
+    "root read-only call": (
+        True,
+        lambda account, _: (
+            API_CALL,
+            _api_call(
+                _root_identity(account),
+                service="ec2",
+                name="DescribeInstances",
+                read_only=True,
+                parameters={"instancesSet": {}, "filterSet": {}},
+            ),
+        ),
+    ),
+    "IAM user API call (not root)": (
+        False,
+        lambda account, _: (
+            API_CALL,
+            _api_call(
+                _user_identity(account),
+                service="ec2",
+                name="DescribeInstances",
+                read_only=True,
+                parameters={"instancesSet": {}, "filterSet": {}},
+            ),
+        ),
+    ),
+}
+
+
+def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
+    """Every event the replay drives in one account: sign-ins in us-east-1, API calls in each region."""
+    driven: list[DrivenEvent] = []
+    offset = 0
+    targets = [(SIGN_IN_REGION, kind, spec) for kind, spec in _SIGN_IN_EVENTS.items()]
+    targets += [(region, kind, spec) for region in regions for kind, spec in _REGIONAL_EVENTS.items()]
+    for region, kind, (root, build) in targets:
+        detail_type, detail = build(account_id, region)
+        event = _envelope(kind, account_id, region, detail_type, detail, offset)
+        driven.append(DrivenEvent(kind=kind, account_id=account_id, region=region, root=root, event=event))
+        offset += 7
+    return driven

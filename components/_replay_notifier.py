@@ -1,0 +1,212 @@
+"""The notifier Lambda, run in-process the way its SQS event source mapping would run it.
+
+moto's Lambda needs Docker, so the replay imports the packaged handler itself: with the function's
+recorded environment, its region, and credentials for its execution role (as Lambda provides them), it
+hands the handler batches read from the buffer queue and deletes the records it did not hand back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import os
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._replay_aws import AwsAccounts, queue_url
+from ._replay_policy import Caller, evaluate
+from .lambda_bundle import find_handler_dir
+from .recording import RecordedResource, RecordedStack
+
+_MAX_RECEIVE = 10  # SQS ReceiveMessage returns at most 10 messages per call
+REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+
+
+@dataclass
+class NotifierRun:
+    """What the emulated event source mapping did."""
+
+    invocations: int = 0
+    records: int = 0
+    returned_for_retry: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The attributes of Lambda's context object that handlers commonly read."""
+
+    function_name: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int
+    aws_request_id: str
+    log_group_name: str
+    log_stream_name: str = "simulated"
+    function_version: str = "$LATEST"
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Lambda's countdown; the replay does not time out."""
+        return 900_000
+
+
+@dataclass(frozen=True)
+class _Mapping:
+    queue_arn: str
+    function: RecordedResource
+    batch_size: int
+    report_failures: bool
+
+
+def _mappings(stack: RecordedStack) -> list[_Mapping]:
+    functions = stack.of_type("aws:lambda/function:Function")
+    found: list[_Mapping] = []
+    for mapping in stack.of_type("aws:lambda/eventSourceMapping:EventSourceMapping"):
+        wanted = str(mapping.inputs.get("functionName", ""))
+        for function in functions:
+            if wanted in (function.outputs.get("name"), function.arn):
+                response_types = mapping.inputs.get("functionResponseTypes") or []
+                found.append(
+                    _Mapping(
+                        queue_arn=str(mapping.inputs["eventSourceArn"]),
+                        function=function,
+                        batch_size=int(mapping.inputs.get("batchSize") or 10),
+                        report_failures=REPORT_BATCH_ITEM_FAILURES in response_types,
+                    )
+                )
+    return found
+
+
+@contextlib.contextmanager
+def _handler_module(directory: Path, module_name: str, environment: Mapping[str, str]) -> Iterator[Any]:
+    """Import the handler fresh (its modules import each other as top-level modules, as in the zip) with
+    `environment` set, and put sys.path, sys.modules and os.environ back afterwards."""
+    own_modules = {path.stem for path in directory.glob("*.py")}
+    saved_modules = {name: sys.modules.pop(name) for name in list(sys.modules) if name in own_modules}
+    saved_environ = dict(os.environ)
+    sys.path.insert(0, str(directory))
+    try:
+        os.environ.update(environment)
+        yield importlib.import_module(module_name)
+    finally:
+        sys.path.remove(str(directory))
+        for name in own_modules:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved_modules)
+        os.environ.clear()
+        os.environ.update(saved_environ)
+
+
+def _records(messages: list[Mapping[str, Any]], queue_arn: str) -> list[dict[str, Any]]:
+    region = queue_arn.split(":")[3]
+    return [
+        {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": dict(message.get("Attributes", {})),
+            "messageAttributes": {},
+            "md5OfBody": hashlib.md5(message["Body"].encode(), usedforsecurity=False).hexdigest(),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue_arn,
+            "awsRegion": region,
+        }
+        for message in messages
+    ]
+
+
+def _publish_refusal(aws: AwsAccounts, function: RecordedResource, topic_arn: str) -> str | None:
+    """Why the function's role could not publish to the topic (moto does not enforce IAM), or None."""
+    role_arn = str(function.inputs.get("role", ""))
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    iam = aws.iam(account)
+    role_name = role_arn.rsplit("/", 1)[-1]
+    try:
+        names = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    except iam.exceptions.NoSuchEntityException:
+        return f"the notifier's role {role_arn} does not exist"
+    documents = [iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"] for name in names]
+    decision = evaluate(
+        list(documents), action="sns:Publish", resource=topic_arn, caller=Caller(), resource_based=False
+    )
+    return None if decision.allowed else f"the notifier's role {role_arn} may not sns:Publish to {topic_arn}"
+
+
+def run_notifiers(aws: AwsAccounts, stack: RecordedStack) -> NotifierRun:
+    """Drain every queue an event source mapping of `stack` reads, invoking its function per batch."""
+    run = NotifierRun()
+    directory = find_handler_dir()
+    for mapping in _mappings(stack):
+        function = mapping.function
+        variables = dict((function.inputs.get("environment") or {}).get("variables") or {})
+        topic_arn = str(variables.get("TOPIC_ARN", ""))
+        refusal = _publish_refusal(aws, function, topic_arn)
+        if refusal:
+            run.problems.append(refusal)
+            continue
+        module_name, _, attribute = str(function.inputs.get("handler", "app.lambda_handler")).rpartition(".")
+        role_arn = str(function.inputs["role"])
+        credentials = aws.credentials(stack.account_id, role_arn.rsplit("/", 1)[-1])
+        name = str(function.outputs.get("name"))
+        environment = {
+            **{key: str(value) for key, value in variables.items()},
+            "AWS_REGION": function.region,
+            "AWS_DEFAULT_REGION": function.region,
+            "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
+            "AWS_SESSION_TOKEN": credentials["aws_session_token"],
+            "AWS_LAMBDA_FUNCTION_NAME": name,
+        }
+        with _handler_module(directory, module_name, environment) as module:
+            handler = getattr(module, attribute)
+            _drain(aws, stack.account_id, mapping, handler, function, run)
+    return run
+
+
+def _drain(
+    aws: AwsAccounts, account: str, mapping: _Mapping, handler: Any, function: RecordedResource, run: NotifierRun
+) -> None:
+    sqs = aws.sqs(account, mapping.queue_arn.split(":")[3])
+    url = queue_url(mapping.queue_arn)
+    while True:
+        # The batching window has long passed when the replay polls: the mapping collects up to the batch
+        # size before invoking, which is what the window is for.
+        messages: list[Any] = []
+        while len(messages) < mapping.batch_size:
+            answer = sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=min(_MAX_RECEIVE, mapping.batch_size - len(messages)),
+                AttributeNames=["All"],
+            )
+            received = answer.get("Messages", [])
+            if not received:
+                break
+            messages.extend(received)
+        if not messages:
+            return
+        context = _Context(
+            function_name=str(function.outputs.get("name")),
+            invoked_function_arn=str(function.arn),
+            memory_limit_in_mb=int(function.inputs.get("memorySize") or 128),
+            aws_request_id=str(uuid.uuid4()),
+            log_group_name=f"/aws/lambda/{function.outputs.get('name')}",
+        )
+        run.invocations += 1
+        run.records += len(messages)
+        try:
+            response = handler({"Records": _records(messages, mapping.queue_arn)}, context)
+        except Exception as error:  # a raised error fails the whole batch: nothing is deleted
+            run.problems.append(f"the notifier raised {type(error).__name__}: {error}")
+            run.returned_for_retry.extend(message["MessageId"] for message in messages)
+            continue
+        failures: set[str] = set()
+        if mapping.report_failures and isinstance(response, Mapping):
+            failures = {str(item.get("itemIdentifier")) for item in response.get("batchItemFailures", [])}
+        run.returned_for_retry.extend(sorted(failures))
+        for message in messages:
+            if message["MessageId"] not in failures:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
