@@ -18,7 +18,12 @@ _MARKUP = re.compile(r"[*_~`\[\]<>|&#]")
 
 def one_line(text: str) -> str:
     """Text on one line with every unsafe character shown as an escape, e.g. a newline as ``\\x0a``."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable_ascii(text: str) -> str:

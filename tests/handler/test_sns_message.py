@@ -1,0 +1,155 @@
+"""The SNS publish request: bodies per protocol, filter attributes, and the 256 KB limit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from digest import Notification, fold
+from intake import read_batch
+from load import load_event, sqs_batch
+from sns_message import SNS_MESSAGE_LIMIT, PublishRequest, build_publish_request
+
+TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
+DOCUMENT_KEYS = {
+    "schemaVersion", "severity", "title", "account", "session", "eventCount", "summary", "events",
+    "truncated", "unparseable",
+}  # fmt: skip
+EVENT_KEYS = {
+    "eventID",
+    "eventName",
+    "eventTime",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "severity",
+    "reason",
+}
+
+
+def notification_of(*events: object) -> Notification:
+    return fold(read_batch(sqs_batch(*events)))[0]
+
+
+def bodies(request: PublishRequest) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(request.message)
+    return parsed
+
+
+def test_each_protocol_gets_its_body() -> None:
+    """default, sqs, lambda and email-json get the JSON document; email the text; https the Chatbot payload."""
+    # GIVEN a notification WHEN its request is built
+    request = build_publish_request(notification_of(load_event("root_console_signin_no_mfa")), TOPIC, "prod")
+    message = bodies(request)
+    # THEN
+    assert set(message) == {"default", "sqs", "lambda", "email-json", "email", "https"}
+    assert message["default"] == message["sqs"] == message["lambda"] == message["email-json"]
+    assert message["email"].startswith("ROOT USER ACTIVITY - CRITICAL\n")
+    assert json.loads(message["https"])["source"] == "custom"
+    assert request.subject == "[CRITICAL] Root console sign-in without MFA - prod (222222222222)"
+
+
+def test_document_has_the_contract_fields() -> None:
+    """The JSON document carries exactly the DESIGN.md field names, with schemaVersion 1.0."""
+    # GIVEN a notification WHEN its document is built
+    doc = json.loads(
+        bodies(build_publish_request(notification_of(load_event("root_api_error")), TOPIC, "prod"))["sqs"]
+    )
+    # THEN
+    assert set(doc) == DOCUMENT_KEYS
+    assert (doc["schemaVersion"], doc["severity"], doc["eventCount"], doc["truncated"]) == (
+        "1.0",
+        "HIGH",
+        1,
+        False,
+    )
+    assert doc["account"] == {"id": "222222222222", "name": "prod"}
+    assert doc["unparseable"] == []
+    [event] = doc["events"]
+    assert set(event) >= EVENT_KEYS
+    assert (event["errorCode"], event["errorMessage"]) == ("AccessDenied", "Access Denied")
+
+
+def test_attributes_name_severity_account_and_top_event() -> None:
+    """Filter-policy attributes carry the severity, the account and the most severe event's name."""
+    # GIVEN a session with a read-only call and a StopLogging WHEN built
+    notification = notification_of(load_event("root_api_read_only"), load_event("root_stop_logging"))
+    request = build_publish_request(notification, TOPIC, "prod")
+    # THEN
+    assert request.attributes == {
+        "severity": "CRITICAL",
+        "accountId": "222222222222",
+        "eventName": "StopLogging",
+    }
+
+
+def test_unparseable_notification_has_attributes_and_raw_bodies() -> None:
+    """Unreadable records are published with their message ID and raw body, and eventName UnparseableRecord."""
+    # GIVEN an unreadable record WHEN built
+    batch = sqs_batch("{oops")
+    request = build_publish_request(fold(read_batch(batch))[0], TOPIC, "unknown")
+    doc = json.loads(bodies(request)["default"])
+    # THEN
+    assert request.attributes == {
+        "severity": "HIGH",
+        "accountId": "unknown",
+        "eventName": "UnparseableRecord",
+    }
+    assert doc["unparseable"] == [
+        {"messageId": batch["Records"][0]["messageId"], "reason": "body is not JSON", "rawBody": "{oops"}
+    ]
+
+
+def test_huge_field_is_cut_to_fit_and_flagged() -> None:
+    """A 1 MB user agent is clipped so the whole request fits SNS's limit, with truncated true."""
+    # GIVEN an event with a 1 MB user agent WHEN built
+    request = build_publish_request(
+        notification_of(load_event("root_api_read_only", userAgent="A" * 1_000_000)), TOPIC, "prod"
+    )
+    doc = json.loads(bodies(request)["default"])
+    # THEN it fits and says so
+    assert request.size <= SNS_MESSAGE_LIMIT
+    assert doc["truncated"] is True
+    assert request.truncated
+    assert doc["events"][0]["userAgent"].endswith("...[truncated]")
+
+
+def test_long_session_keeps_the_most_severe_events_when_cut() -> None:
+    """3,000 read-only calls and one credential change fit; the change is listed, the count stays true."""
+    # GIVEN 3,000 read-only calls then a CreateAccessKey
+    events = [load_event("root_api_read_only", eventID=f"e-{i:05d}") for i in range(3000)]
+    events.append(load_event("root_create_access_key"))
+    # WHEN built
+    request = build_publish_request(notification_of(*events), TOPIC, "prod")
+    doc = json.loads(bodies(request)["default"])
+    # THEN it fits, is flagged, keeps the CRITICAL event and counts every event
+    assert request.size <= SNS_MESSAGE_LIMIT
+    assert doc["truncated"] is True
+    assert doc["eventCount"] == 3001
+    assert 0 < len(doc["events"]) < 3001
+    assert "CreateAccessKey" in [e["eventName"] for e in doc["events"]]
+    assert {"name": "DescribeInstances", "count": 3000} in doc["summary"]["eventNames"]
+
+
+def test_small_notification_is_not_flagged_truncated() -> None:
+    """Nothing is cut when it fits."""
+    # GIVEN a small notification WHEN built THEN not truncated
+    request = build_publish_request(notification_of(load_event("root_api_read_only")), TOPIC, "prod")
+    assert json.loads(bodies(request)["default"])["truncated"] is False
+
+
+def test_lone_surrogates_do_not_break_encoding() -> None:
+    """JSON can carry a lone surrogate; the request still encodes as UTF-8."""
+    # GIVEN a body with a lone surrogate in the user agent and event name
+    body = (
+        json.dumps(load_event("root_api_read_only"))
+        .replace("AWS Internal", "\\ud800")
+        .replace('"DescribeInstances"', '"Describe\\udfff"')
+    )
+    # WHEN built
+    request = build_publish_request(fold(read_batch(sqs_batch(body)))[0], TOPIC, "prod")
+    # THEN everything encodes
+    request.message.encode()
+    request.subject.encode()
+    for value in request.attributes.values():
+        value.encode()
