@@ -159,7 +159,7 @@ def test_account_name_resolver_is_a_seam(sns_to_sqs: SnsToSqs) -> None:
 def test_two_hundred_event_console_session_is_two_notifications(
     sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A 200-event root console session (sign-in plus 199 calls) gives two notifications accounting all 200."""
+    """A 200-event console session (sign-in plus 199 calls) gives two notifications counting all 200."""
     # GIVEN a sign-in and 199 calls
     monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
     calls = [load_event("root_api_read_only", eventID=f"call-{i:03d}") for i in range(199)]

@@ -27,7 +27,14 @@ def test_subject_names_severity_reason_and_account() -> None:
 
 @pytest.mark.parametrize(
     "account_name",
-    ["prod", "Produktion – Zürich 🚀", "x" * 500, "line\nbreak\r\tand\x00nul", "222222222222", ""],
+    [
+        "prod",
+        "Produktion \u2013 Z\u00fcrich \U0001f680",
+        "x" * 500,
+        "line\nbreak\r\tand\x00nul",
+        "222222222222",
+        "",
+    ],
 )
 def test_subject_is_short_printable_ascii_on_one_line(account_name: str) -> None:
     """Whatever the account name and event name, the subject obeys SNS's rules and keeps the account ID."""

@@ -37,7 +37,7 @@ def bodies(request: PublishRequest) -> dict[str, Any]:
 
 
 def test_each_protocol_gets_its_body() -> None:
-    """default, sqs, lambda and email-json get the JSON document; email the text; https the Chatbot payload."""
+    """default/sqs/lambda/email-json get the JSON document; email the text; https the Chatbot payload."""
     # GIVEN a notification WHEN its request is built
     request = build_publish_request(notification_of(load_event("root_console_signin_no_mfa")), TOPIC, "prod")
     message = bodies(request)
@@ -84,7 +84,7 @@ def test_attributes_name_severity_account_and_top_event() -> None:
 
 
 def test_unparseable_notification_has_attributes_and_raw_bodies() -> None:
-    """Unreadable records are published with their message ID and raw body, and eventName UnparseableRecord."""
+    """Unreadable records are published with message ID and raw body, and eventName UnparseableRecord."""
     # GIVEN an unreadable record WHEN built
     batch = sqs_batch("{oops")
     request = build_publish_request(fold(read_batch(batch))[0], TOPIC, "unknown")
