@@ -25,9 +25,9 @@ def handler_dir_candidates() -> tuple[Path, ...]:
     return (package_dir / "handler", package_dir.resolve().parent / "handler")
 
 
-def find_handler_dir() -> Path:
-    """The first candidate directory that holds the handler's entry module."""
-    candidates = handler_dir_candidates()
+def find_handler_dir(candidates: tuple[Path, ...] | None = None) -> Path:
+    """The first candidate directory (by default `handler_dir_candidates()`) with the entry module."""
+    candidates = candidates if candidates is not None else handler_dir_candidates()
     for candidate in candidates:
         if (candidate / HANDLER_ENTRY_MODULE).is_file():
             return candidate

@@ -82,6 +82,18 @@ class RecordedStack:
             raise AssertionError(message)
         return found[0]
 
+    def named(self, type_token: str, name: str) -> RecordedResource:
+        """The recorded resource with this type token and logical name."""
+        for resource in self.resources:
+            if resource.type == type_token and resource.name == name:
+                return resource
+        message = f"no {type_token} named {name!r}; recorded: {[r.name for r in self.of_type(type_token)]}"
+        raise AssertionError(message)
+
+    def children_of(self, parent: RecordedResource) -> list[RecordedResource]:
+        """Every resource registered with `parent` as its parent."""
+        return [r for r in self.resources if r.parent_urn == parent.urn]
+
     def by_urn(self, urn: str) -> RecordedResource:
         """The recorded resource with this URN."""
         for resource in self.resources:

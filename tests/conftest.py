@@ -1,0 +1,44 @@
+"""Shared test helpers: the repository root and a fixture that records a program under Pulumi mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from root_activity_monitor.program import main
+from root_activity_monitor.recording import RecordedStack, record_program
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecordStack(Protocol):
+    def __call__(
+        self,
+        config: Mapping[str, Any],
+        *,
+        program: Callable[[], object] = ...,
+        account_id: str = ...,
+        stack: str = ...,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = ...,
+    ) -> RecordedStack: ...
+
+
+@pytest.fixture
+def record_stack() -> RecordStack:
+    """Evaluate a program (by default this project's `main`) with `config` and return what it registered."""
+
+    def record(
+        config: Mapping[str, Any],
+        *,
+        program: Callable[[], object] = main,
+        account_id: str = "111111111111",
+        stack: str = "test",
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> RecordedStack:
+        return record_program(
+            program, config, account_id=account_id, stack=stack, stack_outputs=stack_outputs
+        )
+
+    return record

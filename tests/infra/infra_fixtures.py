@@ -1,0 +1,28 @@
+"""Constants the infrastructure tests share: accounts, regions and the hub bus ARN of the test stacks."""
+
+from __future__ import annotations
+
+HUB_ACCOUNT = "111111111111"
+SPOKE_ACCOUNT = "222222222222"
+HUB_REGION = "eu-west-1"
+REGIONS = ("us-east-1", "eu-west-1", "eu-central-1")
+HUB_BUS_ARN = f"arn:aws:events:{HUB_REGION}:{HUB_ACCOUNT}:event-bus/root-activity-monitor"
+COMPONENT = "root-activity-monitor"
+
+HUB = "root-activity-monitor:index:HubNotifier"
+SPOKE = "root-activity-monitor:index:SpokeForwarder"
+BUS = "aws:cloudwatch/eventBus:EventBus"
+BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+QUEUE = "aws:sqs/queue:Queue"
+QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+KEY = "aws:kms/key:Key"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+FUNCTION = "aws:lambda/function:Function"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
