@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-_PLACEHOLDER_KEY = "simulated"  # noqa: S105 - moto ignores the value; it only must not be a real key
+_PLACEHOLDER_KEY = "simulated"  # moto ignores the value; it only must not be a real key
 BOOTSTRAP_REGION = "us-east-1"
 
 
@@ -35,7 +35,9 @@ class AwsAccounts:
         self._credentials: dict[str, dict[str, str]] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
 
-    def credentials(self, account_id: str, role_name: str = "root-activity-monitor-simulate") -> dict[str, str]:
+    def credentials(
+        self, account_id: str, role_name: str = "root-activity-monitor-simulate"
+    ) -> dict[str, str]:
         """Temporary credentials that moto maps to `account_id`."""
         key = f"{account_id}/{role_name}"
         if key not in self._credentials:

@@ -71,9 +71,7 @@ def _is_read_only_management(event: Mapping[str, Any]) -> bool:
 class EventRouter:
     """Delivers events the way EventBridge would, between the buses and queues moto holds."""
 
-    def __init__(
-        self, aws: AwsAccounts, *, organization_id: str | None, key_policy: KeyPolicyLookup
-    ) -> None:
+    def __init__(self, aws: AwsAccounts, *, organization_id: str | None, key_policy: KeyPolicyLookup) -> None:
         self._aws = aws
         self._organization_id = organization_id
         self._key_policy = key_policy
@@ -109,10 +107,17 @@ class EventRouter:
 
     def put_from_cloudtrail(self, event: dict[str, Any], trace: Trace) -> None:
         """CloudTrail's delivery of `event` to the default bus of its own account and region."""
-        self._deliver_to_bus(event, str(event["account"]), str(event["region"]), "default", 0, trace)
+        self._deliver_to_bus(
+            event,
+            account=str(event["account"]),
+            region=str(event["region"]),
+            bus_name="default",
+            hop=0,
+            trace=trace,
+        )
 
     def _deliver_to_bus(
-        self, event: dict[str, Any], account: str, region: str, bus_name: str, hop: int, trace: Trace
+        self, event: dict[str, Any], *, account: str, region: str, bus_name: str, hop: int, trace: Trace
     ) -> None:
         bus = self._bus(account, region, bus_name)
         where = f"{bus_name} bus of {account} in {region}"
@@ -134,7 +139,7 @@ class EventRouter:
                     f"(needs {ALL_MANAGEMENT_EVENTS})"
                 )
                 continue
-            if not rule.pattern.matches_event(event):
+            if not rule.pattern.matches_event(event):  # type: ignore[arg-type]  # moto's TypedDict
                 continue
             matched = True
             trace.steps.append(f"matched rule {rule.name} on the {where}")
@@ -150,17 +155,28 @@ class EventRouter:
         _, rule_region, rule_account, _ = _arn_parts(rule.arn)
         if service == "events" and resource.startswith("event-bus/"):
             if hop >= 1:
-                trace.drops.append(f"rule {rule.name} would forward a second time; EventBridge allows one hop")
+                trace.drops.append(
+                    f"rule {rule.name} would forward a second time; EventBridge allows one hop"
+                )
                 return
-            refusal = self._refuse_put_events(rule, rule_account, target, account, region, resource)
+            refusal = self._refuse_put_events(rule, target, sender=rule_account)
             if refusal:
                 self._dead_letter(event, rule, target, refusal, trace)
                 return
             trace.steps.append(f"forwarded to {target['Arn']}")
-            self._deliver_to_bus(event, account, region, resource.removeprefix("event-bus/"), hop + 1, trace)
+            self._deliver_to_bus(
+                event,
+                account=account,
+                region=region,
+                bus_name=resource.removeprefix("event-bus/"),
+                hop=hop + 1,
+                trace=trace,
+            )
         elif service == "sqs":
             if region != rule_region:
-                trace.drops.append(f"rule {rule.name} targets a queue in {region}; SQS targets must be in {rule_region}")
+                trace.drops.append(
+                    f"rule {rule.name} targets a queue in {region}; SQS targets must be in {rule_region}"
+                )
                 return
             refusal = self._refuse_queue_write(str(target["Arn"]), rule.arn, rule_account)
             if refusal:
@@ -172,13 +188,14 @@ class EventRouter:
             trace.steps.append(f"written to {target['Arn']}")
             trace.queued.append(str(target["Arn"]))
         else:
-            trace.drops.append(f"rule {rule.name} targets {target['Arn']}; the replay does not model {service} targets")
+            trace.drops.append(
+                f"rule {rule.name} targets {target['Arn']}; the replay does not model {service} targets"
+            )
 
-    def _refuse_put_events(
-        self, rule: _Rule, sender: str, target: Mapping[str, Any], account: str, region: str, resource: str
-    ) -> str | None:
+    def _refuse_put_events(self, rule: _Rule, target: Mapping[str, Any], *, sender: str) -> str | None:
         """Why EventBridge would refuse to put the event on the target bus, or None when it may."""
-        bus_arn = f"arn:aws:events:{region}:{account}:{resource}"
+        bus_arn = str(target["Arn"])
+        _, region, account, resource = _arn_parts(bus_arn)
         context = {"aws:PrincipalAccount": sender}
         caller_arn = None
         role_arn = target.get("RoleArn")
@@ -209,7 +226,9 @@ class EventRouter:
         how = "" if role_arn else " (grants through the organization need a RoleArn on the target)"
         return f"the policy of {bus_arn} does not allow account {sender} to put events{how}"
 
-    def _refuse_role(self, rule: _Rule, account: str, role_arn: str, action: str, resource: str) -> str | None:
+    def _refuse_role(
+        self, rule: _Rule, account: str, role_arn: str, action: str, resource: str
+    ) -> str | None:
         iam = self._aws.iam(account)
         role_name = role_arn.rsplit("/", 1)[-1]
         try:
@@ -229,10 +248,12 @@ class EventRouter:
         if not trusted.allowed:
             return f"role {role_arn} does not trust {EVENTS_SERVICE}"
         documents: list[str | Mapping[str, Any] | None] = [
-            iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]  # type: ignore[misc]
+            iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
             for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
         ]
-        decision = evaluate(documents, action=action, resource=resource, caller=Caller(), resource_based=False)
+        decision = evaluate(
+            documents, action=action, resource=resource, caller=Caller(), resource_based=False
+        )
         return None if decision.allowed else f"role {role_arn} is not allowed {action} on {resource}"
 
     def _refuse_queue_write(self, queue_arn: str, rule_arn: str, rule_account: str) -> str | None:
@@ -266,7 +287,9 @@ class EventRouter:
                     [key_policy], action=action, resource=key, caller=caller, resource_based=True
                 )
                 if not allowed.allowed:
-                    return f"the policy of key {key} does not allow {EVENTS_SERVICE} {action} for queue {name}"
+                    return (
+                        f"the policy of key {key} does not allow {EVENTS_SERVICE} {action} for queue {name}"
+                    )
         return None
 
     def _dead_letter(

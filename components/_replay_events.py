@@ -104,9 +104,15 @@ def _sign_in(identity: dict[str, Any], *, success: bool, mfa: bool) -> dict[str,
             "MobileVersion": "No",
             "MFAUsed": "Yes" if mfa else "No",
         },
+        "readOnly": False,
         "eventType": "AwsConsoleSignIn",
         "managementEvent": True,
         "eventCategory": "Management",
+        "tlsDetails": {
+            "tlsVersion": "TLSv1.3",
+            "cipherSuite": "TLS_AES_128_GCM_SHA256",
+            "clientProvidedHostHeader": "signin.aws.amazon.com",
+        },
     }
     if not success:
         detail["errorMessage"] = "Failed authentication"
@@ -121,7 +127,7 @@ def _api_call(
         "eventSource": f"{service}.amazonaws.com",
         "eventName": name,
         "sourceIPAddress": "198.51.100.7",
-        "userAgent": "aws-cli/2.24.5 md/awscrt#0.23.8 ua/2.1 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.9",
+        "userAgent": "aws-cli/2.24.5 md/awscrt#0.23.8 ua/2.1 os/linux#6.8.0 lang/python#3.12.9",
         "requestParameters": parameters,
         "responseElements": None,
         "readOnly": read_only,
@@ -132,7 +138,7 @@ def _api_call(
 
 
 def _envelope(
-    kind: str, account_id: str, region: str, detail_type: str, detail: dict[str, Any], offset: int
+    kind: str, *, account_id: str, region: str, detail_type: str, detail: dict[str, Any], offset: int
 ) -> dict[str, Any]:
     event_id = str(uuid.uuid5(_NAMESPACE, f"{account_id}/{region}/{kind}"))
     time = (_BASE_TIME + timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -142,10 +148,11 @@ def _envelope(
         **detail,
         "eventTime": time,
         "awsRegion": region,
-        "requestID": str(uuid.uuid5(_NAMESPACE, f"request/{event_id}")),
         "eventID": event_id,
         "recipientAccountId": account_id,
     }
+    if detail_type == API_CALL:  # sign-in records carry no request ID
+        full_detail["requestID"] = str(uuid.uuid5(_NAMESPACE, f"request/{event_id}"))
     return {
         "version": "0",
         "id": str(uuid.uuid5(_NAMESPACE, f"envelope/{event_id}")),
@@ -244,7 +251,9 @@ def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
     targets += [(region, kind, spec) for region in regions for kind, spec in _REGIONAL_EVENTS.items()]
     for region, kind, (root, build) in targets:
         detail_type, detail = build(account_id, region)
-        event = _envelope(kind, account_id, region, detail_type, detail, offset)
+        event = _envelope(
+            kind, account_id=account_id, region=region, detail_type=detail_type, detail=detail, offset=offset
+        )
         driven.append(DrivenEvent(kind=kind, account_id=account_id, region=region, root=root, event=event))
         offset += 7
     return driven

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._replay_aws import AwsAccounts
 from .recording import RecordedResource
+
+if TYPE_CHECKING:
+    from ._replay_aws import AwsAccounts
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def _name(resource: RecordedResource) -> str:
 def _bus_name(value: Any) -> str:
     # Rules and targets take the bus by name or ARN; moto wants the name.
     text = str(value or "default")
-    return text.split(":event-bus/")[-1]
+    return text.rsplit(":event-bus/", maxsplit=1)[-1]
 
 
 def _policy_text(value: Any) -> str:
@@ -72,7 +74,7 @@ def _event_rule(aws: AwsAccounts, account: str, resource: RecordedResource) -> N
 
 def _event_target(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
     inputs = resource.inputs
-    target: dict[str, Any] = {
+    target: Any = {
         "Id": str(inputs.get("targetId") or resource.outputs.get("targetId") or resource.name),
         "Arn": inputs["arn"],
     }
@@ -130,7 +132,7 @@ def _queue(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
     # moto does not create a redrive target on demand: the replay creates queues in registration order and
     # defers the redrive policy until every queue exists (see `replay`).
     attributes.pop("RedrivePolicy", None)
-    aws.sqs(account, resource.region).create_queue(QueueName=_name(resource), Attributes=attributes)  # type: ignore[arg-type]
+    aws.sqs(account, resource.region).create_queue(QueueName=_name(resource), Attributes=attributes)  # type: ignore[arg-type]  # stubs list attribute names
 
 
 def _queue_redrive(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:

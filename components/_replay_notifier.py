@@ -163,13 +163,12 @@ def run_notifiers(aws: AwsAccounts, stack: RecordedStack) -> NotifierRun:
         }
         with _handler_module(directory, module_name, environment) as module:
             handler = getattr(module, attribute)
-            _drain(aws, stack.account_id, mapping, handler, function, run)
+            _drain(aws, mapping, handler=handler, account=stack.account_id, run=run)
     return run
 
 
-def _drain(
-    aws: AwsAccounts, account: str, mapping: _Mapping, handler: Any, function: RecordedResource, run: NotifierRun
-) -> None:
+def _drain(aws: AwsAccounts, mapping: _Mapping, *, handler: Any, account: str, run: NotifierRun) -> None:
+    function = mapping.function
     sqs = aws.sqs(account, mapping.queue_arn.split(":")[3])
     url = queue_url(mapping.queue_arn)
     while True:

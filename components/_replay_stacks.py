@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .recording import CONFIG_NAMESPACE, DEFAULT_ACCOUNT_ID, RecordedStack, record_program
+from .validation import ConfigError
 
 SIGN_IN_REGION = "us-east-1"
 _HUB_ARN = re.compile(r"^arn:aws:events:[a-z0-9-]+:(\d{12}):event-bus/")
@@ -116,8 +117,6 @@ def record_stack(
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> SimulatedStack:
     """Evaluate the program for one stack file in one account; config errors name the file and key."""
-    from .validation import ConfigError
-
     try:
         recorded = record_program(
             program,

@@ -20,10 +20,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._replay_events import SIGN_IN_REGION, DrivenEvent, events_for
-from ._replay_moto import NotReplayed
 from ._replay_stacks import (
     SimulatedStack,
     StackFile,
@@ -33,6 +32,11 @@ from ._replay_stacks import (
     record_stack,
     spoke_accounts,
 )
+
+if TYPE_CHECKING:
+    from ._replay_aws import AwsAccounts
+    from ._replay_bus import Trace
+    from ._replay_moto import NotReplayed
 
 __all__ = ["Coverage", "Notification", "SimulationReport", "StackInputError", "simulate"]
 
@@ -51,7 +55,12 @@ class Coverage:
 
     def as_json(self) -> dict[str, Any]:
         """The entry of the report's `coverage` list."""
-        return {"account": self.account, "region": self.region, "covered": self.covered, "reason": self.reason}
+        return {
+            "account": self.account,
+            "region": self.region,
+            "covered": self.covered,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ class SimulationReport:
 
 
 def _default_program() -> Callable[[], object]:
-    from .program import main
+    from .program import main  # noqa: PLC0415 - tests pass their own programs; import only when needed
 
     return main
 
@@ -139,7 +148,7 @@ def record_stacks(
 def _embedded_aws() -> Iterator[None]:
     """moto for the duration, with the user's AWS settings out of the way (nothing may reach real AWS)."""
     try:
-        from moto import mock_aws
+        from moto import mock_aws  # noqa: PLC0415 - moto is the optional `simulate` extra
     except ImportError as error:
         message = "the simulation needs moto: pip install 'pulumi-root-activity-monitor[simulate]'"
         raise StackInputError(message) from error
@@ -170,10 +179,11 @@ def simulate(
 
 
 def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
-    from ._replay_aws import AwsAccounts
-    from ._replay_bus import EventRouter, Trace
-    from ._replay_moto import replay
-    from ._replay_notifier import run_notifiers
+    # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
+    from ._replay_aws import AwsAccounts  # noqa: PLC0415
+    from ._replay_bus import EventRouter, Trace  # noqa: PLC0415
+    from ._replay_moto import replay  # noqa: PLC0415
+    from ._replay_notifier import run_notifiers  # noqa: PLC0415
 
     aws = AwsAccounts()
     say("creating the recorded resources in moto")
@@ -199,7 +209,9 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
     problems: list[str] = []
     for stack in stacks:
         problems.extend(run_notifiers(aws, stack.recorded).problems)
-    notifications = [n for account, region, url in observers for n in _read_observer(aws, account, region, url)]
+    notifications = [
+        n for account, region, url in observers for n in _read_observer(aws, account, region, url)
+    ]
     report = SimulationReport(
         coverage=[],
         notifications=notifications,
@@ -210,11 +222,13 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
     report.coverage = _coverage(report, traces, problems)
     for event in driven:
         if not event.root and report.entries_for(event.event_id):
-            problems.append(f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}")
+            problems.append(
+                f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
+            )
     return report
 
 
-def _subscribe_observers(aws: Any, hub: SimulatedStack) -> list[tuple[str, str, str]]:
+def _subscribe_observers(aws: AwsAccounts, hub: SimulatedStack) -> list[tuple[str, str, str]]:
     """An SQS queue subscribed to each topic of the hub: it receives what an `sqs` subscriber would."""
     observers: list[tuple[str, str, str]] = []
     for topic in hub.recorded.of_type("aws:sns/topic:Topic"):
@@ -232,7 +246,7 @@ def _email_texts(account: str, region: str) -> dict[str, tuple[str, str]]:
     moto delivers nothing to email subscribers, so the replay reads the published message from moto's
     record of it and picks the `email` variant of the MessageStructure=json body, as SNS does.
     """
-    from moto.sns.models import sns_backends
+    from moto.sns.models import sns_backends  # noqa: PLC0415 - the optional `simulate` extra
 
     texts: dict[str, tuple[str, str]] = {}
     for topic in sns_backends[account][region].topics.values():
@@ -246,7 +260,7 @@ def _email_texts(account: str, region: str) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def _read_observer(aws: Any, account: str, region: str, url: str) -> list[Notification]:
+def _read_observer(aws: AwsAccounts, account: str, region: str, url: str) -> list[Notification]:
     sqs = aws.sqs(account, region)
     emails = _email_texts(account, region)
     notifications: list[Notification] = []
@@ -287,7 +301,7 @@ def _gap_reason(region: str, drop: str) -> str:
     return drop
 
 
-def _coverage(report: SimulationReport, traces: dict[str, Any], problems: list[str]) -> list[Coverage]:
+def _coverage(report: SimulationReport, traces: dict[str, Trace], problems: list[str]) -> list[Coverage]:
     places: dict[tuple[str, str], list[DrivenEvent]] = {}
     for event in report.driven:
         if event.root:
