@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._replay_aws import AwsAccounts
 from .recording import RecordedResource
-
-if TYPE_CHECKING:
-    from ._replay_aws import AwsAccounts
 
 
 @dataclass(frozen=True)
