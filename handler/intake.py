@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from textsafe import valid_unicode
+
 CLOUDTRAIL_DETAIL_TYPES = frozenset(
     {
         "AWS API Call via CloudTrail",
@@ -140,11 +142,11 @@ def _root_event_or_ignored(
     assumed_root = isinstance(session_context, dict) and _flag(session_context.get("assumedRoot")) is True
     identity_type = _text(identity.get("type"))
     if identity_type != "Root" and not assumed_root:
-        return Ignored(message_id, detail["eventID"], detail["eventName"], identity_type)
+        return Ignored(message_id, _text(detail["eventID"]), _text(detail["eventName"]), identity_type)
     return RootEvent(
         message_id=message_id,
-        event_id=detail["eventID"],
-        event_name=detail["eventName"],
+        event_id=_text(detail["eventID"]),
+        event_name=_text(detail["eventName"]),
         event_source=_text(detail.get("eventSource")),
         event_time=_text(detail.get("eventTime")) or _text(envelope.get("time")),
         event_type=_text(detail.get("eventType")),
@@ -177,9 +179,9 @@ def _member(container: object, key: str) -> object:
 
 
 def _text(value: object) -> str:
-    """A field as text: strings as they are, absent/null as empty, anything else as compact JSON."""
+    """A field as text: strings as valid Unicode, absent/null as empty, anything else as compact JSON."""
     if isinstance(value, str):
-        return value
+        return valid_unicode(value)
     if value is None:
         return ""
     return json.dumps(value, default=str, separators=(",", ":"))

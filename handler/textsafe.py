@@ -45,7 +45,7 @@ def md_plain(text: str) -> str:
 
 def valid_unicode(text: str) -> str:
     """Text that encodes as UTF-8: lone surrogates (which JSON can carry) become "?"."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def shorten(text: str, limit: int, marker: str = "...") -> str:
