@@ -39,6 +39,8 @@ class Trace:
     drops: list[str] = field(default_factory=list)
     queued: list[str] = field(default_factory=list)
     """ARNs of the queues the event was written to."""
+    dead_letters: list[str] = field(default_factory=list)
+    """What became of events a target refused: the dead-letter queue they went to, or why they were lost."""
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ class EventRouter:
         trace.drops.append(error)
         dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
         if not dead_letter:
-            trace.steps.append("lost: the target has no dead-letter queue")
+            trace.dead_letters.append("lost: the target has no dead-letter queue")
             return
         _, region, account, _ = _arn_parts(str(dead_letter))
         _, rule_region, rule_account, _ = _arn_parts(rule.arn)
@@ -310,7 +312,7 @@ class EventRouter:
             else self._refuse_queue_write(str(dead_letter), rule.arn, rule_account)
         )
         if refusal:
-            trace.steps.append(f"lost: {refusal}")
+            trace.dead_letters.append(f"lost: {refusal}")
             return
         self._aws.sqs(account, region).send_message(
             QueueUrl=queue_url(str(dead_letter)),
@@ -325,4 +327,4 @@ class EventRouter:
                 )
             },
         )
-        trace.steps.append(f"dead-lettered to {dead_letter}")
+        trace.dead_letters.append(f"sent to dead-letter queue {dead_letter}")

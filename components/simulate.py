@@ -321,6 +321,8 @@ def _coverage(report: SimulationReport, traces: dict[str, Trace], problems: list
                     why += f" ({problems[0]})"
             else:
                 why = _gap_reason(region, trace.drops[0] if trace.drops else "dropped without a trace")
+                if trace.dead_letters:
+                    why += f"; {trace.dead_letters[0]}"
             reasons.setdefault(why, []).append(event.kind)
         if len(reasons) == 1 and len(missed) == len(events):
             reason = next(iter(reasons))
