@@ -21,13 +21,13 @@ SNS_MESSAGE_LIMIT = 262_144
 DOCUMENT_PROTOCOLS = ("default", "sqs", "lambda", "email-json")
 UNPARSEABLE_EVENT_NAME = "UnparseableRecord"
 ATTRIBUTE_CHARS = 256
-# Ever smaller caps on text fields before any event is dropped; the first cut shows everything.
+# Ever smaller caps on text fields before any event is dropped; the first cut shows everything. The last
+# still shows a whole title, browser user agent or error message; below it, dropping events loses less.
 FIELD_CUTS = (
     FULL,
     Cut(field_chars=4096, raw_chars=16384),
     Cut(field_chars=1024, raw_chars=4096),
     Cut(field_chars=256, raw_chars=1024),
-    Cut(field_chars=64, raw_chars=256),
 )
 
 
