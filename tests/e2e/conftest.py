@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from root_activity_monitor.simulate import SimulationReport, simulate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from root_activity_monitor.simulate import SimulationReport
 
-
 HUB_ACCOUNT = "111111111111"
 SPOKE_ACCOUNT = "222222222222"
 CONFIGURED_REGIONS = {"us-east-1", "eu-west-1", "eu-central-1"}
 
 
 def test_every_root_event_is_notified_exactly_once(example_report: SimulationReport) -> None:
-    """Each root event put on any account's default bus in any region appears in exactly one notification entry."""
+    """Each root event put on any account's default bus in any region is in exactly one notification."""
     root_events = [event for event in example_report.driven if event.root]
     assert root_events
     counts = {(e.account_id, e.region, e.kind): example_report.entries_for(e.event_id) for e in root_events}
@@ -36,7 +35,7 @@ def test_every_account_and_configured_region_is_covered(example_report: Simulati
 
 
 def test_notifications_name_the_account_the_root_user_acted_in(example_report: SimulationReport) -> None:
-    """A spoke's event keeps its own account through the bus-to-bus hop, so its notification names the spoke."""
+    """A spoke's event keeps its account through the bus-to-bus hop, so its notification names the spoke."""
     spoke_sign_in = next(
         e for e in example_report.driven if e.kind == "root console sign-in" and e.account_id == SPOKE_ACCOUNT
     )

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from root_activity_monitor.__main__ import main
 from root_activity_monitor.simulate import simulate
 
 
-
-def test_spoke_without_us_east_1_reports_the_gap(write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path) -> None:
-    """A spoke whose regions leave out us-east-1 is not covered there, and the reason says sign-ins go unseen."""
+def test_spoke_without_us_east_1_reports_the_gap(
+    write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path
+) -> None:
+    """A spoke whose regions leave out us-east-1 is not covered there; the reason says sign-ins go unseen."""
     spoke = write_stack(example_spoke, "spoke", regions=["eu-west-1", "eu-central-1"])
     report = simulate(example_hub, [spoke])
     rows = {(row.account, row.region): row for row in report.coverage}
@@ -24,7 +24,12 @@ def test_spoke_without_us_east_1_reports_the_gap(write_stack: Callable[..., Path
     assert rows[("222222222222", "eu-west-1")].covered
 
 
-def test_spoke_without_us_east_1_exits_1(write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_spoke_without_us_east_1_exits_1(
+    write_stack: Callable[..., Path],
+    example_hub: Path,
+    example_spoke: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The command exits 1 and prints NOT COVERED when any account/region is not covered."""
     spoke = write_stack(example_spoke, "spoke", regions=["eu-west-1"])
     code = main(["simulate", "--hub", str(example_hub), "--spoke", str(spoke)])
@@ -32,8 +37,10 @@ def test_spoke_without_us_east_1_exits_1(write_stack: Callable[..., Path], examp
     assert "NOT COVERED: no rule in us-east-1" in capsys.readouterr().out
 
 
-def test_bus_policy_that_omits_a_spoke_leaves_it_uncovered(write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path) -> None:
-    """With no organization and only 222222222222 listed, the second spoke's events are refused by the hub bus."""
+def test_bus_policy_that_omits_a_spoke_leaves_it_uncovered(
+    write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path
+) -> None:
+    """With no organization and only 222222222222 listed, the hub bus refuses the second spoke's events."""
     hub = write_stack(example_hub, "hub", organizationId=None, spokeAccountIds=["222222222222"])
     report = simulate(hub, [example_spoke, example_spoke])
     by_account: dict[str, set[bool]] = {}
@@ -45,7 +52,9 @@ def test_bus_policy_that_omits_a_spoke_leaves_it_uncovered(write_stack: Callable
     assert "dead-letter" in refused.reason
 
 
-def test_organization_grant_covers_unlisted_spokes(write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path) -> None:
+def test_organization_grant_covers_unlisted_spokes(
+    write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path
+) -> None:
     """With an organization ID and no listed accounts, every spoke (a simulated org member) is covered."""
     hub = write_stack(example_hub, "hub", spokeAccountIds=None)
     report = simulate(hub, [example_spoke, example_spoke])
