@@ -11,6 +11,8 @@ resources they are meant to match.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import hashlib
 import json
 import threading
@@ -69,6 +71,8 @@ class RecordedStack:
     resources: list[RecordedResource] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    reads: list[RecordedResource] = field(default_factory=list)
+    """Resources the program read rather than registered (stack references, `.get()` lookups)."""
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         """Every recorded resource of one type token, in registration order."""
@@ -240,6 +244,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.inputs: dict[str, dict[str, Any]] = {}
         self.custom: dict[str, bool] = {}
         self.order: list[str] = []
+        self.read_order: list[str] = []
+
+    def ReadResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        self.parents[response.urn] = request.parent or None
+        self.inputs[response.urn] = pulumi.runtime.rpc.deserialize_properties(request.properties)
+        self.custom[response.urn] = True
+        self.read_order.append(response.urn)
+        return response
 
     def RegisterResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -300,6 +313,14 @@ def record_program(
     monitor = RecordingMonitor(mocks)
     catcher = _WarningCatcher()
     with _RUN_LOCK:
+        # Each evaluation gets its own event loop: a failed one leaves tasks behind (registrations still
+        # waiting on the Output that raised) that would otherwise fail the next evaluation.
+        loop = asyncio.new_event_loop()
+        # Those left-behind Outputs hold the error the program already raised; when they are garbage
+        # collected the default handler would log it again with a formatted traceback, at whatever
+        # point the collector runs (inside `ast.parse`, that trips a CPython 3.11 recursion check).
+        loop.set_exception_handler(_ignore_unretrieved_errors)
+        asyncio.set_event_loop(loop)
         pulumi_settings.ROOT.set(None)
         pulumi.runtime.set_all_config(flat, [])
         pulumi.runtime.set_mocks(
@@ -315,19 +336,27 @@ def record_program(
         def run() -> None:
             program()
 
+        _forget_pending_work()
         try:
             _sync_await(run_pulumi_func(run))
             exports = _resolve_exports(root)
+        except BaseException:
+            _discard_pending_tasks(loop)
+            gc.collect()  # finalise the failed run's Outputs now, at a known point
+            raise
         finally:
+            _discard_pending_tasks(loop)
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            _forget_pending_work()
             pulumi_settings.ROOT.set(None)
     recorded = RecordedStack(
         project=project, stack=stack, account_id=account_id, default_region=region, warnings=catcher.messages
     )
-    for urn in monitor.order:
+    for urn in monitor.order + monitor.read_order:
         registration = monitor.resources.get(urn)
         outputs = dict(registration.state) if registration is not None else {}
         type_token, name = urn.split("::")[-2].split("$")[-1], urn.split("::")[-1]
-        recorded.resources.append(
+        (recorded.resources if urn in monitor.order else recorded.reads).append(
             RecordedResource(
                 type=type_token,
                 name=name,
@@ -351,3 +380,27 @@ def _resolve_exports(root: Any) -> dict[str, Any]:
         output = pulumi.Output.from_input(value)
         resolved[key] = _sync_await(output.future())
     return resolved
+
+
+def _discard_pending_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    if loop.is_closed():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+
+
+def _ignore_unretrieved_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    if "never retrieved" in str(context.get("message", "")):
+        return
+    loop.default_exception_handler(context)
+
+
+def _forget_pending_work() -> None:
+    """Drop the RPCs, tracked Outputs and error a previous (failed) evaluation left in Pulumi's globals."""
+    pulumi_settings._get_rpc_manager().clear()
+    with pulumi_settings.SETTINGS.lock:
+        pulumi_settings.SETTINGS.outputs.clear()
