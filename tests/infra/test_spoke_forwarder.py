@@ -1,4 +1,4 @@
-"""SpokeForwarder: per-region forwarding to the hub bus, the delivery role, and where the hub ARN comes from."""
+"""SpokeForwarder: per-region forwarding to the hub bus, its delivery role, and the hub ARN's source."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_each_region_has_a_rule_with_the_shared_pattern(spoke_stack: RecordedSta
 def test_each_region_targets_the_hub_bus_with_role_retry_and_dlq(
     spoke_stack: RecordedStack, region: str
 ) -> None:
-    """GIVEN a region THEN its target is the hub bus, through the delivery role, with retries and a local DLQ."""
+    """GIVEN a region THEN it targets the hub bus through the delivery role, with retries and a local DLQ."""
     rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
     target = spoke_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
     dlq = spoke_stack.named(QUEUE, f"{COMPONENT}-forward-{region}-dlq")
@@ -159,7 +159,7 @@ def test_a_malformed_arn_from_the_stack_reference_fails_with_the_argument_named(
 def test_spoke_in_the_hub_account_warns_and_still_deploys(
     record_stack: Any, spoke_config: dict[str, Any]
 ) -> None:
-    """GIVEN a spoke deployed in the hub bus's account THEN it warns that the hub covers itself and deploys."""
+    """GIVEN a spoke in the hub bus's account THEN it warns that the hub covers itself, and deploys."""
     recorded = record_stack(spoke_config, account_id=HUB_ACCOUNT)
     assert any("already forwards its own root activity" in warning for warning in recorded.warnings)
     assert len(recorded.of_type(RULE)) == len(REGIONS)
