@@ -14,6 +14,11 @@ from intake import Intake, RootEvent, Unparseable
 from severity import Severity, Verdict, classify, is_failed_sign_in, password_guessing
 
 UNKNOWN_ACCOUNT = "unknown"
+MFA_LABELS = {"Yes": "used", "No": "not used"}
+
+
+def mfa_label(mfa_used: str) -> str:
+    return MFA_LABELS.get(mfa_used, "not recorded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +50,16 @@ class Notification:
 
     def by_priority(self) -> list[Entry]:
         """Entries most severe first, then earliest first: what to keep when space runs out."""
-        return sorted(self.entries, key=lambda e: (-e.verdict.severity, e.event.event_time))
+        return sorted(self.entries, key=_priority)
 
     @property
     def top(self) -> Entry | None:
         """The entry that names the notification: the most severe, earliest."""
-        return min(self.entries, key=lambda e: (-e.verdict.severity, e.event.event_time), default=None)
+        return min(self.entries, key=_priority, default=None)
+
+
+def _priority(entry: Entry) -> tuple[int, str]:
+    return -entry.verdict.severity, entry.event.event_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +125,6 @@ def _unparseable_notification(records: list[Unparseable]) -> Notification:
 def summarize(entries: list[Entry]) -> Summary:
     events = [e.event for e in entries]
     times = sorted(e.event_time for e in events if e.event_time)
-    mfa = {"Yes": "used", "No": "not used"}
     return Summary(
         event_names=Counter(e.event_name for e in events).most_common(),
         first_time=times[0] if times else "",
@@ -124,7 +132,7 @@ def summarize(entries: list[Entry]) -> Summary:
         regions=_distinct(e.aws_region for e in events),
         source_ips=_distinct(e.source_ip for e in events),
         user_agents=_distinct(e.user_agent for e in events),
-        mfa=_distinct(mfa.get(e.mfa_used, "not recorded") for e in events if e.event_name == "ConsoleLogin"),
+        mfa=_distinct(mfa_label(e.mfa_used) for e in events if e.event_name == "ConsoleLogin"),
         errors=_distinct(
             f"{e.error_code}: {e.error_message}".strip(": ")
             for e in events

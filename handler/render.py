@@ -7,7 +7,7 @@ import re
 from urllib.parse import quote
 
 from cut import Clipper, Cut, listed_entries
-from digest import Entry, Notification, Summary, summarize
+from digest import Entry, Notification, Summary, mfa_label, summarize
 from intake import RootEvent
 from severity import ASSUME_ROOT_LABEL
 from textsafe import md_code, md_plain, one_line, printable_ascii, shorten
@@ -126,8 +126,9 @@ def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
         f"  from {one_line(clip(e.source_ip)) or '-'} with {one_line(clip(e.user_agent)) or '-'}",
     ]
     if e.event_name == "ConsoleLogin":
-        mfa = {"Yes": "used", "No": "not used"}.get(e.mfa_used, "not recorded")
-        lines.append(f"  MFA: {mfa}; result: {one_line(clip(e.console_login)) or 'not recorded'}")
+        lines.append(
+            f"  MFA: {mfa_label(e.mfa_used)}; result: {one_line(clip(e.console_login)) or 'not recorded'}"
+        )
     if e.error_code or e.error_message:
         lines.append(f"  error: {one_line(clip(e.error_code))} {one_line(clip(e.error_message))}".rstrip())
     url = console_url(e)
