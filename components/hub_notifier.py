@@ -7,7 +7,8 @@ customer-managed key. The component is placed in its provider's region; only the
 carry an explicit `region`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: TypedDict must see NotRequired at runtime to tell
+# required arguments from optional ones.
 
 import json
 from collections.abc import Mapping, Sequence

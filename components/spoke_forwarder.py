@@ -1,6 +1,7 @@
 """SpokeForwarder: a member account's root activity, every region, forwarded to the hub bus."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: TypedDict must see NotRequired at runtime to tell
+# required arguments from optional ones.
 
 from collections.abc import Sequence
 from typing import NotRequired, TypedDict

@@ -1,0 +1,102 @@
+"""The shared root-activity pattern: its content, and what it matches (moto's EventBridge matcher)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.events.models import EventPattern, EventPatternParser
+from root_activity_monitor.event_pattern import (
+    ROOT_ACTIVITY_DETAIL_TYPES,
+    ROOT_ACTIVITY_EVENT_PATTERN,
+    ROOT_ACTIVITY_RULE_STATE,
+    root_activity_pattern,
+)
+
+EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+ROOT_EVENT_FILES = sorted(path.name for path in EVENTS_DIR.glob("root_*.json"))
+
+
+def matches(event: dict[str, Any]) -> bool:
+    """Whether EventBridge (as moto implements it) would deliver `event` to a rule with the pattern."""
+    pattern = EventPattern(
+        ROOT_ACTIVITY_EVENT_PATTERN, EventPatternParser(ROOT_ACTIVITY_EVENT_PATTERN).parse()
+    )
+    return pattern.matches_event(event)
+
+
+def load(name: str) -> dict[str, Any]:
+    """One recorded EventBridge event from tests/events."""
+    loaded: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+    return loaded
+
+
+def test_pattern_selects_root_api_calls_and_both_sign_in_spellings() -> None:
+    """GIVEN the pattern THEN it lists the three CloudTrail detail-types and the Root identity type only."""
+    assert (
+        json.loads(ROOT_ACTIVITY_EVENT_PATTERN)
+        == root_activity_pattern()
+        == {
+            "detail-type": [
+                "AWS API Call via CloudTrail",
+                "AWS Console Sign In via CloudTrail",
+                "AWS Console Signin via CloudTrail",
+            ],
+            "detail": {"userIdentity": {"type": ["Root"]}},
+        }
+    )
+    assert tuple(root_activity_pattern()["detail-type"]) == ROOT_ACTIVITY_DETAIL_TYPES
+
+
+def test_rules_receive_read_only_management_events() -> None:
+    """GIVEN the rule state THEN it is the one that also delivers read-only management events."""
+    assert ROOT_ACTIVITY_RULE_STATE == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+
+
+@pytest.mark.skipif(not ROOT_EVENT_FILES, reason="no recorded root events in tests/events yet")
+@pytest.mark.parametrize("name", ROOT_EVENT_FILES)
+def test_pattern_matches_every_recorded_root_event(name: str) -> None:
+    """GIVEN a recorded root-user event WHEN matched against the pattern THEN it is selected."""
+    assert matches(load(name))
+
+
+@pytest.mark.parametrize(
+    "detail_type",
+    [
+        "AWS API Call via CloudTrail",
+        "AWS Console Sign In via CloudTrail",
+        "AWS Console Signin via CloudTrail",
+    ],
+)
+def test_pattern_matches_each_detail_type_for_root(detail_type: str) -> None:
+    """GIVEN a root event of each detail-type THEN the pattern selects it."""
+    assert matches(
+        {"detail-type": detail_type, "source": "aws.iam", "detail": {"userIdentity": {"type": "Root"}}}
+    )
+
+
+@pytest.mark.parametrize("identity_type", ["IAMUser", "AssumedRole", "AWSService", "FederatedUser"])
+def test_pattern_ignores_other_identities(identity_type: str) -> None:
+    """GIVEN an API call by a non-root identity THEN the pattern does not select it."""
+    event = {
+        "detail-type": "AWS API Call via CloudTrail",
+        "detail": {"userIdentity": {"type": identity_type}},
+    }
+    assert not matches(event)
+
+
+def test_pattern_ignores_the_recorded_non_root_event() -> None:
+    """GIVEN the recorded IAM-user event THEN the pattern does not select it."""
+    path = EVENTS_DIR / "non_root_iam_user.json"
+    if not path.exists():
+        pytest.skip("no recorded non-root event in tests/events")
+    assert not matches(load(path.name))
+
+
+def test_pattern_ignores_other_detail_types_even_for_root() -> None:
+    """GIVEN a root-looking event of another detail-type THEN the pattern does not select it."""
+    assert not matches(
+        {"detail-type": "AWS Service Event via CloudTrail", "detail": {"userIdentity": {"type": "Root"}}}
+    )
