@@ -1,9 +1,11 @@
 """The SNS publish request for one notification: a body per protocol, filter attributes, under 256 KB.
 
 Published with ``MessageStructure=json``: ``email`` gets the text, ``https`` the AWS Chatbot notification,
-and ``default``/``sqs``/``lambda``/``email-json`` the JSON document. SNS counts the whole message, subject
-and attributes against 262,144 bytes, so the document appears four times in the budget; when the request is
-too big, fields and then the least severe events are cut, and the document says ``truncated: true``.
+and every other protocol (``sqs``, ``lambda``, ``email-json``, ``application``…) the ``default`` body, the JSON
+document. The document is written once, as ``default``, not repeated under ``sqs``/``lambda``/``email-json``:
+SNS counts the whole message, subject and attributes against 262,144 bytes, and each copy would take room
+from the events. When the request is too big, fields and then the least severe events are cut, and the
+document says ``truncated: true``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from render import chatbot, email_text, subject
 from textsafe import one_line, shorten, valid_unicode
 
 SNS_MESSAGE_LIMIT = 262_144
-DOCUMENT_PROTOCOLS = ("default", "sqs", "lambda", "email-json")
+# SNS sends ``default`` to every protocol without a key of its own: sqs, lambda, email-json, application.
+DOCUMENT_PROTOCOLS = ("default",)
 UNPARSEABLE_EVENT_NAME = "UnparseableRecord"
 ATTRIBUTE_CHARS = 256
 # Ever smaller caps on text fields before any event is dropped; the first cut shows everything. The last

@@ -37,13 +37,13 @@ def bodies(request: PublishRequest) -> dict[str, Any]:
 
 
 def test_each_protocol_gets_its_body() -> None:
-    """default/sqs/lambda/email-json get the JSON document; email the text; https the Chatbot payload."""
+    """default (what sqs/lambda/email-json receive) is the JSON document; email the text; https Chatbot's."""
     # GIVEN a notification WHEN its request is built
     request = build_publish_request(notification_of(load_event("root_console_signin_no_mfa")), TOPIC, "prod")
     message = bodies(request)
     # THEN
-    assert set(message) == {"default", "sqs", "lambda", "email-json", "email", "https"}
-    assert message["default"] == message["sqs"] == message["lambda"] == message["email-json"]
+    assert set(message) == {"default", "email", "https"}
+    assert json.loads(message["default"])["schemaVersion"] == "1.0"
     assert message["email"].startswith("ROOT USER ACTIVITY - CRITICAL\n")
     assert json.loads(message["https"])["source"] == "custom"
     assert request.subject == "[CRITICAL] Root console sign-in without MFA - prod (222222222222)"
@@ -53,7 +53,7 @@ def test_document_has_the_contract_fields() -> None:
     """The JSON document carries exactly the DESIGN.md field names, with schemaVersion 1.0."""
     # GIVEN a notification WHEN its document is built
     doc = json.loads(
-        bodies(build_publish_request(notification_of(load_event("root_api_error")), TOPIC, "prod"))["sqs"]
+        bodies(build_publish_request(notification_of(load_event("root_api_error")), TOPIC, "prod"))["default"]
     )
     # THEN
     assert set(doc) == DOCUMENT_KEYS
