@@ -67,9 +67,8 @@ def handle_batch(
                 notification, topic_arn, resolve_account_name(notification.account_id)
             )
             publish(request)
-        except (
-            Exception
-        ) as exc:  # throttling, KMS, missing topic, or a bug: retry the records, never lose them
+        # Throttling, KMS, a missing topic or a bug: hand the records back for retry, never lose them.
+        except Exception as exc:
             jsonlog.error(
                 "notification not published; its records are returned for retry",
                 messageIds=notification.message_ids,
