@@ -1,11 +1,11 @@
 """The SNS publish request for one notification: a body per protocol, filter attributes, under 256 KB.
 
 Published with ``MessageStructure=json``: ``email`` gets the text, ``https`` the AWS Chatbot notification,
-and every other protocol (``sqs``, ``lambda``, ``email-json``, ``application``…) the ``default`` body, the JSON
-document. The document is written once, as ``default``, not repeated under ``sqs``/``lambda``/``email-json``:
-SNS counts the whole message, subject and attributes against 262,144 bytes, and each copy would take room
-from the events. When the request is too big, fields and then the least severe events are cut, and the
-document says ``truncated: true``.
+and every other protocol (``sqs``, ``lambda``, ``email-json``, ``application``) the ``default`` body, the
+JSON document. The document is written once, as ``default``, not repeated under ``sqs``/``lambda``/
+``email-json``: SNS counts the whole message, subject and attributes against 262,144 bytes, and each copy
+would take room from the events. When the request is too big, fields and then the least severe events are
+cut, and the document says ``truncated: true``.
 """
 
 from __future__ import annotations
