@@ -47,6 +47,8 @@ class RecordedResource:
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     region: str
+    dependencies: tuple[str, ...] = ()
+    """URNs this resource waits for: explicit `depends_on` plus the resources its inputs came from."""
 
     @property
     def arn(self) -> str | None:
@@ -245,6 +247,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.custom: dict[str, bool] = {}
         self.order: list[str] = []
         self.read_order: list[str] = []
+        self.dependencies: dict[str, tuple[str, ...]] = {}
 
     def ReadResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
@@ -261,6 +264,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             self.parents[urn] = request.parent or None
             self.inputs[urn] = pulumi.runtime.rpc.deserialize_properties(request.object)
             self.custom[urn] = bool(request.custom)
+            self.dependencies[urn] = tuple(request.dependencies)
             self.order.append(urn)
         return response
 
@@ -366,6 +370,7 @@ def record_program(
                 inputs=monitor.inputs[urn],
                 outputs=outputs,
                 region=str(outputs.get("region") or monitor.inputs[urn].get("region") or region),
+                dependencies=monitor.dependencies.get(urn, ()),
             )
         )
     recorded.exports = exports

@@ -218,8 +218,12 @@ def test_notifier_logs_json_into_its_retained_log_group(hub_stack: RecordedStack
     log_group = hub_stack.one(LOG_GROUP)
     assert log_group.inputs["name"] == f"/aws/lambda/{function.inputs['name']}"
     assert log_group.inputs["retentionInDays"] == 365
-    assert function.inputs["loggingConfig"]["logFormat"] == "JSON"
-    assert function.inputs["loggingConfig"]["logGroup"] == log_group.inputs["name"]
+    assert function.inputs["loggingConfig"] == {
+        "logFormat": "JSON",
+        "logGroup": log_group.inputs["name"],
+        "applicationLogLevel": "INFO",
+        "systemLogLevel": "WARN",
+    }
 
 
 def test_event_source_mapping_folds_batches_and_reports_item_failures(hub_stack: RecordedStack) -> None:
@@ -366,3 +370,22 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
     }
+
+
+def test_resources_wait_for_the_permissions_they_need(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN the function, mapping and targets are created after the policies they rely on."""
+    notifier_policy = hub_stack.named(ROLE_POLICY, f"{COMPONENT}-notifier-policy").urn
+    # Creating an SQS event source mapping fails unless the role may already read the queue.
+    assert notifier_policy in hub_stack.one(EVENT_SOURCE_MAPPING).dependencies
+    assert notifier_policy in hub_stack.one(FUNCTION).dependencies
+    notify_target = hub_stack.named(TARGET, f"{COMPONENT}-notify-target")
+    assert hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-buffer-policy").urn in notify_target.dependencies
+    assert hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-notify-dlq-policy").urn in notify_target.dependencies
+    forward_policy = hub_stack.named(ROLE_POLICY, f"{COMPONENT}-forward-role-policy").urn
+    for region in REGIONS:
+        target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
+        assert forward_policy in target.dependencies
+        assert (
+            hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy").urn
+            in target.dependencies
+        )

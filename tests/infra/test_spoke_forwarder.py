@@ -78,6 +78,18 @@ def test_each_region_targets_the_hub_bus_with_role_retry_and_dlq(
 
 
 @pytest.mark.parametrize("region", REGIONS)
+def test_each_target_waits_for_its_role_policy_and_dlq_policy(
+    spoke_stack: RecordedStack, region: str
+) -> None:
+    """GIVEN a region's target THEN it waits until the role may put events and the DLQ admits the rule."""
+    target = spoke_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
+    assert spoke_stack.one(ROLE_POLICY).urn in target.dependencies
+    assert (
+        spoke_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy").urn in target.dependencies
+    )
+
+
+@pytest.mark.parametrize("region", REGIONS)
 def test_each_dlq_admits_only_its_own_rule(spoke_stack: RecordedStack, region: str) -> None:
     """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's rule."""
     rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
