@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from . import hub_notifier, validation
+from . import hub_settings, validation
 from .validation import ConfigError
 
 NAMESPACE = "root-activity-monitor"
@@ -24,9 +24,16 @@ HUB_ONLY_KEYS = (
     "organizationId",
     "spokeAccountIds",
     "notificationEmails",
+    "eventBusName",
+    "batchWindowSeconds",
     "accountNames",
 )
 SPOKE_ONLY_KEYS = ("hubEventBusArn", "hubStack")
+# Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
+# this mode" warning.
+_UNSET_VALUES = frozenset(
+    {"[]", "{}", hub_settings.DEFAULT_EVENT_BUS_NAME, str(hub_settings.DEFAULT_BATCH_WINDOW_SECONDS)}
+)
 # A stack name, optionally qualified as project/stack or organization/project/stack.
 _STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 
@@ -77,7 +84,7 @@ def load_stack_config() -> HubStackConfig | SpokeStackConfig:
     if mode == "hub":
         reader.warn_if_set(SPOKE_ONLY_KEYS, mode)
         return _hub(reader, regions)
-    reader.warn_if_set((*HUB_ONLY_KEYS, "batchWindowSeconds", "eventBusName"), mode)
+    reader.warn_if_set(HUB_ONLY_KEYS, mode)
     return _spoke(reader, regions)
 
 
@@ -114,10 +121,10 @@ def _hub(reader: _Reader, regions: tuple[str, ...]) -> HubStackConfig:
         spoke_account_ids=spoke_account_ids,
         notification_emails=reader.json("notificationEmails", validation.require_emails) or (),
         event_bus_name=validation.require_event_bus_name(
-            reader.text("eventBusName") or hub_notifier.DEFAULT_EVENT_BUS_NAME, key_name("eventBusName")
+            reader.text("eventBusName") or hub_settings.DEFAULT_EVENT_BUS_NAME, key_name("eventBusName")
         ),
         batch_window_seconds=validation.require_batch_window(
-            _or_default(reader.integer("batchWindowSeconds"), hub_notifier.DEFAULT_BATCH_WINDOW_SECONDS),
+            _or_default(reader.integer("batchWindowSeconds"), hub_settings.DEFAULT_BATCH_WINDOW_SECONDS),
             key_name("batchWindowSeconds"),
         ),
         account_names=reader.json("accountNames", validation.require_account_names) or {},
@@ -183,13 +190,5 @@ class _Reader:
     def warn_if_set(self, keys: tuple[str, ...], mode: str) -> None:
         for key in keys:
             raw = self.text(key)
-            if raw is not None and raw not in ("[]", "{}", _DEFAULTS.get(key)):
+            if raw is not None and raw not in _UNSET_VALUES:
                 pulumi.log.warn(f"{key_name(key)} is ignored in {mode} mode; remove it from this stack")
-
-
-# Defaults Pulumi.yaml declares for keys that are not empty by default; a key left at its default
-# does not trigger the "ignored in this mode" warning.
-_DEFAULTS = {
-    "eventBusName": hub_notifier.DEFAULT_EVENT_BUS_NAME,
-    "batchWindowSeconds": str(hub_notifier.DEFAULT_BATCH_WINDOW_SECONDS),
-}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from root_activity_monitor import hub_notifier, stack_config
+from root_activity_monitor import hub_settings, stack_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NS = "root-activity-monitor"
@@ -133,8 +133,8 @@ def test_only_mode_is_required_by_the_schema() -> None:
 def test_schema_defaults_match_the_programs_defaults() -> None:
     """GIVEN Pulumi.yaml THEN its defaults are the ones the program applies when a key is absent."""
     defaults = project_defaults()
-    assert defaults["eventBusName"] == hub_notifier.DEFAULT_EVENT_BUS_NAME
-    assert defaults["batchWindowSeconds"] == hub_notifier.DEFAULT_BATCH_WINDOW_SECONDS
+    assert defaults["eventBusName"] == hub_settings.DEFAULT_EVENT_BUS_NAME
+    assert defaults["batchWindowSeconds"] == hub_settings.DEFAULT_BATCH_WINDOW_SECONDS
     assert {
         key: value for key, value in defaults.items() if key not in {"eventBusName", "batchWindowSeconds"}
     } == {
