@@ -24,6 +24,12 @@ TARGET_MAXIMUM_EVENT_AGE_SECONDS = 4 * 60 * 60
 TARGET_MAXIMUM_RETRY_ATTEMPTS = 185
 # The longest SQS allows: a dead letter is evidence and may be read days later.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60
+# Console sign-ins and IAM, Organizations and Account calls reach EventBridge only in this region.
+GLOBAL_EVENTS_REGION = "us-east-1"
+MISSING_GLOBAL_REGION_WARNING = (
+    "{name}: regions {regions} leave out us-east-1, where root console sign-ins and IAM, Organizations "
+    "and Account calls are recorded; add us-east-1 to see them"
+)
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,10 @@ def forward_regions(
     parent: pulumi.Resource,
 ) -> tuple[aws.iam.Role, dict[str, RegionalForwarder]]:
     """One delivery role plus a forwarder in every region; returns the role and forwarders by region."""
+    if GLOBAL_EVENTS_REGION not in regions:
+        pulumi.log.warn(
+            MISSING_GLOBAL_REGION_WARNING.format(name=name, regions=list(regions)), resource=parent
+        )
     role, role_policy = delivery_role(
         name, hub_event_bus_arn=hub_event_bus_arn, account_id=account_id, parent=parent
     )

@@ -188,8 +188,19 @@ def test_a_config_error_registers_nothing(record_stack: Any, hub_config: dict[st
 def test_regions_default_to_the_provider_region(record_stack: Any, spoke_config: dict[str, Any]) -> None:
     """GIVEN no regions THEN the stack watches aws:region only."""
     del spoke_config["regions"]
-    recorded = record_stack(spoke_config)
+    recorded = record_stack(spoke_config, account_id="222222222222")
     assert set(recorded.exports["ruleArns"]) == {"eu-west-1"}
+
+
+@pytest.mark.parametrize("mode_config", ["hub_config", "spoke_config"])
+def test_leaving_out_us_east_1_warns_that_sign_ins_are_missed(
+    request: pytest.FixtureRequest, record_stack: Any, mode_config: str
+) -> None:
+    """GIVEN regions without us-east-1 THEN the program warns that root sign-ins would go unseen."""
+    config = request.getfixturevalue(mode_config)
+    config["regions"] = ["eu-west-1", "eu-central-1"]
+    recorded = record_stack(config, account_id="222222222222")
+    assert any("leave out us-east-1, where root console sign-ins" in warning for warning in recorded.warnings)
 
 
 def test_pulumi_yaml_empty_defaults_mean_not_set(record_stack: Any) -> None:
