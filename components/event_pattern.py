@@ -18,10 +18,19 @@ ROOT_ACTIVITY_RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
 
 def root_activity_pattern() -> dict[str, Any]:
-    """CloudTrail API calls and console sign-ins whose identity is the root user."""
+    """CloudTrail API calls and console sign-ins made by the root user.
+
+    Two ways to be root: the identity type `Root` (the root user's own credentials, and, as published
+    samples show, an `sts:AssumeRoot` session in the member account), or a session marked
+    `sessionContext.assumedRoot: "true"` whatever type CloudTrail gives it — centralized root access is
+    still root, and matching the marker keeps those sessions visible should the recorded type differ.
+    """
     return {
         "detail-type": list(ROOT_ACTIVITY_DETAIL_TYPES),
-        "detail": {"userIdentity": {"type": ["Root"]}},
+        "$or": [
+            {"detail": {"userIdentity": {"type": ["Root"]}}},
+            {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+        ],
     }
 
 

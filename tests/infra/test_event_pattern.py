@@ -34,7 +34,7 @@ def load(name: str) -> dict[str, Any]:
 
 
 def test_pattern_selects_root_api_calls_and_both_sign_in_spellings() -> None:
-    """GIVEN the pattern THEN it lists the three CloudTrail detail-types and the Root identity type only."""
+    """GIVEN the pattern THEN it lists the three CloudTrail detail-types and Root or an AssumeRoot session."""
     assert (
         json.loads(ROOT_ACTIVITY_EVENT_PATTERN)
         == root_activity_pattern()
@@ -44,7 +44,10 @@ def test_pattern_selects_root_api_calls_and_both_sign_in_spellings() -> None:
                 "AWS Console Sign In via CloudTrail",
                 "AWS Console Signin via CloudTrail",
             ],
-            "detail": {"userIdentity": {"type": ["Root"]}},
+            "$or": [
+                {"detail": {"userIdentity": {"type": ["Root"]}}},
+                {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+            ],
         }
     )
     assert tuple(root_activity_pattern()["detail-type"]) == ROOT_ACTIVITY_DETAIL_TYPES
@@ -55,7 +58,6 @@ def test_rules_receive_read_only_management_events() -> None:
     assert ROOT_ACTIVITY_RULE_STATE == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
 
-@pytest.mark.skipif(not ROOT_EVENT_FILES, reason="no recorded root events in tests/events yet")
 @pytest.mark.parametrize("name", ROOT_EVENT_FILES)
 def test_pattern_matches_every_recorded_root_event(name: str) -> None:
     """GIVEN a recorded root-user event WHEN matched against the pattern THEN it is selected."""
@@ -89,10 +91,33 @@ def test_pattern_ignores_other_identities(identity_type: str) -> None:
 
 def test_pattern_ignores_the_recorded_non_root_event() -> None:
     """GIVEN the recorded IAM-user event THEN the pattern does not select it."""
-    path = EVENTS_DIR / "non_root_iam_user.json"
-    if not path.exists():
-        pytest.skip("no recorded non-root event in tests/events")
-    assert not matches(load(path.name))
+    assert not matches(load("non_root_iam_user.json"))
+
+
+def test_recorded_root_events_exist() -> None:
+    """GIVEN tests/events THEN there are recorded root events for the parametrized match test to run on."""
+    assert len(ROOT_EVENT_FILES) >= 10
+
+
+def test_pattern_matches_an_assume_root_session_whatever_its_identity_type() -> None:
+    """GIVEN an sts:AssumeRoot session call recorded as AssumedRole THEN the pattern still selects it."""
+    event = {
+        "detail-type": "AWS API Call via CloudTrail",
+        "detail": {
+            "userIdentity": {"type": "AssumedRole", "sessionContext": {"assumedRoot": "true"}},
+        },
+    }
+    assert matches(event)
+
+
+def test_pattern_ignores_a_role_session_not_from_assume_root() -> None:
+    """GIVEN an ordinary role session (assumedRoot absent or "false") THEN the pattern does not select it."""
+    for context in ({}, {"assumedRoot": "false"}):
+        event = {
+            "detail-type": "AWS API Call via CloudTrail",
+            "detail": {"userIdentity": {"type": "AssumedRole", "sessionContext": context}},
+        }
+        assert not matches(event)
 
 
 def test_pattern_ignores_other_detail_types_even_for_root() -> None:
