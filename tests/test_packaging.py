@@ -1,0 +1,65 @@
+"""The wheel other Pulumi projects install: it carries the components and the notifier, and finds it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("pyproject.toml", "README.md", "components", "handler")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built from a copy of the sources with setuptools' PEP 517 backend."""
+    source = tmp_path_factory.mktemp("source")
+    for name in SOURCES:
+        path = REPO_ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(path, source / name)
+    out = tmp_path_factory.mktemp("dist")
+    build = f"import setuptools.build_meta as b; print(b.build_wheel({str(out)!r}))"
+    subprocess.run([sys.executable, "-c", build], cwd=source, check=True, capture_output=True)
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> None:
+    """GIVEN the built wheel THEN it holds root_activity_monitor and every handler module under it."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    handler_modules = {path.name for path in (REPO_ROOT / "handler").glob("*.py")}
+
+    shipped_handler = {n.rsplit("/", 1)[1] for n in names if n.startswith("root_activity_monitor/handler/")}
+    assert wheel.name.startswith("pulumi_root_activity_monitor-")
+    assert shipped_handler == handler_modules
+    assert {"root_activity_monitor/__init__.py", "root_activity_monitor/hub_notifier.py"} <= names
+    assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
+
+
+def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path: Path) -> None:
+    """GIVEN the wheel unpacked as site-packages WHEN the asset is located from another directory THEN it is
+    the packaged copy, not the checkout."""
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "import root_activity_monitor.lambda_bundle as b; d = b.find_handler_dir(); "
+        "print(d); print(sorted(b.handler_archive(d).assets))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found, assets = result.stdout.splitlines()
+    assert Path(found) == site / "root_activity_monitor" / "handler"
+    assert "app.py" in assets
