@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,19 @@ def _records(messages: list[Mapping[str, Any]], queue_arn: str) -> list[dict[str
     ]
 
 
-def _publish_refusal(aws: AwsAccounts, function: RecordedResource, topic_arn: str) -> str | None:
-    """Why the function's role could not publish to the topic (moto does not enforce IAM), or None."""
+KeyPolicyLookup = Callable[[str], "str | None"]
+# Publishing to a topic encrypted with a customer-managed key makes SNS call KMS as the publisher.
+PUBLISH_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+
+
+def _publish_refusal(
+    aws: AwsAccounts,
+    stack: RecordedStack,
+    function: RecordedResource,
+    topic_arn: str,
+    key_policy: KeyPolicyLookup,
+) -> str | None:
+    """Why the function's role could not publish to the topic (moto enforces neither IAM nor KMS), or None."""
     role_arn = str(function.inputs.get("role", ""))
     account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
     iam = aws.iam(account)
@@ -133,18 +144,66 @@ def _publish_refusal(aws: AwsAccounts, function: RecordedResource, topic_arn: st
     decision = evaluate(
         list(documents), action="sns:Publish", resource=topic_arn, caller=Caller(), resource_based=False
     )
-    return None if decision.allowed else f"the notifier's role {role_arn} may not sns:Publish to {topic_arn}"
+    if not decision.allowed:
+        return f"the notifier's role {role_arn} may not sns:Publish to {topic_arn}"
+    return _topic_key_refusal(
+        stack, topic_arn, role_arn=role_arn, account=account, role_documents=documents, key_policy=key_policy
+    )
 
 
-def run_notifiers(aws: AwsAccounts, stack: RecordedStack) -> NotifierRun:
-    """Drain every queue an event source mapping of `stack` reads, invoking its function per batch."""
+def _topic_key_refusal(
+    stack: RecordedStack,
+    topic_arn: str,
+    *,
+    role_arn: str,
+    account: str,
+    role_documents: list[Any],
+    key_policy: KeyPolicyLookup,
+) -> str | None:
+    """Why KMS would refuse the publisher the topic's customer-managed key, or None.
+
+    KMS allows a call when the key policy names the caller, or when it names the caller's account (which
+    delegates to IAM) and the caller's IAM policy allows it too.
+    """
+    topic = next((t for t in stack.of_type("aws:sns/topic:Topic") if t.arn == topic_arn), None)
+    key = str(topic.inputs.get("kmsMasterKeyId") or "") if topic is not None else ""
+    if not key or key.startswith("alias/aws/"):
+        return None  # unencrypted, or an AWS-managed key every principal of the account may use for SNS
+    policy = key_policy(key)
+    if policy is None:
+        return f"topic {topic_arn} is encrypted with {key}, which the stacks do not create"
+    for action in PUBLISH_KEY_ACTIONS:
+        named = evaluate(
+            [policy], action=action, resource=key, caller=Caller(arn=role_arn), resource_based=True
+        )
+        delegated = (
+            evaluate(
+                [policy], action=action, resource=key, caller=Caller(account_id=account), resource_based=True
+            ).allowed
+            and evaluate(
+                role_documents, action=action, resource=key, caller=Caller(), resource_based=False
+            ).allowed
+        )
+        if not (named.allowed or delegated):
+            return f"the notifier's role {role_arn} may not {action} with the topic's key {key}"
+    return None
+
+
+def run_notifiers(
+    aws: AwsAccounts, stack: RecordedStack, key_policy: KeyPolicyLookup = lambda _key: None
+) -> NotifierRun:
+    """Drain every queue an event source mapping of `stack` reads, invoking its function per batch.
+
+    `key_policy` finds a recorded KMS key's policy by ARN or ID: the notifier must be able to use the
+    topic's key.
+    """
     run = NotifierRun()
     directory = find_handler_dir()
     for mapping in _mappings(stack):
         function = mapping.function
         variables = dict((function.inputs.get("environment") or {}).get("variables") or {})
         topic_arn = str(variables.get("TOPIC_ARN", ""))
-        refusal = _publish_refusal(aws, function, topic_arn)
+        refusal = _publish_refusal(aws, stack, function, topic_arn, key_policy)
         if refusal:
             run.problems.append(refusal)
             continue

@@ -191,10 +191,11 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
     hub = stacks[0]
     observers = _subscribe_observers(aws, hub)
     organization = hub.file.value("organizationId")
+    key_policy = _key_policy_lookup(stacks)
     router = EventRouter(
         aws,
         organization_id=str(organization) if organization else None,
-        key_policy=_key_policy_lookup(stacks),
+        key_policy=key_policy,
     )
     driven: list[DrivenEvent] = []
     traces: dict[str, Trace] = {}
@@ -208,7 +209,7 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
     say("running the notifier on the buffer queue")
     problems: list[str] = []
     for stack in stacks:
-        problems.extend(run_notifiers(aws, stack.recorded).problems)
+        problems.extend(run_notifiers(aws, stack.recorded, key_policy).problems)
     notifications = [
         n for account, region, url in observers for n in _read_observer(aws, account, region, url)
     ]

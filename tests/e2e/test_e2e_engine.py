@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pytest
+from root_activity_monitor import policies
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_EVENT_PATTERN
 from root_activity_monitor.program import main as real_program
 from root_activity_monitor.simulate import Coverage, simulate
@@ -99,3 +102,51 @@ def test_organization_grant_needs_a_role_on_the_target(
     row = _eu_west_1_row(report.coverage)
     assert not row.covered
     assert "need a RoleArn" in row.reason
+
+
+def _without_statement(
+    policy_function: Callable[..., dict[str, Any]], sid: str
+) -> Callable[..., dict[str, Any]]:
+    """A policy builder like `policy_function` whose document lacks the statement `sid`."""
+
+    def build(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        document = policy_function(*args, **kwargs)
+        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+        return document
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("dropped", "covered"),
+    [
+        # The key policy names the notifier role: KMS needs nothing from IAM.
+        ({"notifier_policy": "UseTopicKey"}, True),
+        # The key policy delegates to the account, and the role's IAM policy grants the key.
+        ({"topic_key_policy": "AllowNotifierToPublish"}, True),
+        # Neither: KMS refuses the publish, so nothing reaches a subscriber.
+        ({"notifier_policy": "UseTopicKey", "topic_key_policy": "AllowNotifierToPublish"}, False),
+    ],
+)
+def test_notifier_needs_the_topic_key_through_the_key_policy_or_iam(
+    monkeypatch: pytest.MonkeyPatch,
+    write_stack: Callable[..., Path],
+    example_hub: Path,
+    dropped: dict[str, str],
+    covered: bool,
+) -> None:
+    """The notifier publishes to the CMK-encrypted topic only if KMS would let its role use the key."""
+    for function_name, sid in dropped.items():
+        monkeypatch.setattr(
+            policies, function_name, _without_statement(getattr(policies, function_name), sid)
+        )
+    hub = write_stack(example_hub, "hub", regions=["us-east-1"])
+
+    report = simulate(hub, [])
+
+    assert {row.covered for row in report.coverage} == {covered}
+    if not covered:
+        assert all(
+            "may not kms:GenerateDataKey with the topic's key" in row.reason for row in report.coverage
+        )
+        assert report.notifications == []
