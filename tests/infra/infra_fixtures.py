@@ -26,3 +26,24 @@ FUNCTION = "aws:lambda/function:Function"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def forwarding_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
+    """(type, logical name) of what forwarding.py creates: one delivery role, and four resources a region.
+
+    Both components forward the same way (the hub for its own account), so both expect this set.
+    """
+    return {
+        (ROLE, f"{COMPONENT}-forward-role"),
+        (ROLE_POLICY, f"{COMPONENT}-forward-role-policy"),
+        *(
+            (token, f"{COMPONENT}-forward-{region}-{suffix}")
+            for region in regions
+            for token, suffix in (
+                (RULE, "rule"),
+                (TARGET, "target"),
+                (QUEUE, "dlq"),
+                (QUEUE_POLICY, "dlq-policy"),
+            )
+        ),
+    }

@@ -26,6 +26,7 @@ from infra_fixtures import (
     SUBSCRIPTION,
     TARGET,
     TOPIC,
+    forwarding_resources,
 )
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub_notifier import FUNCTION_TIMEOUT_SECONDS
@@ -50,19 +51,7 @@ EXPECTED_HUB_RESOURCES = {
     (ROLE_POLICY, f"{COMPONENT}-notifier-policy"),
     (FUNCTION, f"{COMPONENT}-notifier"),
     (EVENT_SOURCE_MAPPING, f"{COMPONENT}-notifier-source"),
-    (ROLE, f"{COMPONENT}-forward-role"),
-    (ROLE_POLICY, f"{COMPONENT}-forward-role-policy"),
-    *(
-        (token, f"{COMPONENT}-forward-{region}-{suffix}")
-        for region in REGIONS
-        for token, suffix in (
-            (RULE, "rule"),
-            (TARGET, "target"),
-            (QUEUE, "dlq"),
-            (QUEUE_POLICY, "dlq-policy"),
-        )
-    ),
-}
+} | forwarding_resources()
 
 
 def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -21,25 +21,13 @@ from infra_fixtures import (
     SPOKE_ACCOUNT,
     STACK_REFERENCE,
     TARGET,
+    forwarding_resources,
 )
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.recording import RecordedStack
 
-EXPECTED_SPOKE_RESOURCES = {
-    (ROLE, f"{COMPONENT}-forward-role"),
-    (ROLE_POLICY, f"{COMPONENT}-forward-role-policy"),
-    *(
-        (token, f"{COMPONENT}-forward-{region}-{suffix}")
-        for region in REGIONS
-        for token, suffix in (
-            (RULE, "rule"),
-            (TARGET, "target"),
-            (QUEUE, "dlq"),
-            (QUEUE_POLICY, "dlq-policy"),
-        )
-    ),
-}
+EXPECTED_SPOKE_RESOURCES = forwarding_resources()
 
 
 def test_spoke_registers_exactly_the_documented_resources(spoke_stack: RecordedStack) -> None:
