@@ -81,6 +81,18 @@ class AwsAccounts:
         client: IAMClient = self._client("iam", account_id, BOOTSTRAP_REGION)
         return client
 
+    def inline_role_policies(self, account_id: str, role_name: str) -> list[Any] | None:
+        """The inline policy documents of a role, or None when the role does not exist.
+
+        The replay's permission checks read these (managed policy attachments are not replayed).
+        """
+        iam = self.iam(account_id)
+        try:
+            names = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+        except iam.exceptions.NoSuchEntityException:
+            return None
+        return [iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"] for name in names]
+
 
 @cache
 def queue_url(arn: str) -> str:

@@ -16,7 +16,7 @@ itself from what moto holds (read back through the API), and matches patterns wi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +24,10 @@ from moto.events.models import EventPattern
 
 from ._replay_aws import AwsAccounts, queue_url
 from ._replay_events import API_CALL
-from ._replay_policy import Caller, evaluate
+from ._replay_policy import Caller, KeyPolicyLookup, evaluate
 
 EVENTS_SERVICE = "events.amazonaws.com"
 ALL_MANAGEMENT_EVENTS = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-KeyPolicyLookup = Callable[[str], str | None]
 
 
 @dataclass
@@ -249,10 +248,7 @@ class EventRouter:
         )
         if not trusted.allowed:
             return f"role {role_arn} does not trust {EVENTS_SERVICE}"
-        documents: list[str | Mapping[str, Any] | None] = [
-            iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-            for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
-        ]
+        documents = self._aws.inline_role_policies(account, role_name) or []
         decision = evaluate(
             documents, action=action, resource=resource, caller=Caller(), resource_based=False
         )

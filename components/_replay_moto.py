@@ -127,8 +127,7 @@ def _queue(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
             attributes[attribute] = str(int(value))  # Pulumi passes every number as a float
         else:
             attributes[attribute] = value if isinstance(value, str) else str(value)
-    # moto does not create a redrive target on demand: the replay creates queues in registration order and
-    # defers the redrive policy until every queue exists (see `replay`).
+    # moto does not create a redrive target on demand: the policy is set by AFTER_ALL_OF_TYPE.
     attributes.pop("RedrivePolicy", None)
     aws.sqs(account, resource.region).create_queue(QueueName=_name(resource), Attributes=attributes)  # type: ignore[arg-type]  # stubs list attribute names
 
@@ -214,6 +213,12 @@ CREATORS: dict[str, Creator] = {
 }
 """Creation order is this dict's order: what a resource refers to is created before it."""
 
+AFTER_ALL_OF_TYPE: dict[str, Creator] = {
+    # A redrive policy names another queue, which must exist first: set once every queue does.
+    "aws:sqs/queue:Queue": _queue_redrive,
+}
+"""Steps that run for each resource of a type once every resource of that type exists."""
+
 NOT_REPLAYED_REASONS: dict[str, str] = {
     "aws:lambda/function:Function": (
         "moto would need Docker to run it; the replay invokes the packaged handler in-process with the "
@@ -240,15 +245,11 @@ def replay(aws: AwsAccounts, stacks: Iterable[tuple[str, list[RecordedResource]]
     """Create every resource with a creator in its stack's account; report the rest with reasons."""
     stacks = list(stacks)
     for type_token, create in CREATORS.items():
-        for account, resources in stacks:
-            for resource in resources:
-                if resource.type == type_token:
-                    create(aws, account, resource)
-        if type_token == "aws:sqs/queue:Queue":
-            for account, resources in stacks:
-                for resource in resources:
-                    if resource.type == type_token:
-                        _queue_redrive(aws, account, resource)
+        of_type = [(account, r) for account, resources in stacks for r in resources if r.type == type_token]
+        steps = [create, AFTER_ALL_OF_TYPE[type_token]] if type_token in AFTER_ALL_OF_TYPE else [create]
+        for step in steps:
+            for account, resource in of_type:
+                step(aws, account, resource)
     skipped: list[NotReplayed] = []
     for account, resources in stacks:
         for resource in resources:

@@ -13,13 +13,13 @@ import importlib
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._replay_aws import AwsAccounts, queue_url
-from ._replay_policy import Caller, evaluate
+from ._replay_policy import Caller, KeyPolicyLookup, evaluate
 from .lambda_bundle import find_handler_dir
 from .recording import RecordedResource, RecordedStack
 
@@ -119,7 +119,6 @@ def _records(messages: list[Mapping[str, Any]], queue_arn: str) -> list[dict[str
     ]
 
 
-KeyPolicyLookup = Callable[[str], "str | None"]
 # Publishing to a topic encrypted with a customer-managed key makes SNS call KMS as the publisher.
 PUBLISH_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
@@ -134,15 +133,11 @@ def _publish_refusal(
     """Why the function's role could not publish to the topic (moto enforces neither IAM nor KMS), or None."""
     role_arn = str(function.inputs.get("role", ""))
     account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
-    iam = aws.iam(account)
-    role_name = role_arn.rsplit("/", 1)[-1]
-    try:
-        names = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
-    except iam.exceptions.NoSuchEntityException:
+    documents = aws.inline_role_policies(account, role_arn.rsplit("/", 1)[-1])
+    if documents is None:
         return f"the notifier's role {role_arn} does not exist"
-    documents = [iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"] for name in names]
     decision = evaluate(
-        list(documents), action="sns:Publish", resource=topic_arn, caller=Caller(), resource_based=False
+        documents, action="sns:Publish", resource=topic_arn, caller=Caller(), resource_based=False
     )
     if not decision.allowed:
         return f"the notifier's role {role_arn} may not sns:Publish to {topic_arn}"

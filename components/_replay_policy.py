@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+KeyPolicyLookup = Callable[[str], str | None]
+"""Finds a recorded KMS key's policy by the key's ARN, ID or alias; None when the stacks do not create it."""
 
 
 @dataclass(frozen=True)

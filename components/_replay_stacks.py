@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +9,9 @@ from typing import Any
 
 import yaml
 
+from ._replay_events import SIGN_IN_REGION
 from .recording import CONFIG_NAMESPACE, DEFAULT_ACCOUNT_ID, RecordedStack, record_program
-from .validation import ConfigError
-
-SIGN_IN_REGION = "us-east-1"
-_HUB_ARN = re.compile(r"^arn:aws:events:[a-z0-9-]+:(\d{12}):event-bus/")
+from .validation import ConfigError, parse_event_bus_arn
 
 
 class StackInputError(Exception):
@@ -90,9 +87,10 @@ def load_stack_file(path: Path) -> StackFile:
 def hub_account_for(spokes: Sequence[StackFile]) -> str:
     """The account in the spokes' hubEventBusArn, or the default hub account when none names one."""
     for spoke in spokes:
-        match = _HUB_ARN.match(str(spoke.value("hubEventBusArn", "")))
-        if match:
-            return match.group(1)
+        try:
+            return parse_event_bus_arn(spoke.value("hubEventBusArn"), "hubEventBusArn").account_id
+        except ConfigError:
+            continue  # no ARN (hubStack instead), or a malformed one the program will refuse, naming it
     return DEFAULT_ACCOUNT_ID
 
 
