@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from digest import Entry, Notification
+from textsafe import shorten
 
 CLIP_MARKER = "...[truncated]"
 T = TypeVar("T")
@@ -53,7 +54,7 @@ class Clipper:
         if limit is None or len(text) <= limit:
             return text
         self.clipped = True
-        return text[: max(0, limit - len(CLIP_MARKER))] + CLIP_MARKER
+        return shorten(text, limit, CLIP_MARKER)
 
 
 def listed_entries(notification: Notification, clipper: Clipper) -> list[Entry]:
