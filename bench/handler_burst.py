@@ -16,16 +16,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDLER = ROOT / "handler"
-sys.path[:0] = [str(HANDLER), str(ROOT / "tests" / "events")]
+# The repository root (the notifier is the package `handler`, as in the zip) and the event fixtures.
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "events")]
 
-import app  # noqa: E402
 import boto3  # noqa: E402
-from digest import fold  # noqa: E402
-from intake import read_batch  # noqa: E402
 from load import load_event, sqs_batch  # noqa: E402
 from moto import mock_aws  # noqa: E402
-from sns_message import build_publish_request  # noqa: E402
+
+from handler import app  # noqa: E402
+from handler.digest import fold  # noqa: E402
+from handler.intake import read_batch  # noqa: E402
+from handler.sns_message import build_publish_request  # noqa: E402
 
 EVENTS = 200
 REPEATS = 20
@@ -113,7 +114,7 @@ def handler_figures() -> None:
 def import_seconds(statement: str) -> float:
     """Wall time of one import in a fresh interpreter, measured inside it."""
     code = (
-        f"import sys, time; sys.path.insert(0, {str(HANDLER)!r}); t = time.perf_counter(); {statement}; "
+        f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); t = time.perf_counter(); {statement}; "
         "print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -125,10 +126,10 @@ def import_figures() -> None:
     handler: list[float] = []
     for _ in range(IMPORT_RUNS):  # interleaved, so a busy neighbour slows both alike
         boto.append(import_seconds("import boto3"))
-        handler.append(import_seconds("import app"))
+        handler.append(import_seconds("import handler.app"))
     boto_ms, handler_ms = statistics.median(boto) * 1000, statistics.median(handler) * 1000
     print(f"import boto3 alone: {boto_ms:.1f} ms (median of {IMPORT_RUNS} fresh interpreters)")
-    print(f"import app (handler, boto3 included): {handler_ms:.1f} ms = {handler_ms / boto_ms:.2f}x boto3")
+    print(f"import handler.app (boto3 included): {handler_ms:.1f} ms = {handler_ms / boto_ms:.2f}x boto3")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import yaml
-from root_activity_monitor._replay_stacks import (
+from root_activity_monitor.program import main as program
+from root_activity_monitor.simulate import simulate
+from root_activity_monitor.simulate.stacks import (
     hub_account_for,
     load_stack_file,
     record_stack,
     spoke_accounts,
 )
-from root_activity_monitor.program import main as program
-from root_activity_monitor.simulate import simulate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REGIONS = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 # The documentation spells the sign-in detail-type both ways; matching both costs nothing.
-ROOT_ACTIVITY_DETAIL_TYPES: tuple[str, ...] = (
-    "AWS API Call via CloudTrail",
+CONSOLE_SIGN_IN_DETAIL_TYPES: tuple[str, ...] = (
     "AWS Console Sign In via CloudTrail",
     "AWS Console Signin via CloudTrail",
 )
+ROOT_ACTIVITY_DETAIL_TYPES: tuple[str, ...] = (API_CALL_DETAIL_TYPE, *CONSOLE_SIGN_IN_DETAIL_TYPES)
 
 # A rule in state ENABLED skips read-only management events (Describe*, Get*, List*); root reading
 # things is still root activity.

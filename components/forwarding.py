@@ -9,7 +9,7 @@ SSE-encrypted dead-letter queue that the rule is allowed to write to.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -17,6 +17,8 @@ import pulumi_aws as aws
 
 from . import policies
 from .event_pattern import ROOT_ACTIVITY_EVENT_PATTERN, ROOT_ACTIVITY_RULE_STATE
+from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
+from .tagging import Tags, tag_input
 
 # EventBridge retries a failed delivery with backoff for up to 24 h / 185 attempts by default. A
 # shorter event age gets a broken hub into the DLQ (where it can be seen) within hours, not a day.
@@ -24,12 +26,6 @@ TARGET_MAXIMUM_EVENT_AGE_SECONDS = 4 * 60 * 60
 TARGET_MAXIMUM_RETRY_ATTEMPTS = 185
 # The longest SQS allows: a dead letter is evidence and may be read days later.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60
-# Console sign-ins and IAM, Organizations and Account calls reach EventBridge only in this region.
-GLOBAL_EVENTS_REGION = "us-east-1"
-MISSING_GLOBAL_REGION_WARNING = (
-    "{name}: regions {regions} leave out us-east-1, where root console sign-ins and IAM, Organizations "
-    "and Account calls are recorded; add us-east-1 to see them"
-)
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,15 @@ class RegionalForwarder:
     dead_letter_queue_policy: aws.sqs.QueuePolicy
 
 
+@dataclass(frozen=True)
+class Forwarding:
+    """One account's forwarding: the delivery role (IAM is global) and a forwarder per region."""
+
+    role: aws.iam.Role
+    role_policy: aws.iam.RolePolicy
+    regions: Mapping[str, RegionalForwarder]
+
+
 def target_retry_policy() -> aws.cloudwatch.EventTargetRetryPolicyArgs:
     """The retry policy every rule target in this project uses."""
     return aws.cloudwatch.EventTargetRetryPolicyArgs(
@@ -51,7 +56,9 @@ def target_retry_policy() -> aws.cloudwatch.EventTargetRetryPolicyArgs:
     )
 
 
-def dead_letter_queue(name: str, *, parent: pulumi.Resource, region: str | None = None) -> aws.sqs.Queue:
+def dead_letter_queue(
+    name: str, *, parent: pulumi.Resource, tags: Tags, region: str | None = None
+) -> aws.sqs.Queue:
     """An SSE-SQS encrypted queue that keeps undeliverable events for 14 days.
 
     SSE-SQS rather than a customer-managed key: EventBridge writes to it, and a CMK would need a key
@@ -62,6 +69,7 @@ def dead_letter_queue(name: str, *, parent: pulumi.Resource, region: str | None 
         region=region,
         sqs_managed_sse_enabled=True,
         message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+        tags=tag_input(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
 
@@ -93,6 +101,7 @@ def delivery_role(
     hub_event_bus_arn: pulumi.Input[str],
     account_id: pulumi.Input[str],
     parent: pulumi.Resource,
+    tags: Tags,
 ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
     """The role EventBridge assumes to put events on the hub bus, and its one permission."""
     trust = pulumi.Output.from_input(account_id).apply(
@@ -102,6 +111,7 @@ def delivery_role(
         f"{name}-role",
         assume_role_policy=trust,
         description="EventBridge delivers root-user activity to the root-activity-monitor hub bus",
+        tags=tag_input(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     permission = aws.iam.RolePolicy(
@@ -123,6 +133,7 @@ def forward_region(
     role: aws.iam.Role,
     role_policy: aws.iam.RolePolicy,
     parent: pulumi.Resource,
+    tags: Tags,
 ) -> RegionalForwarder:
     """A rule on `region`'s default bus sending root activity to the hub bus, with its DLQ."""
     rule = aws.cloudwatch.EventRule(
@@ -131,9 +142,10 @@ def forward_region(
         description="Root-user activity in this account and region, forwarded to the hub",
         event_pattern=ROOT_ACTIVITY_EVENT_PATTERN,
         state=ROOT_ACTIVITY_RULE_STATE,
+        tags=tag_input(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    dlq = dead_letter_queue(f"{name}-{region}-dlq", parent=parent, region=region)
+    dlq = dead_letter_queue(f"{name}-{region}-dlq", parent=parent, tags=tags, region=region)
     dlq_policy = allow_rule_to_send(f"{name}-{region}-dlq-policy", dlq, rule, parent=parent, region=region)
     target = aws.cloudwatch.EventTarget(
         f"{name}-{region}-target",
@@ -158,14 +170,15 @@ def forward_regions(
     hub_event_bus_arn: pulumi.Input[str],
     account_id: pulumi.Input[str],
     parent: pulumi.Resource,
-) -> tuple[aws.iam.Role, dict[str, RegionalForwarder]]:
-    """One delivery role plus a forwarder in every region; returns the role and forwarders by region."""
+    tags: Tags,
+) -> Forwarding:
+    """One delivery role plus a forwarder in every region."""
     if GLOBAL_EVENTS_REGION not in regions:
         pulumi.log.warn(
             MISSING_GLOBAL_REGION_WARNING.format(name=name, regions=list(regions)), resource=parent
         )
     role, role_policy = delivery_role(
-        name, hub_event_bus_arn=hub_event_bus_arn, account_id=account_id, parent=parent
+        name, hub_event_bus_arn=hub_event_bus_arn, account_id=account_id, parent=parent, tags=tags
     )
     forwarders = {
         region: forward_region(
@@ -175,7 +188,8 @@ def forward_regions(
             role=role,
             role_policy=role_policy,
             parent=parent,
+            tags=tags,
         )
         for region in regions
     }
-    return role, forwarders
+    return Forwarding(role=role, role_policy=role_policy, regions=forwarders)

@@ -1,8 +1,9 @@
-"""The notifier's code as a Pulumi asset: exactly the handler's own Python files.
+"""The notifier's code as a Pulumi asset: the handler's own Python files, as the package `handler`.
 
-The files are found relative to this package, never the working directory, so the asset resolves the
-same way in a source checkout (`handler/` next to `components/`) and after `pip install` (the wheel
-ships them as `root_activity_monitor/handler/`).
+The deployment package holds `handler/__init__.py`, `handler/app.py`, … exactly as the repository's
+`handler/` folder, so the modules import each other relatively (`from .digest import fold`) in the zip,
+in a checkout and inside the installed wheel (`root_activity_monitor.handler`) alike. boto3 comes from the
+Lambda runtime. The files are found relative to this package, never the working directory.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pulumi
 
+HANDLER_PACKAGE = "handler"
+"""The package's name inside the deployment package."""
 HANDLER_ENTRY_MODULE = "app.py"
-HANDLER_FUNCTION = "app.lambda_handler"
+HANDLER_FUNCTION = f"{HANDLER_PACKAGE}.app.lambda_handler"
+"""The function's `handler` setting: module path inside the zip, then the function."""
 
 
 class HandlerNotFoundError(FileNotFoundError):
@@ -40,12 +44,14 @@ def find_handler_dir(candidates: tuple[Path, ...] | None = None) -> Path:
 
 
 def handler_files(handler_dir: Path) -> dict[str, Path]:
-    """Archive name → path for every top-level Python file of the handler (no tests, no caches)."""
-    return {path.name: path for path in sorted(handler_dir.glob("*.py")) if path.is_file()}
+    """Archive path → file for every top-level Python file of the handler (no tests, no caches)."""
+    return {
+        f"{HANDLER_PACKAGE}/{path.name}": path for path in sorted(handler_dir.glob("*.py")) if path.is_file()
+    }
 
 
 def handler_archive(handler_dir: Path | None = None) -> pulumi.AssetArchive:
-    """The Lambda deployment package: the handler's modules at the archive root."""
+    """The Lambda deployment package: the `handler` package at the archive root."""
     directory = handler_dir if handler_dir is not None else find_handler_dir()
     assets: dict[str, pulumi.Asset | pulumi.Archive] = {
         name: pulumi.FileAsset(str(path)) for name, path in handler_files(directory).items()

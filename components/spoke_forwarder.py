@@ -3,13 +3,15 @@
 # No `from __future__ import annotations` here: TypedDict must see NotRequired at runtime to tell
 # required arguments from optional ones.
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding, validation
+from . import forwarding
+from .arns import parse_event_bus_arn
+from .settings import argument_namer, check_spoke
 
 TYPE_TOKEN = "root-activity-monitor:index:SpokeForwarder"
 
@@ -28,6 +30,8 @@ class SpokeForwarderArgs(TypedDict):
     """Regions whose default bus is watched (include us-east-1: sign-ins and IAM are recorded there)."""
     account_id: NotRequired[pulumi.Input[str] | None]
     """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
+    tags: NotRequired[Mapping[str, str]]
+    """Tags for every child resource that AWS lets us tag."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):
@@ -41,38 +45,36 @@ class SpokeForwarder(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SpokeForwarderArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        where = "SpokeForwarderArgs"
-        regions = validation.require_regions(args.get("regions"), f"{where}.regions")
-        hub_arn_input = args.get("hub_event_bus_arn")
-        if hub_arn_input is None:
-            message = f"{where}.hub_event_bus_arn is required: the hub stack's eventBusArn output"
-            raise validation.ConfigError(message)
-        if isinstance(hub_arn_input, str):
-            validation.parse_event_bus_arn(hub_arn_input, f"{where}.hub_event_bus_arn")
+        where = argument_namer("SpokeForwarderArgs")
+        settings = check_spoke(args, where)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         # An ARN that arrives as an Output (a stack reference) is checked when it resolves; the check
         # raises, it creates nothing.
-        hub_arn = pulumi.Output.from_input(hub_arn_input).apply(
-            lambda arn: validation.parse_event_bus_arn(arn, f"{where}.hub_event_bus_arn").arn
+        hub_arn = pulumi.Output.from_input(settings.hub_event_bus_arn).apply(
+            lambda arn: parse_event_bus_arn(arn, where("hub_event_bus_arn")).arn
         )
-        account_id = args.get("account_id")
+        account_id = settings.account_id
         if account_id is None:
             account_id = aws.get_caller_identity_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
             ).account_id
         pulumi.Output.all(hub_arn, account_id).apply(lambda values: _warn_if_hub_account(name, *values))
 
-        role, forwarders = forwarding.forward_regions(
-            f"{name}-forward", regions=regions, hub_event_bus_arn=hub_arn, account_id=account_id, parent=self
+        forwarded = forwarding.forward_regions(
+            f"{name}-forward",
+            regions=settings.regions,
+            hub_event_bus_arn=hub_arn,
+            account_id=account_id,
+            parent=self,
+            tags=settings.tags,
         )
 
-        self.rule_arns = {region: forwarder.rule.arn for region, forwarder in forwarders.items()}
-        self.delivery_role_arn = role.arn
+        self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}
+        self.delivery_role_arn = forwarded.role.arn
         self.register_outputs({"rule_arns": self.rule_arns, "delivery_role_arn": self.delivery_role_arn})
 
 
 def _warn_if_hub_account(name: str, hub_event_bus_arn: str, account_id: str) -> None:
-    hub_account = validation.parse_event_bus_arn(hub_event_bus_arn, "hub_event_bus_arn").account_id
-    if hub_account == account_id:
+    if parse_event_bus_arn(hub_event_bus_arn, "hub_event_bus_arn").account_id == account_id:
         pulumi.log.warn(HUB_COVERS_ITSELF_WARNING.format(name=name, account=account_id))

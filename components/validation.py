@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-# Commercial-partition region names (us-east-1, ap-southeast-4, eu-central-2, ...). GovCloud and China
-# are matched separately so they can be refused with a reason rather than "malformed".
-_REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{1,2}$")
-_ISOLATED_REGION = re.compile(r"^(?:[a-z]{2}-gov-[a-z]+-\d{1,2}|cn-[a-z]+-\d{1,2})$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 # Deliberately plain: SNS sends a confirmation mail, which is the real test of an address.
@@ -23,53 +18,22 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Letters, digits, - and _ only, because the bus name also names the notifier function (64 characters
 # at most, no dots) and its log group.
 _EVENT_BUS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,55}$")
-_EVENT_BUS_ARN = re.compile(
-    r"^arn:aws:events:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):event-bus/(?P<name>[A-Za-z0-9._-]{1,256})$"
-)
 
 MIN_BATCH_WINDOW_SECONDS = 0
 MAX_BATCH_WINDOW_SECONDS = 300
+# The values CloudWatch Logs accepts for retentionInDays.
+LOG_RETENTION_DAYS_ALLOWED = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+# AWS tagging limits shared by every service the components use; `aws:` keys are reserved for AWS.
+MAX_TAGS = 50
+MAX_TAG_KEY_CHARS = 128
+MAX_TAG_VALUE_CHARS = 256
 
 
 class ConfigError(ValueError):
     """A config value or component argument is missing or malformed; the message names it."""
-
-
-@dataclass(frozen=True)
-class EventBusArn:
-    """The parts of an event bus ARN."""
-
-    arn: str
-    region: str
-    account_id: str
-    name: str
-
-
-def require_region(value: object, where: str) -> str:
-    """A commercial-partition AWS region name."""
-    if isinstance(value, str) and _ISOLATED_REGION.match(value):
-        message = (
-            f"{where}: {value!r} is a GovCloud or China region; EventBridge cannot forward events across "
-            "regions there, so this project supports the commercial partition only"
-        )
-        raise ConfigError(message)
-    if not isinstance(value, str) or not _REGION.match(value):
-        message = f"{where} must be an AWS region name such as 'us-east-1' or 'eu-west-1', got {value!r}"
-        raise ConfigError(message)
-    return value
-
-
-def require_regions(values: object, where: str) -> tuple[str, ...]:
-    """A non-empty list of distinct region names."""
-    items = require_string_list(values, where)
-    if not items:
-        message = (
-            f"{where} must list at least one region (include us-east-1: root sign-ins are recorded there)"
-        )
-        raise ConfigError(message)
-    regions = tuple(require_region(item, f"{where}[{index}]") for index, item in enumerate(items))
-    _require_distinct(regions, where)
-    return regions
 
 
 def require_account_id(value: object, where: str) -> str:
@@ -88,7 +52,7 @@ def require_account_ids(values: object, where: str) -> tuple[str, ...]:
         message = f"{where} must be a list of 12-digit AWS account IDs, got {values!r}"
         raise ConfigError(message)
     ids = tuple(require_account_id(item, f"{where}[{index}]") for index, item in enumerate(values))
-    _require_distinct(ids, where)
+    require_distinct(ids, where)
     return ids
 
 
@@ -112,7 +76,7 @@ def require_emails(values: object, where: str) -> tuple[str, ...]:
                 f"{where}[{index}] must be an e-mail address such as 'security@example.com', got {item!r}"
             )
             raise ConfigError(message)
-    _require_distinct(tuple(item.lower() for item in items), where)
+    require_distinct(tuple(item.lower() for item in items), where)
     return tuple(items)
 
 
@@ -125,20 +89,6 @@ def require_event_bus_name(value: object, where: str) -> str:
         )
         raise ConfigError(message)
     return value
-
-
-def parse_event_bus_arn(value: object, where: str) -> EventBusArn:
-    """An event bus ARN in the commercial partition, split into its parts."""
-    match = _EVENT_BUS_ARN.match(value) if isinstance(value, str) else None
-    if match is None:
-        message = (
-            f"{where} must be an event bus ARN like "
-            f"'arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor' (the hub stack's "
-            f"eventBusArn output), got {value!r}"
-        )
-        raise ConfigError(message)
-    region = require_region(match["region"], f"{where} (region part)")
-    return EventBusArn(arn=match.string, region=region, account_id=match["account"], name=match["name"])
 
 
 def require_batch_window(value: object, where: str) -> int:
@@ -171,6 +121,43 @@ def require_account_names(values: object, where: str) -> dict[str, str]:
     return names
 
 
+def require_log_retention(value: object, where: str) -> int:
+    """Days a log group keeps its logs: one of the values CloudWatch Logs accepts."""
+    if isinstance(value, bool) or value not in LOG_RETENTION_DAYS_ALLOWED:
+        message = (
+            f"{where} must be one of CloudWatch Logs' retention values "
+            f"{', '.join(map(str, LOG_RETENTION_DAYS_ALLOWED))}, got {value!r}"
+        )
+        raise ConfigError(message)
+    return int(value)
+
+
+def require_tags(values: object, where: str) -> dict[str, str]:
+    """A map of tag key to value within AWS's limits (50 tags, keys 1-128 characters, values up to 256)."""
+    if not isinstance(values, Mapping):
+        message = f"{where} must be a map of tag key to value, e.g. {{team: security}}, got {values!r}"
+        raise ConfigError(message)
+    if len(values) > MAX_TAGS:
+        message = f"{where} has {len(values)} tags; AWS allows at most {MAX_TAGS} per resource"
+        raise ConfigError(message)
+    tags: dict[str, str] = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= MAX_TAG_KEY_CHARS:
+            message = f"{where} key must be a string of 1 to {MAX_TAG_KEY_CHARS} characters, got {key!r}"
+            raise ConfigError(message)
+        if key.lower().startswith("aws:"):
+            message = f"{where} key {key!r} starts with 'aws:', which AWS reserves for its own tags"
+            raise ConfigError(message)
+        if not isinstance(value, str) or len(value) > MAX_TAG_VALUE_CHARS:
+            message = (
+                f"{where}[{key!r}] must be a string of at most {MAX_TAG_VALUE_CHARS} characters "
+                f"(quote numbers in YAML), got {value!r}"
+            )
+            raise ConfigError(message)
+        tags[key] = value
+    return tags
+
+
 def require_string_list(values: object, where: str) -> list[str]:
     """A list whose items are all strings."""
     if not isinstance(values, Sequence) or isinstance(values, str):
@@ -183,7 +170,7 @@ def require_string_list(values: object, where: str) -> list[str]:
     return list(values)
 
 
-def _require_distinct(values: tuple[str, ...], where: str) -> None:
+def require_distinct(values: tuple[str, ...], where: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from functools import lru_cache
 
-import jsonlog
+from . import jsonlog
 
 AccountNameResolver = Callable[[str], str]
 

@@ -11,12 +11,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import jsonlog
-import publisher
-from accounts import AccountNameResolver, parse_account_names, static_resolver
-from digest import fold
-from intake import read_batch
-from sns_message import PublishRequest, build_publish_request
+from . import jsonlog, publisher
+from .accounts import AccountNameResolver, parse_account_names, static_resolver
+from .digest import fold
+from .intake import read_batch
+from .sns_message import PublishRequest, build_publish_request
 
 BatchResponse = dict[str, list[dict[str, str]]]
 Publish = Callable[[PublishRequest], object]

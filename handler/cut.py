@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from digest import Entry, Notification
-from textsafe import shorten
+from .digest import Entry, Notification
+from .textsafe import shorten
 
 CLIP_MARKER = "...[truncated]"
 T = TypeVar("T")

@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from intake import Intake, RootEvent, Unparseable
-from severity import Severity, Verdict, classify, is_failed_sign_in, password_guessing
+from .intake import Intake, RootEvent, Unparseable
+from .severity import Severity, Verdict, classify, is_failed_sign_in, password_guessing
 
 UNKNOWN_ACCOUNT = "unknown"
 MFA_LABELS = {"Yes": "used", "No": "not used"}

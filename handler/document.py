@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cut import Clipper, listed_entries
-from digest import Entry, Notification, summarize
-from render import title
+from .cut import Clipper, listed_entries
+from .digest import Entry, Notification, summarize
+from .render import title
 
 SCHEMA_VERSION = "1.0"
 

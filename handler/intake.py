@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from textsafe import valid_unicode
+from .textsafe import valid_unicode
 
 CLOUDTRAIL_DETAIL_TYPES = frozenset(
     {

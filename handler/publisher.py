@@ -6,7 +6,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import boto3
-from sns_message import PublishRequest
+
+from .sns_message import PublishRequest
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient

@@ -6,11 +6,11 @@ import json
 import re
 from urllib.parse import quote
 
-from cut import Clipper, Cut, listed_entries
-from digest import Entry, Notification, Summary, mfa_label, summarize
-from intake import RootEvent
-from severity import ASSUME_ROOT_LABEL
-from textsafe import md_code, md_plain, one_line, printable_ascii, shorten
+from .cut import Clipper, Cut, listed_entries
+from .digest import Entry, Notification, Summary, mfa_label, summarize
+from .intake import RootEvent
+from .severity import ASSUME_ROOT_LABEL
+from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten
 
 SUBJECT_LIMIT = 100
 CHATBOT_EVENTS = 10

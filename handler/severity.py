@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from intake import RootEvent
+from .intake import RootEvent
 
 
 class Severity(IntEnum):

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cut import FULL, Clipper, Cut
-from digest import Notification
-from document import document
-from render import chatbot, email_text, subject
-from textsafe import one_line, shorten, valid_unicode
+from .cut import FULL, Clipper, Cut
+from .digest import Notification
+from .document import document
+from .render import chatbot, email_text, subject
+from .textsafe import one_line, shorten, valid_unicode
 
 SNS_MESSAGE_LIMIT = 262_144
 # SNS sends ``default`` to every protocol without a key of its own: sqs, lambda, email-json, application.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 if TYPE_CHECKING:
-    from root_activity_monitor.recording import RecordedStack
+    from root_activity_monitor.simulate import RecordedStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,7 @@ def record_stack() -> RecordStack:
     """Evaluate a program (by default this project's `main`) with `config` and return what it registered."""
     # Imported here so test folders that never record a stack (the notifier's) do not load Pulumi.
     from root_activity_monitor.program import main
-    from root_activity_monitor.recording import record_program
+    from root_activity_monitor.simulate import record_program
 
     def record(
         config: Mapping[str, Any],

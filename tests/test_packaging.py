@@ -35,11 +35,18 @@ def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> N
     """GIVEN the built wheel THEN it holds root_activity_monitor and every handler module under it."""
     names = set(zipfile.ZipFile(wheel).namelist())
     handler_modules = {path.name for path in (REPO_ROOT / "handler").glob("*.py")}
+    assert "__init__.py" in handler_modules
 
     shipped_handler = {n.rsplit("/", 1)[1] for n in names if n.startswith("root_activity_monitor/handler/")}
     assert wheel.name.startswith("pulumi_root_activity_monitor-")
     assert shipped_handler == handler_modules
-    assert {"root_activity_monitor/__init__.py", "root_activity_monitor/hub_notifier.py"} <= names
+    assert {
+        "root_activity_monitor/__init__.py",
+        "root_activity_monitor/hub_notifier.py",
+        "root_activity_monitor/hub/notifier.py",
+        "root_activity_monitor/program/__init__.py",
+        "root_activity_monitor/simulate/cli.py",
+    } <= names
     assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
 
 
@@ -62,4 +69,46 @@ def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path
     )
     found, assets = result.stdout.splitlines()
     assert Path(found) == site / "root_activity_monitor" / "handler"
-    assert "app.py" in assets
+    assert "handler/app.py" in assets
+
+
+def test_installed_handler_is_an_importable_package(wheel: Path, tmp_path: Path) -> None:
+    """GIVEN the wheel unpacked as site-packages WHEN root_activity_monitor.handler.app is imported THEN it
+    loads from the wheel with no sys.path change, and its entry point is there."""
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "import root_activity_monitor.handler.app as a; print(a.__file__); print(callable(a.lambda_handler))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    location, entry = result.stdout.splitlines()
+    assert Path(location) == site / "root_activity_monitor" / "handler" / "app.py"
+    assert entry == "True"
+
+
+def test_deployment_package_runs_as_lambda_imports_it(tmp_path: Path) -> None:
+    """GIVEN the files of the Lambda asset laid out as Lambda unpacks them in /var/task WHEN the function's
+    handler setting is imported from there THEN the entry point loads (no module is missing from the zip)."""
+    from root_activity_monitor import lambda_bundle
+
+    for name, asset in lambda_bundle.handler_archive().assets.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(asset.path, target)  # type: ignore[union-attr]
+    module, _, function = lambda_bundle.HANDLER_FUNCTION.rpartition(".")
+    probe = (
+        f"import importlib as i; m = i.import_module({module!r}); print(m.__file__, callable(m.{function}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True
+    )
+    location, entry = result.stdout.split()
+    assert Path(location) == tmp_path / "handler" / "app.py"
+    assert entry == "True"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from root_activity_monitor.__main__ import main
+from root_activity_monitor.simulate.cli import main
 
 
 def test_json_output_has_the_documented_shape(

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from root_activity_monitor._replay_events import events_for
+from root_activity_monitor.simulate.events import events_for
 
 FIXTURES = Path(__file__).resolve().parents[1] / "events"
 

@@ -58,8 +58,8 @@ def test_resources_not_replayed_are_listed_with_reasons(example_report: Simulati
 
 def test_no_recorded_type_is_skipped_silently(example_hub: Path, example_spoke: Path) -> None:
     """Every type the program registers either has a creator or appears in the not-replayed list."""
-    from root_activity_monitor._replay_moto import CREATORS
     from root_activity_monitor.simulate import record_stacks, simulate
+    from root_activity_monitor.simulate.resources import CREATORS
 
     stacks = record_stacks(example_hub, [example_spoke])
     recorded = {resource.type for stack in stacks for resource in stack.recorded.resources}

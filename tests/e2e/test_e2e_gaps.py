@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from root_activity_monitor.__main__ import main
 from root_activity_monitor.simulate import simulate
+from root_activity_monitor.simulate.cli import main
 
 
 def test_spoke_without_us_east_1_reports_the_gap(

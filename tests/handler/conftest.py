@@ -1,5 +1,5 @@
-"""Put the notifier's modules (top-level, as in the Lambda bundle) and the event fixtures on sys.path;
-provide a moto SNS topic with an SQS subscriber."""
+"""Put the event fixtures on sys.path (the notifier is the package `handler`, as in the Lambda bundle,
+importable from the repository root); provide a moto SNS topic with an SQS subscriber."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "handler", ROOT / "tests" / "events"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+EVENTS = ROOT / "tests" / "events"
+if str(EVENTS) not in sys.path:
+    sys.path.insert(0, str(EVENTS))
 
 REGION = "us-east-1"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from digest import UNKNOWN_ACCOUNT, fold, summarize
-from intake import read_batch
 from load import load_event, sqs_batch
-from severity import Severity
+
+from handler.digest import UNKNOWN_ACCOUNT, fold, summarize
+from handler.intake import read_batch
+from handler.severity import Severity
 
 
 def session_events(count: int, **detail: Any) -> list[dict[str, Any]]:

@@ -7,15 +7,15 @@ import logging
 import re
 from typing import Any
 
-import app
 import boto3
-import publisher
-from cut import CLIP_MARKER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from load import event_names, load_event, sqs_record
 from moto import mock_aws
-from sns_message import SNS_MESSAGE_LIMIT, PublishRequest
+
+from handler import app, publisher
+from handler.cut import CLIP_MARKER
+from handler.sns_message import SNS_MESSAGE_LIMIT, PublishRequest
 
 ROOT_FIXTURES = [n for n in event_names() if n.startswith("root_")]
 DETAIL_KEYS = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from intake import Ignored, RootEvent, Unparseable, read_batch, read_record
 from load import event_names, load_event, sqs_batch, sqs_record
+
+from handler.intake import Ignored, RootEvent, Unparseable, read_batch, read_record
 
 
 def test_every_recorded_root_event_is_read_as_a_root_event() -> None:

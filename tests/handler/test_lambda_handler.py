@@ -6,9 +6,10 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-import app
 import pytest
 from load import event_names, load_event, sqs_batch
+
+from handler import app
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs

@@ -6,11 +6,12 @@ import json
 import re
 
 import pytest
-from cut import FULL, Clipper
-from digest import Notification, fold
-from intake import read_batch
 from load import load_event, sqs_batch
-from render import chatbot, console_url, email_text, subject
+
+from handler.cut import FULL, Clipper
+from handler.digest import Notification, fold
+from handler.intake import read_batch
+from handler.render import chatbot, console_url, email_text, subject
 
 
 def notification_of(*events: object) -> Notification:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from intake import RootEvent, read_record
 from load import load_event, sqs_record
-from severity import ASSUME_ROOT_LABEL, Severity, classify, password_guessing
+
+from handler.intake import RootEvent, read_record
+from handler.severity import ASSUME_ROOT_LABEL, Severity, classify, password_guessing
 
 
 def root_event(name: str, **detail: object) -> RootEvent:

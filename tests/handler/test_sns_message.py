@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from digest import Notification, fold
-from intake import read_batch
 from load import load_event, sqs_batch
-from sns_message import SNS_MESSAGE_LIMIT, PublishRequest, build_publish_request
+
+from handler.digest import Notification, fold
+from handler.intake import read_batch
+from handler.sns_message import SNS_MESSAGE_LIMIT, PublishRequest, build_publish_request
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 DOCUMENT_KEYS = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from infra_fixtures import HUB_ACCOUNT, HUB_BUS_ARN, HUB_REGION, REGIONS, SPOKE_ACCOUNT
-from root_activity_monitor.recording import RecordedStack
+from root_activity_monitor.simulate import RecordedStack
 
 
 @pytest.fixture

@@ -25,7 +25,10 @@ GOOD_SPOKE: dict[str, Any] = {"regions": ["us-east-1"], "hub_event_bus_arn": HUB
         ({"regions": []}, "HubNotifierArgs.regions must list at least one region"),
         ({"regions": ["useast1"]}, "HubNotifierArgs.regions[0] must be an AWS region"),
         ({"organization_id": "org-1"}, "HubNotifierArgs.organization_id must be an AWS Organizations ID"),
-        ({"organization_id": None}, "HubNotifierArgs: give organization_id, spoke_account_ids or both"),
+        (
+            {"organization_id": None},
+            "a hub needs HubNotifierArgs.organization_id, HubNotifierArgs.spoke_account_ids or both",
+        ),
         ({"spoke_account_ids": ["1234567890123"]}, "HubNotifierArgs.spoke_account_ids[0] must be a 12-digit"),
         ({"notification_emails": ["ops@"]}, "HubNotifierArgs.notification_emails[0] must be an e-mail"),
         ({"event_bus_name": "bus.with.dots"}, "HubNotifierArgs.event_bus_name must be 1 to 55"),

@@ -12,7 +12,7 @@ import pulumi
 import pytest
 import root_activity_monitor
 from root_activity_monitor import HubNotifier, HubNotifierArgs, SpokeForwarder, SpokeForwarderArgs
-from root_activity_monitor.recording import RecordedStack
+from root_activity_monitor.simulate import RecordedStack
 
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 
@@ -182,7 +182,7 @@ def test_package_exports_the_public_api() -> None:
 def test_children_use_the_callers_provider(record_stack: Any, case: ComponentCase) -> None:
     """GIVEN a provider passed to the component THEN every child resource is created with it."""
     import pulumi_aws as aws
-    from root_activity_monitor.recording import RecordingMonitor
+    from root_activity_monitor.simulate.recording import RecordingMonitor
 
     providers: dict[str, str] = {}
     original = RecordingMonitor.RegisterResource

@@ -29,8 +29,8 @@ from infra_fixtures import (
     forwarding_resources,
 )
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
-from root_activity_monitor.hub_notifier import FUNCTION_TIMEOUT_SECONDS
-from root_activity_monitor.recording import RecordedStack
+from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
+from root_activity_monitor.simulate import RecordedStack
 
 EXPECTED_HUB_RESOURCES = {
     (BUS, f"{COMPONENT}-bus"),
@@ -190,7 +190,7 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     function = hub_stack.one(FUNCTION)
     inputs = function.inputs
     assert inputs["name"] == "root-activity-monitor-notifier"
-    assert inputs["handler"] == "app.lambda_handler"
+    assert inputs["handler"] == "handler.app.lambda_handler"
     assert inputs["runtime"] == "python3.13"
     assert inputs["architectures"] == ["arm64"]
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900

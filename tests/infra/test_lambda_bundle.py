@@ -1,4 +1,5 @@
-"""The notifier's deployment package: exactly the handler's own files, found relative to the package."""
+"""The notifier's deployment package: the handler's own files as the package `handler`, found relative to
+the components."""
 
 from __future__ import annotations
 
@@ -9,32 +10,33 @@ from typing import Any
 import pulumi
 import pytest
 from root_activity_monitor import lambda_bundle
-from root_activity_monitor.recording import RecordedStack
+from root_activity_monitor.simulate import RecordedStack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HANDLER_DIR = REPO_ROOT / "handler"
 
 
 def shipped_files() -> set[str]:
-    """The handler's top-level Python files, the set the archive must hold."""
-    return {path.name for path in HANDLER_DIR.glob("*.py")}
+    """The handler's top-level Python files under `handler/`, the set the archive must hold."""
+    return {f"handler/{path.name}" for path in HANDLER_DIR.glob("*.py")}
 
 
 def test_archive_holds_exactly_the_handlers_python_files(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub's function THEN the archive holds each handler/*.py at its root, nothing else."""
+    """GIVEN the hub's function THEN the archive holds each handler/*.py under handler/, nothing else."""
     code = hub_stack.one("aws:lambda/function:Function").inputs["code"]
     assert isinstance(code, pulumi.AssetArchive)
     assert set(code.assets) == shipped_files()
-    assert "app.py" in code.assets
+    assert {"handler/__init__.py", "handler/app.py"} <= set(code.assets)
     for name, asset in code.assets.items():
         assert isinstance(asset, pulumi.FileAsset)
-        assert Path(asset.path).resolve() == (HANDLER_DIR / name).resolve()
+        assert Path(asset.path).resolve() == (REPO_ROOT / name).resolve()
         assert "__pycache__" not in asset.path and "tests" not in Path(asset.path).parts
 
 
 def test_entry_module_defines_the_configured_handler() -> None:
     """GIVEN handler/app.py THEN it defines lambda_handler(event, context), the function the Lambda runs."""
-    module, function = lambda_bundle.HANDLER_FUNCTION.split(".")
+    package, module, function = lambda_bundle.HANDLER_FUNCTION.split(".")
+    assert package == HANDLER_DIR.name
     tree = ast.parse((HANDLER_DIR / f"{module}.py").read_text())
     definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     assert function in definitions
@@ -86,4 +88,18 @@ def test_archive_skips_caches_and_non_python_files(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_app.py").write_text("")
     archive: Any = lambda_bundle.handler_archive(tmp_path)
-    assert set(archive.assets) == {"app.py", "helpers.py"}
+    assert set(archive.assets) == {"handler/app.py", "handler/helpers.py"}
+
+
+def test_handler_modules_import_each_other_relatively() -> None:
+    """GIVEN every handler module THEN none touches sys.path and each imports its siblings relatively, so
+    the package works under any name (`handler` in the zip, `root_activity_monitor.handler` installed)."""
+    siblings = {path.stem for path in HANDLER_DIR.glob("*.py")}
+    for path in HANDLER_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        assert "sys.path" not in path.read_text(), path.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not {alias.name for alias in node.names} & siblings, path.name
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert node.module not in siblings, path.name

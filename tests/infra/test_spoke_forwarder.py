@@ -25,7 +25,7 @@ from infra_fixtures import (
 )
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
-from root_activity_monitor.recording import RecordedStack
+from root_activity_monitor.simulate import RecordedStack
 
 EXPECTED_SPOKE_RESOURCES = forwarding_resources()
 

@@ -168,7 +168,7 @@ def test_bad_spoke_config_fails_naming_the_key(
 
 def test_a_config_error_registers_nothing(record_stack: Any, hub_config: dict[str, Any]) -> None:
     """GIVEN a bad value THEN the program fails before registering any resource (no half-made stack)."""
-    from root_activity_monitor.recording import RecordingMonitor
+    from root_activity_monitor.simulate.recording import RecordingMonitor
 
     registered: list[str] = []
     original = RecordingMonitor.RegisterResource

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from root_activity_monitor import hub_settings, stack_config
+from root_activity_monitor import settings as hub_settings
+from root_activity_monitor.program import config as stack_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NS = "root-activity-monitor"

@@ -27,9 +27,12 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from ..program.config import NAMESPACE as CONFIG_NAMESPACE
+from ..regions import GLOBAL_EVENTS_REGION
+
 DEFAULT_ACCOUNT_ID = "111111111111"
-DEFAULT_REGION = "us-east-1"
-CONFIG_NAMESPACE = "root-activity-monitor"
+DEFAULT_REGION = GLOBAL_EVENTS_REGION
+"""The provider region when a stack sets no aws:region."""
 
 # Pulumi runtime state is process-global: one program evaluation at a time.
 _RUN_LOCK = threading.Lock()

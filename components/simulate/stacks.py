@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,11 @@ from typing import Any
 
 import yaml
 
-from ._replay_events import SIGN_IN_REGION
-from .recording import CONFIG_NAMESPACE, DEFAULT_ACCOUNT_ID, RecordedStack, record_program
-from .validation import ConfigError, parse_event_bus_arn
+from ..arns import parse_event_bus_arn
+from ..program.config import NAMESPACE as CONFIG_NAMESPACE
+from ..validation import ConfigError
+from .iam import KeyPolicyLookup
+from .recording import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, RecordedStack, record_program
 
 
 class StackInputError(Exception):
@@ -37,7 +40,7 @@ class StackFile:
         configured = self.value("regions")
         if isinstance(configured, list) and configured:
             return tuple(str(region) for region in configured)
-        return (str(self.value("aws:region", SIGN_IN_REGION)),)
+        return (str(self.value("aws:region", DEFAULT_REGION)),)
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,20 @@ def record_stack(
         message = f"{file.path}: {error}"
         raise StackInputError(message) from error
     return SimulatedStack(file=file, role=role, recorded=recorded)
+
+
+def key_policy_lookup(stacks: list[SimulatedStack]) -> KeyPolicyLookup:
+    """Finds the policy of any KMS key the stacks create, by the key's ARN, ID or alias."""
+    policies: dict[str, str] = {}
+    for stack in stacks:
+        for key in stack.recorded.of_type("aws:kms/key:Key"):
+            policy = key.inputs.get("policy")
+            text = policy if isinstance(policy, str) else json.dumps(policy or {})
+            for reference in (key.arn, key.outputs.get("keyId"), key.outputs.get("id")):
+                if reference:
+                    policies[str(reference)] = text
+        for alias in stack.recorded.of_type("aws:kms/alias:Alias"):
+            target = str(alias.inputs.get("targetKeyId", ""))
+            if target in policies:
+                policies[str(alias.inputs.get("name"))] = policies[target]
+    return policies.get

@@ -1,39 +1,59 @@
-"""The stack's configuration, read and checked: `mode` decides between hub and spoke settings.
+"""The stack's configuration: `mode` picks the hub or spoke settings, checked naming each config key.
 
 Pulumi hands every value over as a string (lists and maps as JSON). Pulumi.yaml declares defaults for
 every optional key, and the CLI applies them, so an empty string or list here means "not set". The
-same defaults are applied here because Pulumi's test mocks do not read Pulumi.yaml.
+components apply the same defaults, because Pulumi's test mocks do not read Pulumi.yaml.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pulumi
 
-from . import hub_settings, validation
-from .validation import ConfigError
+from .. import validation
+from ..regions import require_region, require_regions
+from ..settings import (
+    DEFAULT_BATCH_WINDOW_SECONDS,
+    DEFAULT_EVENT_BUS_NAME,
+    HubSettings,
+    Namer,
+    SpokeSettings,
+    check_hub,
+    check_spoke,
+)
+from ..validation import ConfigError
 
 NAMESPACE = "root-activity-monitor"
 MODES = ("hub", "spoke")
-HUB_ONLY_KEYS = (
-    "organizationId",
-    "spokeAccountIds",
-    "notificationEmails",
-    "eventBusName",
-    "batchWindowSeconds",
-    "accountNames",
-)
-SPOKE_ONLY_KEYS = ("hubEventBusArn", "hubStack")
+
+# Setting (the component argument's name) → config key, per mode.
+HUB_KEYS: dict[str, str] = {
+    "regions": "regions",
+    "organization_id": "organizationId",
+    "spoke_account_ids": "spokeAccountIds",
+    "notification_emails": "notificationEmails",
+    "event_bus_name": "eventBusName",
+    "batch_window_seconds": "batchWindowSeconds",
+    "account_names": "accountNames",
+    "tags": "tags",
+}
+SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
+HUB_STACK_KEY = "hubStack"
+"""Spoke only: the hub stack whose `eventBusArn` output replaces `hubEventBusArn`."""
+HUB_ONLY_KEYS = tuple(key for key in HUB_KEYS.values() if key not in SPOKE_KEYS.values())
+SPOKE_ONLY_KEYS = (*(key for key in SPOKE_KEYS.values() if key not in HUB_KEYS.values()), HUB_STACK_KEY)
+
+# Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
+_JSON_KEYS = frozenset({"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags"})
+_INTEGER_KEYS = frozenset({"batchWindowSeconds"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
 # this mode" warning.
-_UNSET_VALUES = frozenset(
-    {"[]", "{}", hub_settings.DEFAULT_EVENT_BUS_NAME, str(hub_settings.DEFAULT_BATCH_WINDOW_SECONDS)}
-)
+_UNSET_VALUES = frozenset({"[]", "{}", DEFAULT_EVENT_BUS_NAME, str(DEFAULT_BATCH_WINDOW_SECONDS)})
 # A stack name, optionally qualified as project/stack or organization/project/stack.
 _STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 
@@ -42,29 +62,31 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class HubStackConfig:
-    """Settings of a hub stack."""
+    """A hub stack's settings."""
 
-    regions: tuple[str, ...]
-    organization_id: str | None
-    spoke_account_ids: tuple[str, ...]
-    notification_emails: tuple[str, ...]
-    event_bus_name: str
-    batch_window_seconds: int
-    account_names: dict[str, str]
+    settings: HubSettings
 
 
 @dataclass(frozen=True)
 class SpokeStackConfig:
-    """Settings of a spoke stack: the hub bus ARN comes from exactly one of two keys."""
+    """A spoke stack's settings; the hub bus ARN comes from exactly one of two keys."""
 
-    regions: tuple[str, ...]
-    hub_event_bus_arn: str | None
+    settings: SpokeSettings
+    """`hub_event_bus_arn` is None when `hub_stack` names the stack to read it from."""
     hub_stack: str | None
 
 
 def key_name(key: str) -> str:
     """The fully qualified name of a project config key, as users see it in messages."""
     return f"{NAMESPACE}:{key}"
+
+
+def config_namer(keys: Mapping[str, str]) -> Namer:
+    """Names settings by their config key, e.g. `root-activity-monitor:spokeAccountIds`.
+
+    A setting without a config key keeps its default, which never fails a check; it is named as is.
+    """
+    return lambda setting: key_name(keys.get(setting, setting))
 
 
 def load_stack_config() -> HubStackConfig | SpokeStackConfig:
@@ -83,7 +105,8 @@ def load_stack_config() -> HubStackConfig | SpokeStackConfig:
     regions = _regions(reader)
     if mode == "hub":
         reader.warn_if_set(SPOKE_ONLY_KEYS, mode)
-        return _hub(reader, regions)
+        values = reader.values(HUB_KEYS, skip={"regions"})
+        return HubStackConfig(check_hub({**values, "regions": regions}, config_namer(HUB_KEYS)))
     reader.warn_if_set(HUB_ONLY_KEYS, mode)
     return _spoke(reader, regions)
 
@@ -91,7 +114,7 @@ def load_stack_config() -> HubStackConfig | SpokeStackConfig:
 def _regions(reader: _Reader) -> tuple[str, ...]:
     configured = reader.json("regions", validation.require_string_list)
     if configured:
-        return validation.require_regions(configured, key_name("regions"))
+        return require_regions(configured, key_name("regions"))
     default_region = pulumi.Config("aws").get("region")
     if not default_region:
         message = (
@@ -99,61 +122,29 @@ def _regions(reader: _Reader) -> tuple[str, ...]:
             "(include us-east-1), or set aws:region"
         )
         raise ConfigError(message)
-    return (validation.require_region(default_region, "aws:region"),)
-
-
-def _hub(reader: _Reader, regions: tuple[str, ...]) -> HubStackConfig:
-    organization_id = reader.text("organizationId")
-    spoke_account_ids = reader.json("spokeAccountIds", validation.require_account_ids) or ()
-    if organization_id is None and not spoke_account_ids:
-        message = (
-            f"a hub needs {key_name('organizationId')}, {key_name('spokeAccountIds')} or both: they say "
-            "who may put events on the hub bus"
-        )
-        raise ConfigError(message)
-    return HubStackConfig(
-        regions=regions,
-        organization_id=(
-            validation.require_organization_id(organization_id, key_name("organizationId"))
-            if organization_id is not None
-            else None
-        ),
-        spoke_account_ids=spoke_account_ids,
-        notification_emails=reader.json("notificationEmails", validation.require_emails) or (),
-        event_bus_name=validation.require_event_bus_name(
-            reader.text("eventBusName") or hub_settings.DEFAULT_EVENT_BUS_NAME, key_name("eventBusName")
-        ),
-        batch_window_seconds=validation.require_batch_window(
-            _or_default(reader.integer("batchWindowSeconds"), hub_settings.DEFAULT_BATCH_WINDOW_SECONDS),
-            key_name("batchWindowSeconds"),
-        ),
-        account_names=reader.json("accountNames", validation.require_account_names) or {},
-    )
+    return (require_region(default_region, "aws:region"),)
 
 
 def _spoke(reader: _Reader, regions: tuple[str, ...]) -> SpokeStackConfig:
     arn = reader.text("hubEventBusArn")
-    stack = reader.text("hubStack")
+    stack = reader.text(HUB_STACK_KEY)
     if (arn is None) == (stack is None):
         found = "both are set" if arn is not None else "neither is set"
         message = (
             f"a spoke needs exactly one of {key_name('hubEventBusArn')} (the hub's eventBusArn output) or "
-            f"{key_name('hubStack')} (the hub stack's name, e.g. 'my-org/root-activity-monitor/hub'); {found}"
+            f"{key_name(HUB_STACK_KEY)} (the hub stack's name, e.g. 'my-org/root-activity-monitor/hub'); "
+            f"{found}"
         )
         raise ConfigError(message)
-    if arn is not None:
-        validation.parse_event_bus_arn(arn, key_name("hubEventBusArn"))
     if stack is not None and not _STACK_NAME.match(stack):
         message = (
-            f"{key_name('hubStack')} must be a stack name such as 'hub' or "
+            f"{key_name(HUB_STACK_KEY)} must be a stack name such as 'hub' or "
             f"'my-org/root-activity-monitor/hub', got {stack!r}"
         )
         raise ConfigError(message)
-    return SpokeStackConfig(regions=regions, hub_event_bus_arn=arn, hub_stack=stack)
-
-
-def _or_default(value: T | None, default: T) -> T:
-    return default if value is None else value
+    values = {**reader.values(SPOKE_KEYS, skip={"regions"}), "regions": regions}
+    settings = check_spoke(values, config_namer(SPOKE_KEYS), hub_from_stack=stack is not None)
+    return SpokeStackConfig(settings=settings, hub_stack=stack)
 
 
 class _Reader:
@@ -186,6 +177,24 @@ class _Reader:
         except ValueError:
             message = f"{key_name(key)} must be a whole number, got {raw!r}"
             raise ConfigError(message) from None
+
+    def values(self, keys: Mapping[str, str], *, skip: set[str]) -> dict[str, Any]:
+        """Raw values by setting, decoded from their config text; unset keys are left out (defaults)."""
+        values: dict[str, Any] = {}
+        for setting, key in keys.items():
+            if setting in skip:
+                continue
+            if key in _JSON_KEYS:
+                value: Any = self.json(key, lambda raw, _where: raw)
+                if value in ([], {}):
+                    value = None  # Pulumi.yaml's default for an optional list or map
+            elif key in _INTEGER_KEYS:
+                value = self.integer(key)
+            else:
+                value = self.text(key)
+            if value is not None:
+                values[setting] = value
+        return values
 
     def warn_if_set(self, keys: tuple[str, ...], mode: str) -> None:
         for key in keys:

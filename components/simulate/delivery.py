@@ -22,12 +22,11 @@ from typing import Any
 
 from moto.events.models import EventPattern
 
-from ._replay_aws import AwsAccounts, queue_url
-from ._replay_events import API_CALL
-from ._replay_policy import Caller, KeyPolicyLookup, evaluate
-
-EVENTS_SERVICE = "events.amazonaws.com"
-ALL_MANAGEMENT_EVENTS = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+from ..arns import Arn, parse_arn, queue_url
+from ..event_pattern import API_CALL_DETAIL_TYPE, ROOT_ACTIVITY_RULE_STATE
+from ..policies import EVENTS_SERVICE
+from .accounts import AwsAccounts
+from .iam import Caller, KeyPolicyLookup, evaluate
 
 
 @dataclass
@@ -58,15 +57,17 @@ class _Bus:
     rules: list[_Rule]
 
 
-def _arn_parts(arn: str) -> tuple[str, str, str, str]:
-    """(service, region, account, resource) of an ARN."""
-    parts = arn.split(":", 5)
-    return parts[2], parts[3], parts[4], parts[5]
+def _arn(text: str) -> Arn:
+    arn = parse_arn(text)
+    if arn is None:
+        message = f"moto holds a malformed ARN: {text!r}"
+        raise ValueError(message)
+    return arn
 
 
 def _is_read_only_management(event: Mapping[str, Any]) -> bool:
     detail = event.get("detail") or {}
-    return event.get("detail-type") == API_CALL and detail.get("readOnly") is True
+    return event.get("detail-type") == API_CALL_DETAIL_TYPE and detail.get("readOnly") is True
 
 
 class EventRouter:
@@ -134,10 +135,10 @@ class EventRouter:
             if rule.state == "DISABLED":
                 trace.drops.append(f"rule {rule.name} in {region} is DISABLED")
                 continue
-            if hop == 0 and rule.state != ALL_MANAGEMENT_EVENTS and _is_read_only_management(event):
+            if hop == 0 and rule.state != ROOT_ACTIVITY_RULE_STATE and _is_read_only_management(event):
                 trace.drops.append(
                     f"rule {rule.name} in {region} is {rule.state}, so read-only calls skip it "
-                    f"(needs {ALL_MANAGEMENT_EVENTS})"
+                    f"(needs {ROOT_ACTIVITY_RULE_STATE})"
                 )
                 continue
             if not rule.pattern.matches_event(event):  # type: ignore[arg-type]  # moto's TypedDict
@@ -152,9 +153,10 @@ class EventRouter:
     def _deliver_to_target(
         self, event: dict[str, Any], rule: _Rule, target: Mapping[str, Any], hop: int, trace: Trace
     ) -> None:
-        service, region, account, resource = _arn_parts(str(target["Arn"]))
-        _, rule_region, rule_account, _ = _arn_parts(rule.arn)
-        if service == "events" and resource.startswith("event-bus/"):
+        target_arn, rule_arn = _arn(str(target["Arn"])), _arn(rule.arn)
+        service, region, account = target_arn.service, target_arn.region, target_arn.account_id
+        rule_region, rule_account = rule_arn.region, rule_arn.account_id
+        if service == "events" and target_arn.resource.startswith("event-bus/"):
             if hop >= 1:
                 trace.drops.append(
                     f"rule {rule.name} would forward a second time; EventBridge allows one hop"
@@ -169,7 +171,7 @@ class EventRouter:
                 event,
                 account=account,
                 region=region,
-                bus_name=resource.removeprefix("event-bus/"),
+                bus_name=target_arn.resource_name,
                 hop=hop + 1,
                 trace=trace,
             )
@@ -196,7 +198,7 @@ class EventRouter:
     def _refuse_put_events(self, rule: _Rule, target: Mapping[str, Any], *, sender: str) -> str | None:
         """Why EventBridge would refuse to put the event on the target bus, or None when it may."""
         bus_arn = str(target["Arn"])
-        _, region, account, resource = _arn_parts(bus_arn)
+        bus_target = _arn(bus_arn)
         context = {"aws:PrincipalAccount": sender}
         caller_arn = None
         role_arn = target.get("RoleArn")
@@ -210,9 +212,9 @@ class EventRouter:
             # organization condition only for a role's session: an account-level sender has no org ID.
             if self._organization_id:
                 context["aws:PrincipalOrgID"] = self._organization_id
-        if account == sender:
+        if bus_target.account_id == sender:
             return None  # same account: the sender's own permissions suffice
-        bus = self._bus(account, region, resource.removeprefix("event-bus/"))
+        bus = self._bus(bus_target.account_id, bus_target.region, bus_target.resource_name)
         if bus is None:
             return f"target bus {bus_arn} does not exist"
         decision = evaluate(
@@ -231,7 +233,7 @@ class EventRouter:
         self, rule: _Rule, account: str, role_arn: str, action: str, resource: str
     ) -> str | None:
         iam = self._aws.iam(account)
-        role_name = role_arn.rsplit("/", 1)[-1]
+        role_name = _arn(role_arn).resource_name
         try:
             role = iam.get_role(RoleName=role_name)["Role"]
         except iam.exceptions.NoSuchEntityException:
@@ -255,8 +257,9 @@ class EventRouter:
         return None if decision.allowed else f"role {role_arn} is not allowed {action} on {resource}"
 
     def _refuse_queue_write(self, queue_arn: str, rule_arn: str, rule_account: str) -> str | None:
-        _, region, account, name = _arn_parts(queue_arn)
-        sqs = self._aws.sqs(account, region)
+        queue = _arn(queue_arn)
+        name = queue.resource
+        sqs = self._aws.sqs(queue.account_id, queue.region)
         try:
             attributes = sqs.get_queue_attributes(
                 QueueUrl=queue_url(queue_arn), AttributeNames=["Policy", "KmsMasterKeyId"]
@@ -300,17 +303,16 @@ class EventRouter:
         if not dead_letter:
             trace.dead_letters.append("lost: the target has no dead-letter queue")
             return
-        _, region, account, _ = _arn_parts(str(dead_letter))
-        _, rule_region, rule_account, _ = _arn_parts(rule.arn)
+        queue, rule_arn = _arn(str(dead_letter)), _arn(rule.arn)
         refusal = (
-            f"dead-letter queue in {region}, not the rule's region {rule_region}"
-            if region != rule_region
-            else self._refuse_queue_write(str(dead_letter), rule.arn, rule_account)
+            f"dead-letter queue in {queue.region}, not the rule's region {rule_arn.region}"
+            if queue.region != rule_arn.region
+            else self._refuse_queue_write(str(dead_letter), rule.arn, rule_arn.account_id)
         )
         if refusal:
             trace.dead_letters.append(f"lost: {refusal}")
             return
-        self._aws.sqs(account, region).send_message(
+        self._aws.sqs(queue.account_id, queue.region).send_message(
             QueueUrl=queue_url(str(dead_letter)),
             MessageBody=json.dumps(event),
             MessageAttributes={

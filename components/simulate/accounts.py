@@ -7,10 +7,11 @@ always explicit, so nothing from the user's AWS profile is read.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
+
+from ..regions import GLOBAL_EVENTS_REGION
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 _PLACEHOLDER_KEY = "simulated"  # moto ignores the value; it only must not be a real key
-BOOTSTRAP_REGION = "us-east-1"
 
 
 class AwsAccounts:
@@ -28,7 +28,7 @@ class AwsAccounts:
     def __init__(self) -> None:
         self._sts = boto3.client(
             "sts",
-            region_name=BOOTSTRAP_REGION,
+            region_name=GLOBAL_EVENTS_REGION,
             aws_access_key_id=_PLACEHOLDER_KEY,
             aws_secret_access_key=_PLACEHOLDER_KEY,
         )
@@ -78,7 +78,7 @@ class AwsAccounts:
 
     def iam(self, account_id: str) -> IAMClient:
         """IAM (global) in one account."""
-        client: IAMClient = self._client("iam", account_id, BOOTSTRAP_REGION)
+        client: IAMClient = self._client("iam", account_id, GLOBAL_EVENTS_REGION)
         return client
 
     def inline_role_policies(self, account_id: str, role_name: str) -> list[Any] | None:
@@ -92,10 +92,3 @@ class AwsAccounts:
         except iam.exceptions.NoSuchEntityException:
             return None
         return [iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"] for name in names]
-
-
-@cache
-def queue_url(arn: str) -> str:
-    """The URL of an SQS queue from its ARN (the shape AWS and moto use)."""
-    _, _, _, region, account, name = arn.split(":", 5)
-    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._replay_aws import AwsAccounts
+from .accounts import AwsAccounts
 from .recording import RecordedResource
 
 

@@ -7,24 +7,20 @@ hands the handler batches read from the buffer queue and deletes the records it 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import importlib
-import os
-import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ._replay_aws import AwsAccounts, queue_url
-from ._replay_policy import Caller, KeyPolicyLookup, evaluate
-from .lambda_bundle import find_handler_dir
+from ..arns import parse_arn, queue_url
+from ..hub.notifier import REPORT_BATCH_ITEM_FAILURES
+from .accounts import AwsAccounts
+from .iam import Caller, KeyPolicyLookup, evaluate
+from .lambda_task import UnpackError, loaded_handler
 from .recording import RecordedResource, RecordedStack
 
 _MAX_RECEIVE = 10  # SQS ReceiveMessage returns at most 10 messages per call
-REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 
 
 @dataclass
@@ -81,28 +77,8 @@ def _mappings(stack: RecordedStack) -> list[_Mapping]:
     return found
 
 
-@contextlib.contextmanager
-def _handler_module(directory: Path, module_name: str, environment: Mapping[str, str]) -> Iterator[Any]:
-    """Import the handler fresh (its modules import each other as top-level modules, as in the zip) with
-    `environment` set, and put sys.path, sys.modules and os.environ back afterwards."""
-    own_modules = {path.stem for path in directory.glob("*.py")}
-    saved_modules = {name: sys.modules.pop(name) for name in list(sys.modules) if name in own_modules}
-    saved_environ = dict(os.environ)
-    sys.path.insert(0, str(directory))
-    try:
-        os.environ.update(environment)
-        yield importlib.import_module(module_name)
-    finally:
-        sys.path.remove(str(directory))
-        for name in own_modules:
-            sys.modules.pop(name, None)
-        sys.modules.update(saved_modules)
-        os.environ.clear()
-        os.environ.update(saved_environ)
-
-
 def _records(messages: list[Mapping[str, Any]], queue_arn: str) -> list[dict[str, Any]]:
-    region = queue_arn.split(":")[3]
+    region = _region(queue_arn)
     return [
         {
             "messageId": message["MessageId"],
@@ -132,8 +108,9 @@ def _publish_refusal(
 ) -> str | None:
     """Why the function's role could not publish to the topic (moto enforces neither IAM nor KMS), or None."""
     role_arn = str(function.inputs.get("role", ""))
-    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
-    documents = aws.inline_role_policies(account, role_arn.rsplit("/", 1)[-1])
+    role = parse_arn(role_arn)
+    account = role.account_id if role is not None else ""
+    documents = aws.inline_role_policies(account, role.resource_name) if role is not None else None
     if documents is None:
         return f"the notifier's role {role_arn} does not exist"
     decision = evaluate(
@@ -193,7 +170,6 @@ def run_notifiers(
     topic's key.
     """
     run = NotifierRun()
-    directory = find_handler_dir()
     for mapping in _mappings(stack):
         function = mapping.function
         variables = dict((function.inputs.get("environment") or {}).get("variables") or {})
@@ -202,9 +178,8 @@ def run_notifiers(
         if refusal:
             run.problems.append(refusal)
             continue
-        module_name, _, attribute = str(function.inputs.get("handler", "app.lambda_handler")).rpartition(".")
-        role_arn = str(function.inputs["role"])
-        credentials = aws.credentials(stack.account_id, role_arn.rsplit("/", 1)[-1])
+        role = parse_arn(str(function.inputs["role"]))
+        credentials = aws.credentials(stack.account_id, role.resource_name if role is not None else "")
         name = str(function.outputs.get("name"))
         environment = {
             **{key: str(value) for key, value in variables.items()},
@@ -215,15 +190,24 @@ def run_notifiers(
             "AWS_SESSION_TOKEN": credentials["aws_session_token"],
             "AWS_LAMBDA_FUNCTION_NAME": name,
         }
-        with _handler_module(directory, module_name, environment) as module:
-            handler = getattr(module, attribute)
-            _drain(aws, mapping, handler=handler, account=stack.account_id, run=run)
+        try:
+            with loaded_handler(
+                function.inputs.get("code"), str(function.inputs["handler"]), environment
+            ) as handler:
+                _drain(aws, mapping, handler=handler, account=stack.account_id, run=run)
+        except (UnpackError, ImportError, AttributeError) as error:
+            run.problems.append(f"the notifier {name} cannot be loaded from its code: {error}")
     return run
+
+
+def _region(arn: str) -> str:
+    parsed = parse_arn(arn)
+    return parsed.region if parsed is not None else ""
 
 
 def _drain(aws: AwsAccounts, mapping: _Mapping, *, handler: Any, account: str, run: NotifierRun) -> None:
     function = mapping.function
-    sqs = aws.sqs(account, mapping.queue_arn.split(":")[3])
+    sqs = aws.sqs(account, _region(mapping.queue_arn))
     url = queue_url(mapping.queue_arn)
     while True:
         # The batching window has long passed when the replay polls: the mapping collects up to the batch

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-SIGN_IN_REGION = "us-east-1"
-"""Console sign-ins and global services (IAM) are recorded in us-east-1 only."""
+from ..event_pattern import API_CALL_DETAIL_TYPE, CONSOLE_SIGN_IN_DETAIL_TYPES
+from ..regions import GLOBAL_EVENTS_REGION
 
 _BASE_TIME = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
 _NAMESPACE = uuid.UUID("3b0f7a4e-6d1c-4e0e-9a51-2f1c8d7e5a10")
 
-API_CALL = "AWS API Call via CloudTrail"
-CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
+API_CALL = API_CALL_DETAIL_TYPE
+CONSOLE_SIGN_IN = CONSOLE_SIGN_IN_DETAIL_TYPES[0]
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
     """Every event the replay drives in one account: sign-ins in us-east-1, API calls in each region."""
     driven: list[DrivenEvent] = []
     offset = 0
-    targets = [(SIGN_IN_REGION, kind, spec) for kind, spec in _SIGN_IN_EVENTS.items()]
+    targets = [(GLOBAL_EVENTS_REGION, kind, spec) for kind, spec in _SIGN_IN_EVENTS.items()]
     targets += [(region, kind, spec) for region in regions for kind, spec in _REGIONAL_EVENTS.items()]
     for region, kind, (root, build) in targets:
         detail_type, detail = build(account_id, region)

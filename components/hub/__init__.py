@@ -1,0 +1,6 @@
+"""The parts HubNotifier is built from, in the order data flows through them.
+
+`bus` receives every account's root activity, `buffer` queues it for the notifier, `topic` is where
+notifications go, `notifier` is the function between the two; the hub's own account forwards to its bus
+like a spoke (`..forwarding`). Each part returns a frozen dataclass of the resources it made.
+"""

@@ -1,0 +1,44 @@
+"""The Pulumi program: read the stack config, build the component for `mode`, export its outputs."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pulumi
+
+from ..hub_notifier import HubNotifier, HubNotifierArgs
+from ..spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
+from .config import HubStackConfig, SpokeStackConfig, load_stack_config
+
+__all__ = ["COMPONENT_NAME", "HUB_STACK_OUTPUT", "main"]
+
+COMPONENT_NAME = "root-activity-monitor"
+HUB_STACK_OUTPUT = "eventBusArn"
+
+
+def main() -> None:
+    """Deploy the hub or a spoke, as the stack's `mode` says."""
+    config = load_stack_config()
+    if isinstance(config, HubStackConfig):
+        _hub(config)
+    else:
+        _spoke(config)
+
+
+def _hub(config: HubStackConfig) -> None:
+    hub = HubNotifier(COMPONENT_NAME, cast(HubNotifierArgs, config.settings.as_args()))
+    pulumi.export(HUB_STACK_OUTPUT, hub.event_bus_arn)
+    pulumi.export("eventBusName", hub.event_bus_name)
+    pulumi.export("topicArn", hub.topic_arn)
+    pulumi.export("queueUrl", hub.queue_url)
+    pulumi.export("deadLetterQueueArn", hub.dead_letter_queue_arn)
+    pulumi.export("functionName", hub.function_name)
+
+
+def _spoke(config: SpokeStackConfig) -> None:
+    args = config.settings.as_args()
+    if config.hub_stack is not None:
+        args["hub_event_bus_arn"] = pulumi.StackReference(config.hub_stack).require_output(HUB_STACK_OUTPUT)
+    spoke = SpokeForwarder(COMPONENT_NAME, cast(SpokeForwarderArgs, args))
+    pulumi.export("ruleArns", spoke.rule_arns)
+    pulumi.export("deliveryRoleArn", spoke.delivery_role_arn)

@@ -1,0 +1,146 @@
+"""The hub's and a spoke's settings: checked once, completed with defaults, whoever supplies them.
+
+Two front ends feed the same checks: the components take keyword arguments (`HubNotifierArgs`), the stack
+program takes config keys (`root-activity-monitor:spokeAccountIds`). Each hands over the raw values keyed
+by setting and a `Namer` that turns a setting into the name its user typed, so every error names the
+argument or the config key, whichever the user wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import pulumi
+
+from . import validation
+from .arns import parse_event_bus_arn
+from .regions import require_regions
+from .validation import ConfigError
+
+Namer = Callable[[str], str]
+"""Setting name (`spoke_account_ids`) → the name the user sees (`HubNotifierArgs.spoke_account_ids`)."""
+
+DEFAULT_EVENT_BUS_NAME = "root-activity-monitor"
+DEFAULT_BATCH_WINDOW_SECONDS = 30
+DEFAULT_LOG_RETENTION_DAYS = 365
+
+# The batching window only folds a session if the batch can hold it. SQS allows up to 10,000 with a
+# window but only 10 without one (batch size above 10 requires a window of at least 1 s).
+BATCH_SIZE_WITH_WINDOW = 1000
+BATCH_SIZE_WITHOUT_WINDOW = 10
+
+
+def argument_namer(args_type: str) -> Namer:
+    """Names settings as a component's arguments, e.g. `HubNotifierArgs.regions`."""
+    return lambda setting: f"{args_type}.{setting}"
+
+
+def _as_args(settings: object) -> dict[str, Any]:
+    """The settings as component arguments (same names); unset optional inputs are left out."""
+    values = {item.name: getattr(settings, item.name) for item in fields(settings)}  # type: ignore[arg-type]
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """What a HubNotifier deploys, checked and with defaults applied."""
+
+    regions: tuple[str, ...]
+    organization_id: str | None
+    spoke_account_ids: tuple[str, ...]
+    notification_emails: tuple[str, ...] = ()
+    event_bus_name: str = DEFAULT_EVENT_BUS_NAME
+    batch_window_seconds: int = DEFAULT_BATCH_WINDOW_SECONDS
+    account_names: Mapping[str, str] = field(default_factory=dict)
+    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def as_args(self) -> dict[str, Any]:
+        """The arguments of a HubNotifier with these settings."""
+        return _as_args(self)
+
+    @property
+    def batch_size(self) -> int:
+        """Records per notifier invocation: large with a window, so one batch folds a whole session."""
+        return BATCH_SIZE_WITH_WINDOW if self.batch_window_seconds > 0 else BATCH_SIZE_WITHOUT_WINDOW
+
+    @property
+    def function_name(self) -> str:
+        """The notifier function's name, derived from the bus name."""
+        return f"{self.event_bus_name}-notifier"
+
+
+@dataclass(frozen=True)
+class SpokeSettings:
+    """What a SpokeForwarder deploys, checked."""
+
+    regions: tuple[str, ...]
+    hub_event_bus_arn: pulumi.Input[str] | None
+    """Checked now when a string; an Output (a stack reference) is checked when it resolves. None only
+    when the stack config names a hub stack to read it from (`hub_from_stack`)."""
+    account_id: pulumi.Input[str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def as_args(self) -> dict[str, Any]:
+        """The arguments of a SpokeForwarder with these settings."""
+        return _as_args(self)
+
+
+def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
+    """HubSettings from raw values keyed by setting; a missing key takes its default."""
+    regions = require_regions(values.get("regions"), name("regions"))
+    organization_id = values.get("organization_id")
+    if organization_id is not None:
+        organization_id = validation.require_organization_id(organization_id, name("organization_id"))
+    spoke_account_ids = validation.require_account_ids(
+        values.get("spoke_account_ids", ()), name("spoke_account_ids")
+    )
+    if organization_id is None and not spoke_account_ids:
+        message = (
+            f"a hub needs {name('organization_id')}, {name('spoke_account_ids')} or both, so the hub bus "
+            "accepts events from the spokes (an unconditioned '*' principal is never used)"
+        )
+        raise ConfigError(message)
+    return HubSettings(
+        regions=regions,
+        organization_id=organization_id,
+        spoke_account_ids=spoke_account_ids,
+        notification_emails=validation.require_emails(
+            values.get("notification_emails", ()), name("notification_emails")
+        ),
+        event_bus_name=validation.require_event_bus_name(
+            values.get("event_bus_name", DEFAULT_EVENT_BUS_NAME), name("event_bus_name")
+        ),
+        batch_window_seconds=validation.require_batch_window(
+            values.get("batch_window_seconds", DEFAULT_BATCH_WINDOW_SECONDS), name("batch_window_seconds")
+        ),
+        account_names=validation.require_account_names(
+            values.get("account_names", {}), name("account_names")
+        ),
+        log_retention_days=validation.require_log_retention(
+            values.get("log_retention_days", DEFAULT_LOG_RETENTION_DAYS), name("log_retention_days")
+        ),
+        tags=validation.require_tags(values.get("tags", {}), name("tags")),
+    )
+
+
+def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = False) -> SpokeSettings:
+    """SpokeSettings from raw values keyed by setting.
+
+    `hub_from_stack`: the hub bus ARN will be read from the hub stack's outputs, so it may be missing here.
+    """
+    regions = require_regions(values.get("regions"), name("regions"))
+    hub_event_bus_arn = values.get("hub_event_bus_arn")
+    if hub_event_bus_arn is None and not hub_from_stack:
+        message = f"{name('hub_event_bus_arn')} is required: the hub stack's eventBusArn output"
+        raise ConfigError(message)
+    if isinstance(hub_event_bus_arn, str):
+        parse_event_bus_arn(hub_event_bus_arn, name("hub_event_bus_arn"))
+    return SpokeSettings(
+        regions=regions,
+        hub_event_bus_arn=hub_event_bus_arn,
+        account_id=values.get("account_id"),
+        tags=validation.require_tags(values.get("tags", {}), name("tags")),
+    )

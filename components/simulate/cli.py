@@ -1,0 +1,124 @@
+"""`python -m root_activity_monitor simulate`: try the stacks on an embedded AWS, no account needed.
+
+Exit codes: 0 every (account, region) tried is covered, 1 some are not, 2 bad input (a stack file that
+is missing or does not parse, or config the program refuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .report import SimulationReport
+from .run import simulate
+from .stacks import StackInputError
+
+EXIT_COVERED = 0
+EXIT_GAPS = 1
+EXIT_BAD_INPUT = 2
+_QUIET_SECONDS = 0.5  # progress appears only once a run takes longer than this
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m root_activity_monitor")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "simulate",
+        help="replay the stacks into an embedded AWS and report which root activity is notified",
+        description=(
+            "Evaluate the program for a hub stack and spoke stacks under Pulumi mocks, create what they "
+            "would deploy in moto (each spoke in its own account), put root and non-root CloudTrail events "
+            "on every account's default bus in every configured region and us-east-1, and report coverage."
+        ),
+    )
+    run.add_argument("--hub", type=Path, default=Path("Pulumi.hub.yaml"), help="hub stack file")
+    run.add_argument(
+        "--spoke",
+        type=Path,
+        action="append",
+        help="spoke stack file; repeat for more spokes (each gets its own account)",
+    )
+    run.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+class _Progress:
+    """Progress lines on stderr, but only once the run has taken more than a moment."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._start = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        elapsed = time.monotonic() - self._start
+        if elapsed > _QUIET_SECONDS:
+            print(f"[{elapsed:5.1f}s] {message}", file=self._stream, flush=True)
+
+
+def _table(report: SimulationReport) -> list[str]:
+    rows = [("ACCOUNT", "REGION", "COVERAGE")]
+    for row in report.coverage:
+        rows.append((row.account, row.region, "covered" if row.covered else f"NOT COVERED: {row.reason}"))
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    return [f"{a:<{width[0]}}  {b:<{width[1]}}  {c}" for a, b, c in rows]
+
+
+def _login_email(report: SimulationReport) -> list[str]:
+    sign_ins = [event for event in report.driven if event.kind == "root console sign-in"]
+    # Prefer a spoke's sign-in: it shows the cross-account path; the hub's own comes first in the list.
+    for event in [*sign_ins[1:], *sign_ins[:1]]:
+        notification = report.notification_for(event.event_id)
+        if notification is not None:
+            return [
+                f"What an email subscriber receives for the root console sign-in in {event.account_id}:",
+                "",
+                f"Subject: {notification.subject}",
+                "",
+                *notification.email_text.rstrip().splitlines(),
+            ]
+    return ["No root console sign-in reached a notification, so there is no email to show."]
+
+
+def render_text(report: SimulationReport) -> str:
+    """The human report: coverage table, what was not replayed, and the root sign-in email."""
+    lines = ["Coverage (root events put on each account's default bus):", "", *_table(report), ""]
+    covered = sum(row.covered for row in report.coverage)
+    lines.append(f"{covered} of {len(report.coverage)} account/region pairs covered.")
+    lines += ["", f"Not replayed in moto ({len(report.not_replayed)}):"]
+    lines += [f"  {entry.type} {entry.name}: {entry.reason}" for entry in report.not_replayed]
+    for problem in report.problems:
+        lines.append(f"Problem: {problem}")
+    lines += ["", *_login_email(report)]
+    return "\n".join(lines) + "\n"
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    arguments = _parser().parse_args(argv)
+    spokes = arguments.spoke if arguments.spoke is not None else [Path("Pulumi.spoke.yaml")]
+    try:
+        report = simulate(arguments.hub, spokes, progress=_Progress(err))
+    except StackInputError as error:
+        print(f"simulate: {error}", file=err)
+        return EXIT_BAD_INPUT
+    if arguments.json:
+        json.dump(report.as_json(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_text(report))
+    for problem in report.problems:
+        print(f"simulate: {problem}", file=err)
+    return EXIT_COVERED if report.all_covered else EXIT_GAPS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""A Lambda function's code, unpacked and imported the way the Lambda runtime does it.
+
+Lambda unpacks the deployment package into /var/task, puts that directory first on the import path and
+imports the module its `handler` setting names. The replay does the same with the function's recorded
+`code` archive in a temporary directory, so a module missing from the package fails here as it would
+in Lambda. The environment and the modules it imported are put back afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+Handler = Callable[[Any, Any], Any]
+
+
+class UnpackError(ValueError):
+    """The recorded code is not an archive the replay can unpack; the message says what it is."""
+
+
+def unpack(code: object, task: Path) -> None:
+    """Write the files of a Pulumi archive under `task`, with the paths they have in the zip."""
+    if isinstance(code, pulumi.AssetArchive):
+        for name, item in code.assets.items():
+            target = task / name
+            if isinstance(item, pulumi.Archive):
+                target.mkdir(parents=True, exist_ok=True)
+                unpack(item, target)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write_asset(item, target)
+    elif isinstance(code, pulumi.FileArchive):
+        source = Path(code.path)
+        if source.is_dir():
+            shutil.copytree(source, task, dirs_exist_ok=True)
+        else:
+            with zipfile.ZipFile(source) as archive:
+                archive.extractall(task)
+    else:
+        message = f"the function's code is {type(code).__name__}, not an archive the replay can unpack"
+        raise UnpackError(message)
+
+
+def _write_asset(asset: object, target: Path) -> None:
+    if isinstance(asset, pulumi.FileAsset):
+        shutil.copyfile(asset.path, target)
+    elif isinstance(asset, pulumi.StringAsset):
+        target.write_text(asset.text, encoding="utf-8")
+    else:
+        message = f"{target.name} is a {type(asset).__name__}, which the replay cannot read"
+        raise UnpackError(message)
+
+
+@contextlib.contextmanager
+def loaded_handler(code: object, handler: str, environment: Mapping[str, str]) -> Iterator[Handler]:
+    """The function named by `handler` (e.g. `handler.app.lambda_handler`) from the unpacked `code`."""
+    module_name, _, attribute = handler.rpartition(".")
+    top_level = module_name.split(".")[0]
+
+    def own(name: str) -> bool:
+        return name == top_level or name.startswith(f"{top_level}.")
+
+    saved_modules = {name: sys.modules.pop(name) for name in list(sys.modules) if own(name)}
+    saved_environ = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="simulated-task-") as directory:
+        unpack(code, Path(directory))
+        sys.path.insert(0, directory)
+        try:
+            os.environ.update(environment)
+            yield getattr(importlib.import_module(module_name), attribute)
+        finally:
+            sys.path.remove(directory)
+            for name in [name for name in sys.modules if own(name)]:
+                del sys.modules[name]
+            sys.modules.update(saved_modules)
+            os.environ.clear()
+            os.environ.update(saved_environ)

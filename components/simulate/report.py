@@ -1,0 +1,117 @@
+"""What a simulation found: per (account, region) coverage, the notifications, and what was not replayed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..regions import GLOBAL_EVENTS_REGION
+from .events import DrivenEvent
+
+if TYPE_CHECKING:
+    from .delivery import Trace
+    from .resources import NotReplayed
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether root activity in one account and region reached a notification, and why not."""
+
+    account: str
+    region: str
+    covered: bool
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry of the report's `coverage` list."""
+        return {
+            "account": self.account,
+            "region": self.region,
+            "covered": self.covered,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message the topic delivered: the JSON document, and what an email subscriber reads."""
+
+    document: dict[str, Any]
+    subject: str
+    email_text: str
+
+    def event_ids(self) -> list[str]:
+        """The CloudTrail eventIDs the notification reports, one per entry."""
+        return [str(event.get("eventID")) for event in self.document.get("events", [])]
+
+
+@dataclass
+class SimulationReport:
+    """What a simulation found."""
+
+    coverage: list[Coverage]
+    notifications: list[Notification]
+    not_replayed: list[NotReplayed]
+    driven: list[DrivenEvent]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def all_covered(self) -> bool:
+        """True when every (account, region) tried is covered."""
+        return all(row.covered for row in self.coverage)
+
+    def entries_for(self, event_id: str) -> int:
+        """How many notification entries report the event with this CloudTrail eventID."""
+        return sum(notification.event_ids().count(event_id) for notification in self.notifications)
+
+    def notification_for(self, event_id: str) -> Notification | None:
+        """The notification that reports this event, if any."""
+        return next((n for n in self.notifications if event_id in n.event_ids()), None)
+
+    def as_json(self) -> dict[str, Any]:
+        """The document `simulate --json` prints."""
+        return {
+            "coverage": [row.as_json() for row in self.coverage],
+            "notifications": [notification.document for notification in self.notifications],
+            "notReplayed": [entry.as_json() for entry in self.not_replayed],
+        }
+
+
+def _gap_reason(region: str, drop: str) -> str:
+    if drop == f"no rule in {region}":
+        if region == GLOBAL_EVENTS_REGION:
+            return f"{drop}: root console sign-ins and IAM calls go unseen"
+        return f"{drop}: root activity there goes unseen"
+    return drop
+
+
+def coverage(report: SimulationReport, traces: dict[str, Trace], problems: list[str]) -> list[Coverage]:
+    """One row per (account, region) where root events were put: covered when each reached a notification."""
+    places: dict[tuple[str, str], list[DrivenEvent]] = {}
+    for event in report.driven:
+        if event.root:
+            places.setdefault((event.account_id, event.region), []).append(event)
+    rows: list[Coverage] = []
+    for (account, region), events in places.items():
+        missed = [event for event in events if report.entries_for(event.event_id) == 0]
+        if not missed:
+            rows.append(Coverage(account, region, True, f"all {len(events)} root events notified"))
+            continue
+        reasons: dict[str, list[str]] = {}
+        for event in missed:
+            trace = traces[event.event_id]
+            if trace.queued:
+                why = "reached the buffer queue but no notification reported it"
+                if problems:
+                    why += f" ({problems[0]})"
+            else:
+                why = _gap_reason(region, trace.drops[0] if trace.drops else "dropped without a trace")
+                if trace.dead_letters:
+                    why += f"; {trace.dead_letters[0]}"
+            reasons.setdefault(why, []).append(event.kind)
+        if len(reasons) == 1 and len(missed) == len(events):
+            reason = next(iter(reasons))
+        else:
+            reason = "; ".join(f"{why} ({', '.join(kinds)})" for why, kinds in reasons.items())
+        rows.append(Coverage(account, region, False, reason))
+    return rows
