@@ -27,6 +27,10 @@ DESIGN_KEYS = {
     "hubEventBusArn",
     "hubStack",
 }
+# Keys the project adds beyond DESIGN.md's table.
+PROJECT_KEYS = DESIGN_KEYS | {"tags"}
+# Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
+MAP_KEYS = {"accountNames", "tags"}
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -116,8 +120,9 @@ def test_pulumi_yaml_names_the_project_and_uses_uv() -> None:
 def test_pulumi_yaml_declares_every_design_key_with_a_type_and_description() -> None:
     """GIVEN Pulumi.yaml THEN each config key of DESIGN.md is declared with type and description."""
     schema = load_yaml("Pulumi.yaml")["config"]
-    assert set(schema) == DESIGN_KEYS - {"accountNames"}
-    assert "accountNames" in (REPO_ROOT / "Pulumi.yaml").read_text()  # documented in a comment
+    assert set(schema) == PROJECT_KEYS - MAP_KEYS
+    for key in MAP_KEYS:
+        assert f"`{key}`" in (REPO_ROOT / "Pulumi.yaml").read_text()  # documented in a comment
     for key, declaration in schema.items():
         assert declaration["type"] in {"string", "integer", "boolean", "array"}, key
         assert declaration["description"].strip(), key
@@ -154,5 +159,16 @@ def test_stack_files_use_namespaced_keys_and_set_the_region(stack: str) -> None:
     keys = set(load_yaml(f"Pulumi.{stack}.yaml")["config"])
     assert "aws:region" in keys
     project_keys = {key.removeprefix(f"{NS}:") for key in keys if key.startswith(f"{NS}:")}
-    assert project_keys <= DESIGN_KEYS
+    assert project_keys <= PROJECT_KEYS
     assert keys - {f"{NS}:{key}" for key in project_keys} == {"aws:region"}
+
+
+def test_program_reads_exactly_the_project_keys() -> None:
+    """GIVEN the stack config front end THEN the keys it reads for hub and spoke are the project's keys."""
+    read = {
+        "mode",
+        stack_config.HUB_STACK_KEY,
+        *stack_config.HUB_KEYS.values(),
+        *stack_config.SPOKE_KEYS.values(),
+    }
+    assert read == PROJECT_KEYS
