@@ -29,14 +29,45 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
+class ForwardedEvents:
+    """One kind of event an account forwards to the hub: its rule's name suffix, pattern and description."""
+
+    kind: str
+    """Names the rule `{name}-{region}-{kind}-rule`; the root-activity kind keeps the plain `-rule`."""
+    pattern: pulumi.Input[str]
+    description: str
+    """Of the rule in each forwarding region."""
+    hub_description: str
+    """Of the rule on the hub bus that sends these events on to the buffer queue."""
+
+
+ROOT_ACTIVITY = ForwardedEvents(
+    kind="root-activity",
+    pattern=ROOT_ACTIVITY_EVENT_PATTERN,
+    description="Root-user activity in this account and region, forwarded to the hub",
+    hub_description="Root-user activity from every watched account, buffered for the notifier",
+)
+
+
+def rule_suffix(kind: str) -> str:
+    """`rule` for root activity (the name released stacks have), `<kind>-rule` for every other kind."""
+    return "rule" if kind == ROOT_ACTIVITY.kind else f"{kind}-rule"
+
+
+@dataclass(frozen=True)
 class RegionalForwarder:
-    """The resources that forward one region's root activity."""
+    """The resources that forward one region's events: a rule and target per kind, one shared DLQ."""
 
     region: str
-    rule: aws.cloudwatch.EventRule
-    target: aws.cloudwatch.EventTarget
+    rules: Mapping[str, aws.cloudwatch.EventRule]
+    targets: Mapping[str, aws.cloudwatch.EventTarget]
     dead_letter_queue: aws.sqs.Queue
     dead_letter_queue_policy: aws.sqs.QueuePolicy
+
+    @property
+    def rule(self) -> aws.cloudwatch.EventRule:
+        """The root-activity rule."""
+        return self.rules[ROOT_ACTIVITY.kind]
 
 
 @dataclass(frozen=True)
@@ -77,14 +108,19 @@ def dead_letter_queue(
 def allow_rule_to_send(
     name: str,
     queue: aws.sqs.Queue,
-    rule: aws.cloudwatch.EventRule,
+    rule: aws.cloudwatch.EventRule | Sequence[aws.cloudwatch.EventRule],
     *,
     parent: pulumi.Resource,
     region: str | None = None,
 ) -> aws.sqs.QueuePolicy:
-    """A queue policy that lets exactly `rule` send to `queue` (without it, EventBridge cannot)."""
-    document = pulumi.Output.all(queue.arn, rule.arn).apply(
-        lambda arns: json.dumps(policies.queue_send_from_rule_policy(queue_arn=arns[0], rule_arn=arns[1]))
+    """A queue policy that lets exactly `rule` (or each of several rules) send to `queue`.
+
+    A queue has one policy, so every rule that writes to it must be named in the same document; without
+    it, EventBridge cannot write.
+    """
+    rules = [rule] if isinstance(rule, aws.cloudwatch.EventRule) else list(rule)
+    document = pulumi.Output.all(queue.arn, *(r.arn for r in rules)).apply(
+        lambda arns: json.dumps(policies.queue_send_from_rule_policy(queue_arn=arns[0], rule_arn=arns[1:]))
     )
     return aws.sqs.QueuePolicy(
         name,
@@ -134,32 +170,45 @@ def forward_region(
     role_policy: aws.iam.RolePolicy,
     parent: pulumi.Resource,
     tags: Tags,
+    forwarded: Sequence[ForwardedEvents] = (ROOT_ACTIVITY,),
 ) -> RegionalForwarder:
-    """A rule on `region`'s default bus sending root activity to the hub bus, with its DLQ."""
-    rule = aws.cloudwatch.EventRule(
-        f"{name}-{region}-rule",
-        region=region,
-        description="Root-user activity in this account and region, forwarded to the hub",
-        event_pattern=ROOT_ACTIVITY_EVENT_PATTERN,
-        state=ROOT_ACTIVITY_RULE_STATE,
-        tags=tag_input(tags),
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
+    """Rules on `region`'s default bus sending each kind of `forwarded` events to the hub bus, one DLQ."""
+    rules = {
+        kind.kind: aws.cloudwatch.EventRule(
+            f"{name}-{region}-{rule_suffix(kind.kind)}",
+            region=region,
+            description=kind.description,
+            event_pattern=kind.pattern,
+            state=ROOT_ACTIVITY_RULE_STATE,
+            tags=tag_input(tags),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for kind in forwarded
+    }
     dlq = dead_letter_queue(f"{name}-{region}-dlq", parent=parent, tags=tags, region=region)
-    dlq_policy = allow_rule_to_send(f"{name}-{region}-dlq-policy", dlq, rule, parent=parent, region=region)
-    target = aws.cloudwatch.EventTarget(
-        f"{name}-{region}-target",
-        region=region,
-        rule=rule.name,
-        arn=hub_event_bus_arn,
-        role_arn=role.arn,
-        retry_policy=target_retry_policy(),
-        dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn),
-        # The role must be able to put events, and the DLQ must accept them, before the first delivery.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy, dlq_policy]),
+    dlq_policy = allow_rule_to_send(
+        f"{name}-{region}-dlq-policy", dlq, list(rules.values()), parent=parent, region=region
     )
+    targets = {
+        kind: aws.cloudwatch.EventTarget(
+            f"{name}-{region}-{rule_suffix(kind).removesuffix('rule')}target",
+            region=region,
+            rule=rule.name,
+            arn=hub_event_bus_arn,
+            role_arn=role.arn,
+            retry_policy=target_retry_policy(),
+            dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn),
+            # The role must be able to put events, and the DLQ must accept them, before the first delivery.
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy, dlq_policy]),
+        )
+        for kind, rule in rules.items()
+    }
     return RegionalForwarder(
-        region=region, rule=rule, target=target, dead_letter_queue=dlq, dead_letter_queue_policy=dlq_policy
+        region=region,
+        rules=rules,
+        targets=targets,
+        dead_letter_queue=dlq,
+        dead_letter_queue_policy=dlq_policy,
     )
 
 
@@ -171,8 +220,9 @@ def forward_regions(
     account_id: pulumi.Input[str],
     parent: pulumi.Resource,
     tags: Tags,
+    forwarded: Sequence[ForwardedEvents] = (ROOT_ACTIVITY,),
 ) -> Forwarding:
-    """One delivery role plus a forwarder in every region."""
+    """One delivery role plus, in every region, a forwarding rule for each kind of `forwarded` events."""
     if GLOBAL_EVENTS_REGION not in regions:
         pulumi.log.warn(
             MISSING_GLOBAL_REGION_WARNING.format(name=name, regions=list(regions)), resource=parent
@@ -189,6 +239,7 @@ def forward_regions(
             role_policy=role_policy,
             parent=parent,
             tags=tags,
+            forwarded=forwarded,
         )
         for region in regions
     }

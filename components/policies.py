@@ -56,8 +56,10 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
     return {"Version": _VERSION, "Statement": statements}
 
 
-def queue_send_from_rule_policy(queue_arn: str, rule_arn: str) -> Policy:
-    """Lets exactly one EventBridge rule send to a queue (a rule target or a target's DLQ)."""
+def queue_send_from_rule_policy(queue_arn: str, rule_arn: str | Sequence[str]) -> Policy:
+    """Lets exactly the given EventBridge rule(s) send to a queue (a rule target or a target's DLQ)."""
+    if not isinstance(rule_arn, str):
+        rule_arn = rule_arn[0] if len(rule_arn) == 1 else list(rule_arn)
     return {
         "Version": _VERSION,
         "Statement": [

@@ -1,4 +1,4 @@
-"""The buffer between the hub bus and the notifier: a rule, an encrypted queue and their dead-letter queues.
+"""The buffer between the hub bus and the notifier: rules, an encrypted queue and their dead-letter queues.
 
 A root console session makes dozens of calls within a minute; holding them in a queue lets one notifier
 batch fold the session into one notification, and gives retries and a dead-letter queue for free.
@@ -7,13 +7,14 @@ batch fold the session into one notification, and gives retries and a dead-lette
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from .. import forwarding
-from ..event_pattern import ROOT_ACTIVITY_EVENT_PATTERN, ROOT_ACTIVITY_RULE_STATE
+from ..event_pattern import ROOT_ACTIVITY_RULE_STATE
 from ..tagging import Tags, tag_input
 
 # Four days on the buffer (the SQS default), then five failed receives send a message to the DLQ.
@@ -28,10 +29,11 @@ class Buffer:
     queue: aws.sqs.Queue
     dead_letter_queue: aws.sqs.Queue
     """Events the notifier failed on BUFFER_MAX_RECEIVE_COUNT times."""
-    rule: aws.cloudwatch.EventRule
-    target: aws.cloudwatch.EventTarget
+    rules: Mapping[str, aws.cloudwatch.EventRule]
+    """One rule on the hub bus per kind of routed events."""
+    targets: Mapping[str, aws.cloudwatch.EventTarget]
     rule_dead_letter_queue: aws.sqs.Queue
-    """Events the rule could not write to the queue."""
+    """Events the rules could not write to the queue."""
 
 
 def buffer(
@@ -41,8 +43,10 @@ def buffer(
     visibility_timeout_seconds: int,
     parent: pulumi.Resource,
     tags: Tags,
+    routed: Sequence[forwarding.ForwardedEvents] = (forwarding.ROOT_ACTIVITY,),
 ) -> Buffer:
-    """A rule on `bus` sending root activity to an SSE-encrypted queue, with dead-letter queues for both."""
+    """A rule on `bus` per kind of `routed` events, all sending to one SSE-encrypted queue; dead-letter queues
+    for the queue and for the rules."""
     child = pulumi.ResourceOptions(parent=parent)
     queue_dlq = forwarding.dead_letter_queue(f"{name}-buffer-dlq", parent=parent, tags=tags)
     queue = aws.sqs.Queue(
@@ -56,29 +60,46 @@ def buffer(
         tags=tag_input(tags),
         opts=child,
     )
-    rule = aws.cloudwatch.EventRule(
-        f"{name}-notify-rule",
-        event_bus_name=bus.name,
-        description="Root-user activity from every watched account, buffered for the notifier",
-        event_pattern=ROOT_ACTIVITY_EVENT_PATTERN,
-        state=ROOT_ACTIVITY_RULE_STATE,
-        tags=tag_input(tags),
-        opts=child,
+    rules = {
+        kind.kind: aws.cloudwatch.EventRule(
+            f"{name}-{_prefix(kind.kind)}rule",
+            event_bus_name=bus.name,
+            description=kind.hub_description,
+            event_pattern=kind.pattern,
+            state=ROOT_ACTIVITY_RULE_STATE,
+            tags=tag_input(tags),
+            opts=child,
+        )
+        for kind in routed
+    }
+    queue_policy = forwarding.allow_rule_to_send(
+        f"{name}-buffer-policy", queue, list(rules.values()), parent=parent
     )
-    queue_policy = forwarding.allow_rule_to_send(f"{name}-buffer-policy", queue, rule, parent=parent)
     rule_dlq = forwarding.dead_letter_queue(f"{name}-notify-dlq", parent=parent, tags=tags)
     rule_dlq_policy = forwarding.allow_rule_to_send(
-        f"{name}-notify-dlq-policy", rule_dlq, rule, parent=parent
+        f"{name}-notify-dlq-policy", rule_dlq, list(rules.values()), parent=parent
     )
-    target = aws.cloudwatch.EventTarget(
-        f"{name}-notify-target",
-        event_bus_name=bus.name,
-        rule=rule.name,
-        arn=queue.arn,
-        retry_policy=forwarding.target_retry_policy(),
-        dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=rule_dlq.arn),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[queue_policy, rule_dlq_policy]),
-    )
+    targets = {
+        kind: aws.cloudwatch.EventTarget(
+            f"{name}-{_prefix(kind)}target",
+            event_bus_name=bus.name,
+            rule=rule.name,
+            arn=queue.arn,
+            retry_policy=forwarding.target_retry_policy(),
+            dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=rule_dlq.arn),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[queue_policy, rule_dlq_policy]),
+        )
+        for kind, rule in rules.items()
+    }
     return Buffer(
-        queue=queue, dead_letter_queue=queue_dlq, rule=rule, target=target, rule_dead_letter_queue=rule_dlq
+        queue=queue,
+        dead_letter_queue=queue_dlq,
+        rules=rules,
+        targets=targets,
+        rule_dead_letter_queue=rule_dlq,
     )
+
+
+def _prefix(kind: str) -> str:
+    # Root activity keeps the names released stacks have (`-notify-rule`, `-notify-target`).
+    return "notify-" if kind == forwarding.ROOT_ACTIVITY.kind else f"{kind}-"
