@@ -26,6 +26,7 @@ TARGET_MAXIMUM_EVENT_AGE_SECONDS = 4 * 60 * 60
 TARGET_MAXIMUM_RETRY_ATTEMPTS = 185
 # The longest SQS allows: a dead letter is evidence and may be read days later.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60
+DELIVERY_ROLE_DESCRIPTION = "EventBridge delivers root-user activity to the root-activity-monitor hub bus"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ ROOT_ACTIVITY = ForwardedEvents(
     description="Root-user activity in this account and region, forwarded to the hub",
     hub_description="Root-user activity from every watched account, buffered for the notifier",
 )
+
+
+FORWARDED_BY_SPOKES: tuple[ForwardedEvents, ...] = (ROOT_ACTIVITY,)
+"""What every spoke region forwards, whether a SpokeForwarder or the StackSet template deploys it."""
 
 
 def rule_suffix(kind: str) -> str:
@@ -146,7 +151,7 @@ def delivery_role(
     role = aws.iam.Role(
         f"{name}-role",
         assume_role_policy=trust,
-        description="EventBridge delivers root-user activity to the root-activity-monitor hub bus",
+        description=DELIVERY_ROLE_DESCRIPTION,
         tags=tag_input(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )

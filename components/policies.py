@@ -6,10 +6,13 @@ until deploy time. Keeping them pure lets the tests read every statement without
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 Policy = dict[str, Any]
+Ref = str | Mapping[str, Any]
+"""An ARN or ID, or a CloudFormation intrinsic (`{"Ref": …}`, `{"Fn::GetAtt": …}`) that resolves to one: the
+StackSet template builds its policies with these same functions."""
 
 _VERSION = "2012-10-17"
 EVENTS_SERVICE = "events.amazonaws.com"
@@ -56,10 +59,10 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
     return {"Version": _VERSION, "Statement": statements}
 
 
-def queue_send_from_rule_policy(queue_arn: str, rule_arn: str | Sequence[str]) -> Policy:
+def queue_send_from_rule_policy(queue_arn: Ref, rule_arn: str | Sequence[Ref]) -> Policy:
     """Lets exactly the given EventBridge rule(s) send to a queue (a rule target or a target's DLQ)."""
-    if not isinstance(rule_arn, str):
-        rule_arn = rule_arn[0] if len(rule_arn) == 1 else list(rule_arn)
+    source: Ref | list[Ref]
+    source = rule_arn if isinstance(rule_arn, str) else rule_arn[0] if len(rule_arn) == 1 else list(rule_arn)
     return {
         "Version": _VERSION,
         "Statement": [
@@ -69,13 +72,13 @@ def queue_send_from_rule_policy(queue_arn: str, rule_arn: str | Sequence[str]) -
                 "Principal": {"Service": EVENTS_SERVICE},
                 "Action": "sqs:SendMessage",
                 "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+                "Condition": {"ArnEquals": {"aws:SourceArn": source}},
             }
         ],
     }
 
 
-def events_assume_role_policy(account_id: str) -> Policy:
+def events_assume_role_policy(account_id: Ref) -> Policy:
     """Trust for a delivery role: EventBridge, acting for rules in this account only."""
     return {
         "Version": _VERSION,
@@ -90,7 +93,7 @@ def events_assume_role_policy(account_id: str) -> Policy:
     }
 
 
-def put_events_policy(event_bus_arn: str) -> Policy:
+def put_events_policy(event_bus_arn: Ref) -> Policy:
     """A delivery role's permission: put events on exactly one bus."""
     return {
         "Version": _VERSION,

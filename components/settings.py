@@ -144,3 +144,41 @@ def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool 
         account_id=values.get("account_id"),
         tags=validation.require_tags(values.get("tags", {}), name("tags")),
     )
+
+
+DEFAULT_STACK_SET_NAME = "root-activity-monitor-spoke"
+DEFAULT_CALL_AS = "SELF"
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    """What an OrganizationRollout deploys, checked."""
+
+    regions: tuple[str, ...]
+    hub_event_bus_arn: pulumi.Input[str] | None
+    """As for SpokeSettings: None only when the stack config names a hub stack to read it from."""
+    organizational_unit_ids: tuple[str, ...]
+    call_as: str = DEFAULT_CALL_AS
+    stack_set_name: str = DEFAULT_STACK_SET_NAME
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def as_args(self) -> dict[str, Any]:
+        """The arguments of an OrganizationRollout with these settings."""
+        return _as_args(self)
+
+
+def check_org(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = False) -> OrgSettings:
+    """OrgSettings from raw values keyed by setting."""
+    spoke = check_spoke(values, name, hub_from_stack=hub_from_stack)
+    return OrgSettings(
+        regions=spoke.regions,
+        hub_event_bus_arn=spoke.hub_event_bus_arn,
+        organizational_unit_ids=validation.require_organizational_unit_ids(
+            values.get("organizational_unit_ids"), name("organizational_unit_ids")
+        ),
+        call_as=validation.require_call_as(values.get("call_as", DEFAULT_CALL_AS), name("call_as")),
+        stack_set_name=validation.require_stack_set_name(
+            values.get("stack_set_name", DEFAULT_STACK_SET_NAME), name("stack_set_name")
+        ),
+        tags=spoke.tags,
+    )

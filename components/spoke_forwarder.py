@@ -68,6 +68,7 @@ class SpokeForwarder(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=settings.tags,
+            forwarded=forwarding.FORWARDED_BY_SPOKES,
         )
 
         self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}

@@ -18,6 +18,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Letters, digits, - and _ only, because the bus name also names the notifier function (64 characters
 # at most, no dots) and its log group.
 _EVENT_BUS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,55}$")
+# AWS Organizations IDs: an organizational unit (ou-<root part>-<8 to 32>) or the root (r-<4 to 32>).
+_ORGANIZATIONAL_UNIT_ID = re.compile(r"^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
+# CloudFormation StackSet names: a letter, then letters, digits and hyphens, 128 characters at most.
+_STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+CALL_AS_VALUES = ("SELF", "DELEGATED_ADMIN")
 
 MIN_BATCH_WINDOW_SECONDS = 0
 MAX_BATCH_WINDOW_SECONDS = 300
@@ -156,6 +161,45 @@ def require_tags(values: object, where: str) -> dict[str, str]:
             raise ConfigError(message)
         tags[key] = value
     return tags
+
+
+def require_organizational_unit_ids(values: object, where: str) -> tuple[str, ...]:
+    """A non-empty list of distinct OU IDs (`ou-…`) or the organization's root (`r-…`)."""
+    items = require_string_list(values, where)
+    if not items:
+        message = f"{where} must list at least one OU ID ('ou-ab12-cd34ef56') or the root ('r-ab12')"
+        raise ConfigError(message)
+    for index, item in enumerate(items):
+        if not _ORGANIZATIONAL_UNIT_ID.match(item):
+            message = (
+                f"{where}[{index}] must be an organizational unit ID like 'ou-ab12-cd34ef56' or the root ID "
+                "like 'r-ab12' (`aws organizations list-roots`, `list-organizational-units-for-parent`), "
+                f"got {item!r}"
+            )
+            raise ConfigError(message)
+    require_distinct(tuple(items), where)
+    return tuple(items)
+
+
+def require_call_as(value: object, where: str) -> str:
+    """Who the StackSet is managed as: the management account (SELF) or a delegated administrator."""
+    if value not in CALL_AS_VALUES:
+        message = (
+            f"{where} must be 'SELF' (run in the organization's management account) or 'DELEGATED_ADMIN' "
+            f"(run in a CloudFormation delegated administrator account), got {value!r}"
+        )
+        raise ConfigError(message)
+    return str(value)
+
+
+def require_stack_set_name(value: object, where: str) -> str:
+    """A CloudFormation StackSet name."""
+    if not isinstance(value, str) or not _STACK_SET_NAME.match(value):
+        message = (
+            f"{where} must be a StackSet name: a letter, then up to 127 letters, digits or '-', got {value!r}"
+        )
+        raise ConfigError(message)
+    return value
 
 
 def require_string_list(values: object, where: str) -> list[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import pulumi
 
 from ..hub_notifier import HubNotifier, HubNotifierArgs
+from ..organization_rollout import OrganizationRollout, OrganizationRolloutArgs
 from ..spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
-from .config import HubStackConfig, SpokeStackConfig, load_stack_config
+from .config import HubStackConfig, OrgStackConfig, SpokeStackConfig, load_stack_config
 
 __all__ = ["COMPONENT_NAME", "HUB_STACK_OUTPUT", "main"]
 
@@ -21,6 +22,8 @@ def main() -> None:
     config = load_stack_config()
     if isinstance(config, HubStackConfig):
         _hub(config)
+    elif isinstance(config, OrgStackConfig):
+        _org(config)
     else:
         _spoke(config)
 
@@ -35,10 +38,23 @@ def _hub(config: HubStackConfig) -> None:
     pulumi.export("functionName", hub.function_name)
 
 
+def _hub_event_bus_arn(args: dict[str, Any], hub_stack: str | None) -> dict[str, Any]:
+    """The component arguments, with the hub bus ARN read from the hub stack when the config names one."""
+    if hub_stack is not None:
+        args["hub_event_bus_arn"] = pulumi.StackReference(hub_stack).require_output(HUB_STACK_OUTPUT)
+    return args
+
+
+def _org(config: OrgStackConfig) -> None:
+    args = _hub_event_bus_arn(config.settings.as_args(), config.hub_stack)
+    org = OrganizationRollout(COMPONENT_NAME, cast(OrganizationRolloutArgs, args))
+    pulumi.export("stackSetName", org.stack_set_name)
+    pulumi.export("stackSetArn", org.stack_set_arn)
+    pulumi.export("ruleArns", org.own_account_rule_arns)
+
+
 def _spoke(config: SpokeStackConfig) -> None:
-    args = config.settings.as_args()
-    if config.hub_stack is not None:
-        args["hub_event_bus_arn"] = pulumi.StackReference(config.hub_stack).require_output(HUB_STACK_OUTPUT)
+    args = _hub_event_bus_arn(config.settings.as_args(), config.hub_stack)
     spoke = SpokeForwarder(COMPONENT_NAME, cast(SpokeForwarderArgs, args))
     pulumi.export("ruleArns", spoke.rule_arns)
     pulumi.export("deliveryRoleArn", spoke.delivery_role_arn)

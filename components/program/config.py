@@ -19,17 +19,21 @@ from .. import validation
 from ..regions import require_region, require_regions
 from ..settings import (
     DEFAULT_BATCH_WINDOW_SECONDS,
+    DEFAULT_CALL_AS,
     DEFAULT_EVENT_BUS_NAME,
+    DEFAULT_STACK_SET_NAME,
     HubSettings,
     Namer,
+    OrgSettings,
     SpokeSettings,
     check_hub,
+    check_org,
     check_spoke,
 )
 from ..validation import ConfigError
 
 NAMESPACE = "root-activity-monitor"
-MODES = ("hub", "spoke")
+MODES = ("hub", "spoke", "org")
 
 # Setting (the component argument's name) → config key, per mode.
 HUB_KEYS: dict[str, str] = {
@@ -43,17 +47,39 @@ HUB_KEYS: dict[str, str] = {
     "tags": "tags",
 }
 SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
+ORG_KEYS: dict[str, str] = {
+    **SPOKE_KEYS,
+    "organizational_unit_ids": "organizationalUnitIds",
+    "call_as": "callAs",
+    "stack_set_name": "stackSetName",
+}
 HUB_STACK_KEY = "hubStack"
 """Spoke only: the hub stack whose `eventBusArn` output replaces `hubEventBusArn`."""
-HUB_ONLY_KEYS = tuple(key for key in HUB_KEYS.values() if key not in SPOKE_KEYS.values())
-SPOKE_ONLY_KEYS = (*(key for key in SPOKE_KEYS.values() if key not in HUB_KEYS.values()), HUB_STACK_KEY)
+# Keys that only some modes read: setting one in another mode gives a warning.
+_MODE_KEYS = {
+    "hub": set(HUB_KEYS.values()),
+    "spoke": {*SPOKE_KEYS.values(), HUB_STACK_KEY},
+    "org": {*ORG_KEYS.values(), HUB_STACK_KEY},
+}
+_ALL_KEYS = set().union(*_MODE_KEYS.values())
 
 # Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
-_JSON_KEYS = frozenset({"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags"})
+_JSON_KEYS = frozenset(
+    {"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags", "organizationalUnitIds"}
+)
 _INTEGER_KEYS = frozenset({"batchWindowSeconds"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
 # this mode" warning.
-_UNSET_VALUES = frozenset({"[]", "{}", DEFAULT_EVENT_BUS_NAME, str(DEFAULT_BATCH_WINDOW_SECONDS)})
+_UNSET_VALUES = frozenset(
+    {
+        "[]",
+        "{}",
+        DEFAULT_EVENT_BUS_NAME,
+        str(DEFAULT_BATCH_WINDOW_SECONDS),
+        DEFAULT_CALL_AS,
+        DEFAULT_STACK_SET_NAME,
+    }
+)
 # A stack name, optionally qualified as project/stack or organization/project/stack.
 _STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 
@@ -65,6 +91,14 @@ class HubStackConfig:
     """A hub stack's settings."""
 
     settings: HubSettings
+
+
+@dataclass(frozen=True)
+class OrgStackConfig:
+    """An org stack's settings; the hub bus ARN comes from exactly one of two keys."""
+
+    settings: OrgSettings
+    hub_stack: str | None
 
 
 @dataclass(frozen=True)
@@ -89,26 +123,33 @@ def config_namer(keys: Mapping[str, str]) -> Namer:
     return lambda setting: key_name(keys.get(setting, setting))
 
 
-def load_stack_config() -> HubStackConfig | SpokeStackConfig:
+def load_stack_config() -> HubStackConfig | SpokeStackConfig | OrgStackConfig:
     """Read and check the current stack's config; raises ConfigError naming the first bad key."""
     reader = _Reader(pulumi.Config(NAMESPACE))
     mode = reader.text("mode")
     if mode is None:
         message = (
-            f"{key_name('mode')} is required: set it to 'hub' (the account that notifies) or 'spoke' "
-            "(each member account), e.g. `pulumi config set mode hub`"
+            f"{key_name('mode')} is required: set it to 'hub' (the account that notifies), 'spoke' "
+            "(one member account) or 'org' (every account of some OUs, through a StackSet), e.g. "
+            "`pulumi config set mode hub`"
         )
         raise ConfigError(message)
     if mode not in MODES:
-        message = f"{key_name('mode')} must be 'hub' or 'spoke', got {mode!r}"
+        message = f"{key_name('mode')} must be 'hub', 'spoke' or 'org', got {mode!r}"
         raise ConfigError(message)
     regions = _regions(reader)
+    reader.warn_if_set(tuple(sorted(_ALL_KEYS - _MODE_KEYS[mode])), mode)
     if mode == "hub":
-        reader.warn_if_set(SPOKE_ONLY_KEYS, mode)
         values = reader.values(HUB_KEYS, skip={"regions"})
         return HubStackConfig(check_hub({**values, "regions": regions}, config_namer(HUB_KEYS)))
-    reader.warn_if_set(HUB_ONLY_KEYS, mode)
-    return _spoke(reader, regions)
+    stack = _hub_source(reader, mode)
+    if mode == "org":
+        values = {**reader.values(ORG_KEYS, skip={"regions"}), "regions": regions}
+        settings = check_org(values, config_namer(ORG_KEYS), hub_from_stack=stack is not None)
+        return OrgStackConfig(settings=settings, hub_stack=stack)
+    values = {**reader.values(SPOKE_KEYS, skip={"regions"}), "regions": regions}
+    spoke = check_spoke(values, config_namer(SPOKE_KEYS), hub_from_stack=stack is not None)
+    return SpokeStackConfig(settings=spoke, hub_stack=stack)
 
 
 def _regions(reader: _Reader) -> tuple[str, ...]:
@@ -125,13 +166,16 @@ def _regions(reader: _Reader) -> tuple[str, ...]:
     return (require_region(default_region, "aws:region"),)
 
 
-def _spoke(reader: _Reader, regions: tuple[str, ...]) -> SpokeStackConfig:
+def _hub_source(reader: _Reader, mode: str) -> str | None:
+    """The hub stack to read the bus ARN from, or None when hubEventBusArn gives it; exactly one is set."""
     arn = reader.text("hubEventBusArn")
     stack = reader.text(HUB_STACK_KEY)
     if (arn is None) == (stack is None):
         found = "both are set" if arn is not None else "neither is set"
+        stack_kind = "a spoke" if mode == "spoke" else "an org stack"
         message = (
-            f"a spoke needs exactly one of {key_name('hubEventBusArn')} (the hub's eventBusArn output) or "
+            f"{stack_kind} needs exactly one of {key_name('hubEventBusArn')} (the hub's eventBusArn output) "
+            "or "
             f"{key_name(HUB_STACK_KEY)} (the hub stack's name, e.g. 'my-org/root-activity-monitor/hub'); "
             f"{found}"
         )
@@ -142,9 +186,7 @@ def _spoke(reader: _Reader, regions: tuple[str, ...]) -> SpokeStackConfig:
             f"'my-org/root-activity-monitor/hub', got {stack!r}"
         )
         raise ConfigError(message)
-    values = {**reader.values(SPOKE_KEYS, skip={"regions"}), "regions": regions}
-    settings = check_spoke(values, config_namer(SPOKE_KEYS), hub_from_stack=stack is not None)
-    return SpokeStackConfig(settings=settings, hub_stack=stack)
+    return stack
 
 
 class _Reader:
@@ -197,6 +239,7 @@ class _Reader:
         return values
 
     def warn_if_set(self, keys: tuple[str, ...], mode: str) -> None:
+        """Warn about keys the current mode ignores, unless they hold Pulumi.yaml's default."""
         for key in keys:
             raw = self.text(key)
             if raw is not None and raw not in _UNSET_VALUES:

@@ -13,7 +13,7 @@ NS = "root-activity-monitor"
 HUB_ERRORS = [
     pytest.param({"mode": None}, f"{NS}:mode is required", id="mode-missing"),
     pytest.param(
-        {"mode": "central"}, f"{NS}:mode must be 'hub' or 'spoke', got 'central'", id="mode-unknown"
+        {"mode": "central"}, f"{NS}:mode must be 'hub', 'spoke' or 'org', got 'central'", id="mode-unknown"
     ),
     pytest.param(
         {"regions": ["us-east-1", "Europe"]}, f"{NS}:regions[1] must be an AWS region", id="region-bad"
