@@ -52,6 +52,18 @@ def _arn(logical_id: str) -> dict[str, Any]:
     return {"Fn::GetAtt": [logical_id, "Arn"]}
 
 
+def rule_name(kind: str) -> str:
+    """The rule's name in each member account and region (one stack instance per account and region)."""
+    return f"root-activity-monitor-{kind}"
+
+
+def _rule_arn(kind: str) -> dict[str, Any]:
+    # Built rather than read with GetAtt: the rule waits for the DLQ policy, which names the rule.
+    return {
+        "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + rule_name(kind)
+    }
+
+
 def spoke_template(
     forwarded: Sequence[forwarding.ForwardedEvents] = (forwarding.ROOT_ACTIVITY,),
 ) -> dict[str, Any]:
@@ -85,7 +97,7 @@ def spoke_template(
             "Properties": {
                 "Queues": [_ref(DEAD_LETTER_QUEUE)],
                 "PolicyDocument": policies.queue_send_from_rule_policy(
-                    _arn(DEAD_LETTER_QUEUE), [_arn(rule_logical_id(kind.kind)) for kind in forwarded]
+                    _arn(DEAD_LETTER_QUEUE), [_rule_arn(kind.kind) for kind in forwarded]
                 ),
             },
         },
@@ -100,6 +112,7 @@ def spoke_template(
             # The role must be able to put events and the DLQ accept them before the first delivery.
             "DependsOn": [DEAD_LETTER_QUEUE_POLICY],
             "Properties": {
+                "Name": rule_name(kind.kind),
                 "Description": kind.description,
                 "EventBusName": "default",
                 "EventPattern": json.loads(kind.pattern),
@@ -147,7 +160,9 @@ def spoke_template(
     }
 
 
-def spoke_template_body(forwarded: Sequence[forwarding.ForwardedEvents] = (forwarding.ROOT_ACTIVITY,)) -> str:
+def spoke_template_body(
+    forwarded: Sequence[forwarding.ForwardedEvents] = forwarding.FORWARDED_BY_SPOKES,
+) -> str:
     """The template as the compact JSON `TemplateBody` takes; fails if it would not fit."""
     body = json.dumps(spoke_template(forwarded), separators=(",", ":"), sort_keys=True)
     if len(body.encode()) > TEMPLATE_BODY_LIMIT:

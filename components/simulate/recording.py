@@ -52,6 +52,8 @@ class RecordedResource:
     region: str
     dependencies: tuple[str, ...] = ()
     """URNs this resource waits for: explicit `depends_on` plus the resources its inputs came from."""
+    ignore_changes: tuple[str, ...] = ()
+    """Properties whose drift Pulumi is told to ignore (`ignore_changes`)."""
 
     @property
     def arn(self) -> str | None:
@@ -251,6 +253,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.order: list[str] = []
         self.read_order: list[str] = []
         self.dependencies: dict[str, tuple[str, ...]] = {}
+        self.ignore_changes: dict[str, tuple[str, ...]] = {}
 
     def ReadResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
         response = super().ReadResource(request)  # type: ignore[no-untyped-call]
@@ -268,6 +271,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             self.inputs[urn] = pulumi.runtime.rpc.deserialize_properties(request.object)
             self.custom[urn] = bool(request.custom)
             self.dependencies[urn] = tuple(request.dependencies)
+            self.ignore_changes[urn] = tuple(request.ignoreChanges)
             self.order.append(urn)
         return response
 
@@ -374,6 +378,7 @@ def record_program(
                 outputs=outputs,
                 region=str(outputs.get("region") or monitor.inputs[urn].get("region") or region),
                 dependencies=monitor.dependencies.get(urn, ()),
+                ignore_changes=monitor.ignore_changes.get(urn, ()),
             )
         )
     recorded.exports = exports

@@ -1,0 +1,202 @@
+"""The StackSet's template is one spoke region: resource by resource what SpokeForwarder deploys there."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, forwarding
+from root_activity_monitor.simulate import RecordedResource, RecordedStack
+from root_activity_monitor.stackset_template import (
+    DEAD_LETTER_QUEUE,
+    DEAD_LETTER_QUEUE_POLICY,
+    DELIVERY_ROLE,
+    HUB_ACCOUNT_ID,
+    HUB_EVENT_BUS_ARN,
+    MEMBER_ACCOUNT,
+    TEMPLATE_BODY_LIMIT,
+    rule_logical_id,
+    rule_name,
+    spoke_template,
+    spoke_template_body,
+)
+
+ACCOUNT = "222222222222"
+REGION = "eu-west-1"
+HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
+ROOT_RULE = rule_logical_id(forwarding.ROOT_ACTIVITY.kind)
+ROOT_RULE_NAME = rule_name(forwarding.ROOT_ACTIVITY.kind)
+
+
+@pytest.fixture(scope="module")
+def spoke(request: pytest.FixtureRequest) -> RecordedStack:
+    """SpokeForwarder in one account and region, as the program would record it."""
+    from root_activity_monitor.simulate import record_program
+
+    def program() -> None:
+        SpokeForwarder("spoke", SpokeForwarderArgs(hub_event_bus_arn=HUB_BUS_ARN, regions=[REGION]))
+
+    return record_program(program, {"aws:region": REGION}, account_id=ACCOUNT)
+
+
+def resolve(value: Any, names: dict[str, str]) -> Any:
+    """The template value with Ref/GetAtt replaced by what SpokeForwarder's resources are called."""
+    if isinstance(value, dict):
+        if set(value) == {"Ref"}:
+            return names[value["Ref"]]
+        if set(value) == {"Fn::GetAtt"}:
+            return names[f"{value['Fn::GetAtt'][0]}.Arn"]
+        if set(value) == {"Fn::Sub"}:
+            return names[value["Fn::Sub"]]
+        return {key: resolve(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item, names) for item in value]
+    return value
+
+
+def by_suffix(spoke: RecordedStack, type_token: str, suffix: str) -> RecordedResource:
+    (found,) = [r for r in spoke.of_type(type_token) if r.name.endswith(suffix)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResource]]:
+    """The template's resources with references resolved, beside SpokeForwarder's resources of one region."""
+    recorded = {
+        "rule": by_suffix(spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-rule"),
+        "target": by_suffix(spoke, "aws:cloudwatch/eventTarget:EventTarget", f"{REGION}-target"),
+        "dlq": by_suffix(spoke, "aws:sqs/queue:Queue", f"{REGION}-dlq"),
+        "dlq_policy": by_suffix(spoke, "aws:sqs/queuePolicy:QueuePolicy", f"{REGION}-dlq-policy"),
+        "role": spoke.one("aws:iam/role:Role"),
+        "role_policy": spoke.one("aws:iam/rolePolicy:RolePolicy"),
+    }
+    names = {
+        "AWS::AccountId": ACCOUNT,
+        HUB_EVENT_BUS_ARN: HUB_BUS_ARN,
+        DEAD_LETTER_QUEUE: str(recorded["dlq"].outputs["url"]),
+        f"{DEAD_LETTER_QUEUE}.Arn": str(recorded["dlq"].arn),
+        # The template builds the rule's ARN from its name; the spoke's rule has its own name.
+        f"arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{ROOT_RULE_NAME}": str(
+            recorded["rule"].arn
+        ),
+        f"{DELIVERY_ROLE}.Arn": str(recorded["role"].arn),
+    }
+    resources = {key: resolve(value, names) for key, value in spoke_template()["Resources"].items()}
+    return resources, recorded
+
+
+def test_rule_matches_the_spoke_rule(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
+    """GIVEN one region THEN the template's rule has SpokeForwarder's pattern, state and description."""
+    template, recorded = pair
+    rule = template[ROOT_RULE]["Properties"]
+    assert rule["EventPattern"] == recorded["rule"].json_input("eventPattern")
+    assert rule["State"] == recorded["rule"].inputs["state"]
+    assert rule["Description"] == recorded["rule"].inputs["description"]
+    assert rule["EventBusName"] == "default"
+
+
+def test_target_matches_the_spoke_target(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
+    """GIVEN one region THEN the target has the same bus, role, retry policy and dead-letter queue."""
+    template, recorded = pair
+    (target,) = template[ROOT_RULE]["Properties"]["Targets"]
+    inputs = recorded["target"].inputs
+    assert target["Arn"] == inputs["arn"] == HUB_BUS_ARN
+    assert target["RoleArn"] == inputs["roleArn"]
+    assert target["RetryPolicy"] == {
+        "MaximumEventAgeInSeconds": inputs["retryPolicy"]["maximumEventAgeInSeconds"],
+        "MaximumRetryAttempts": inputs["retryPolicy"]["maximumRetryAttempts"],
+    }
+    assert target["DeadLetterConfig"] == {"Arn": inputs["deadLetterConfig"]["arn"]}
+
+
+def test_dead_letter_queue_and_its_policy_match(
+    pair: tuple[dict[str, Any], dict[str, RecordedResource]],
+) -> None:
+    """GIVEN one region THEN the DLQ is encrypted, kept as long, and its policy lets exactly the rule in."""
+    template, recorded = pair
+    queue = template[DEAD_LETTER_QUEUE]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is recorded["dlq"].inputs["sqsManagedSseEnabled"] is True
+    assert queue["MessageRetentionPeriod"] == recorded["dlq"].inputs["messageRetentionSeconds"]
+    policy = template[DEAD_LETTER_QUEUE_POLICY]["Properties"]
+    assert policy["Queues"] == [recorded["dlq_policy"].inputs["queueUrl"]]
+    assert policy["PolicyDocument"] == recorded["dlq_policy"].json_input("policy")
+
+
+def test_delivery_role_matches(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
+    """GIVEN one region THEN the role has the same trust (EventBridge, this account) and permission."""
+    template, recorded = pair
+    role = template[DELIVERY_ROLE]["Properties"]
+    assert role["AssumeRolePolicyDocument"] == recorded["role"].json_input("assumeRolePolicy")
+    assert role["Description"] == recorded["role"].inputs["description"]
+    (inline,) = role["Policies"]
+    assert inline["PolicyDocument"] == recorded["role_policy"].json_input("policy")
+
+
+# SpokeForwarder resource type → where it is in the template (targets sit inside their rule, the role's
+# policy inside the role).
+CLOUDFORMATION_HOME = {
+    "aws:cloudwatch/eventRule:EventRule": "AWS::Events::Rule",
+    "aws:cloudwatch/eventTarget:EventTarget": "AWS::Events::Rule",
+    "aws:sqs/queue:Queue": "AWS::SQS::Queue",
+    "aws:sqs/queuePolicy:QueuePolicy": "AWS::SQS::QueuePolicy",
+    "aws:iam/role:Role": "AWS::IAM::Role",
+    "aws:iam/rolePolicy:RolePolicy": "AWS::IAM::Role",
+}
+
+
+def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> None:
+    """GIVEN SpokeForwarder's resources of one region THEN each has its counterpart type in the template, and
+    the template has nothing else."""
+    spoke_types = {CLOUDFORMATION_HOME[r.type] for r in spoke.resources if r.custom}
+    template_types = [resource["Type"] for resource in spoke_template()["Resources"].values()]
+    assert set(template_types) == spoke_types
+    assert template_types.count("AWS::Events::Rule") == len(forwarding.FORWARDED_BY_SPOKES)
+
+
+def test_nothing_is_created_in_the_hub_account() -> None:
+    """GIVEN the template THEN every resource is conditioned on the account not being the hub's."""
+    template = spoke_template()
+    condition = template["Conditions"][MEMBER_ACCOUNT]
+    assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::AccountId"}, {"Ref": HUB_ACCOUNT_ID}]}]}
+    assert {resource["Condition"] for resource in template["Resources"].values()} == {MEMBER_ACCOUNT}
+
+
+def test_template_body_fits_with_room_to_spare() -> None:
+    """GIVEN the template body THEN it is JSON well under the 51,200 bytes TemplateBody takes."""
+    body = spoke_template_body()
+    assert json.loads(body) == spoke_template()
+    assert len(body.encode()) < TEMPLATE_BODY_LIMIT / 4
+
+
+def lint(template: str) -> list[str]:
+    """cfn-lint's findings (rule IDs) for a template, in every region the examples use."""
+    from cfnlint.api import ManualArgs
+    from cfnlint.api import lint as cfn_lint
+
+    matches = cfn_lint(template, config=ManualArgs(regions=["us-east-1", "eu-west-1", "eu-central-1"]))
+    return [f"{match.rule.id}: {match.message}" for match in matches]
+
+
+def test_cfn_lint_accepts_the_template() -> None:
+    """GIVEN the generated template WHEN cfn-lint checks it THEN it reports nothing."""
+    assert lint(spoke_template_body()) == []
+
+
+@pytest.mark.parametrize(
+    ("breakage", "finding"),
+    [
+        (lambda t: t["Resources"][ROOT_RULE]["Properties"].update(State="SOMETIMES"), "E3030"),
+        (lambda t: t["Resources"][DEAD_LETTER_QUEUE].update(Type="AWS::SQS::Queu"), "E3006"),
+        (
+            lambda t: t["Resources"][ROOT_RULE]["Properties"]["Targets"][0].update(RoleArn={"Ref": "Nope"}),
+            "E1020",
+        ),
+    ],
+    ids=["bad-rule-state", "unknown-type", "dangling-ref"],
+)
+def test_cfn_lint_rejects_a_broken_template(breakage: Any, finding: str) -> None:
+    """GIVEN the template with one mistake planted WHEN cfn-lint checks it THEN it fails naming the rule."""
+    template = spoke_template()
+    breakage(template)
+    assert any(found.startswith(finding) for found in lint(json.dumps(template)))
