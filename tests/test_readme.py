@@ -50,8 +50,8 @@ def test_config_reference_lists_every_key_of_the_project() -> None:
 def test_stack_outputs_table_names_every_export(record_stack: Any) -> None:
     """GIVEN both example stacks WHEN evaluated THEN the README's outputs table names just their exports."""
     exported: set[str] = set()
-    for file_name in ("Pulumi.hub.yaml", "Pulumi.spoke.yaml"):
+    for file_name in ("Pulumi.hub.yaml", "Pulumi.spoke.yaml", "Pulumi.org.yaml"):
         config = yaml.safe_load(Path(REPO_ROOT / file_name).read_text())["config"]
         exported |= set(record_stack(config).exports)
-    rows = re.findall(r"^\| (?:hub|spoke) \| `([^`]+)` \|", section("Stack outputs"), flags=re.MULTILINE)
+    rows = re.findall(r"^\| (?:hub|spoke|org) \| `([^`]+)` \|", section("Stack outputs"), flags=re.MULTILINE)
     assert set(rows) == exported

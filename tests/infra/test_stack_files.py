@@ -27,8 +27,8 @@ DESIGN_KEYS = {
     "hubEventBusArn",
     "hubStack",
 }
-# Keys the project adds beyond DESIGN.md's table.
-PROJECT_KEYS = DESIGN_KEYS | {"tags"}
+# Keys the project adds beyond DESIGN.md's table (DESIGN.md's org keys are listed there too).
+PROJECT_KEYS = DESIGN_KEYS | {"tags", "organizationalUnitIds", "callAs", "stackSetName"}
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
 
@@ -81,6 +81,22 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
     )
     assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 1 + 3
     assert recorded.warnings == []
+
+
+def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Any) -> None:
+    """GIVEN Pulumi.org.yaml WHEN __main__.py runs in the management account THEN its StackSet sends every
+    member account to the hub stack's bus, with no warning."""
+    hub = record_stack(
+        stack_file_config("hub"), program=run_root_main, account_id="111111111111", stack="hub"
+    )
+    org = record_stack(
+        stack_file_config("org"), program=run_root_main, account_id="999999999999", stack="org"
+    )
+    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns"}
+    stack_set = org.one("aws:cloudformation/stackSet:StackSet")
+    assert stack_set.inputs["parameters"]["HubEventBusArn"] == hub.exports["eventBusArn"]
+    assert len(org.of_type("aws:cloudformation/stackSetInstance:StackSetInstance")) == 3
+    assert org.warnings == []
 
 
 def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: Any) -> None:
@@ -141,19 +157,21 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
     defaults = project_defaults()
     assert defaults["eventBusName"] == hub_settings.DEFAULT_EVENT_BUS_NAME
     assert defaults["batchWindowSeconds"] == hub_settings.DEFAULT_BATCH_WINDOW_SECONDS
-    assert {
-        key: value for key, value in defaults.items() if key not in {"eventBusName", "batchWindowSeconds"}
-    } == {
+    assert defaults["callAs"] == hub_settings.DEFAULT_CALL_AS
+    assert defaults["stackSetName"] == hub_settings.DEFAULT_STACK_SET_NAME
+    named = {"eventBusName", "batchWindowSeconds", "callAs", "stackSetName"}
+    assert {key: value for key, value in defaults.items() if key not in named} == {
         "regions": [],
         "organizationId": "",
         "spokeAccountIds": [],
         "notificationEmails": [],
         "hubEventBusArn": "",
         "hubStack": "",
+        "organizationalUnitIds": [],
     }
 
 
-@pytest.mark.parametrize("stack", ["hub", "spoke"])
+@pytest.mark.parametrize("stack", ["hub", "spoke", "org"])
 def test_stack_files_use_namespaced_keys_and_set_the_region(stack: str) -> None:
     """GIVEN a stack file THEN it sets aws:region and only root-activity-monitor: keys the schema knows."""
     keys = set(load_yaml(f"Pulumi.{stack}.yaml")["config"])
@@ -170,5 +188,6 @@ def test_program_reads_exactly_the_project_keys() -> None:
         stack_config.HUB_STACK_KEY,
         *stack_config.HUB_KEYS.values(),
         *stack_config.SPOKE_KEYS.values(),
+        *stack_config.ORG_KEYS.values(),
     }
     assert read == PROJECT_KEYS
