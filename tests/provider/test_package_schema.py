@@ -1,0 +1,82 @@
+"""The components as a Pulumi package for other languages: the schema the SDK derives, pinned for review."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from root_activity_monitor import package
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROVIDER = REPO_ROOT / "provider"
+REGENERATE = (
+    'uv run python -c "from root_activity_monitor.package import write_pinned_schema; write_pinned_schema()"'
+)
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """The schema derived in-process from the components' type annotations, as the provider host serves it."""
+    return package.package_schema()
+
+
+def test_derived_schema_is_the_pinned_one(schema: dict[str, Any]) -> None:
+    """GIVEN the components as they are THEN the derived schema equals provider/schema.json, so any change
+    of an argument or output shows up in review (regenerate deliberately with the command in the message)."""
+    pinned = json.loads((PROVIDER / "schema.json").read_text())
+    assert schema == pinned, f"the package schema changed; review it and regenerate with: {REGENERATE}"
+
+
+def test_every_component_is_in_the_package(schema: dict[str, Any]) -> None:
+    """GIVEN the schema THEN each hosted component appears under its own type token."""
+    assert schema["name"] == package.PACKAGE_NAME
+    tokens = {f"root-activity-monitor:index:{component.__name__}" for component in package.HOSTED_COMPONENTS}
+    assert set(schema["resources"]) == tokens
+    assert all(resource["isComponent"] for resource in schema["resources"].values())
+
+
+@pytest.mark.parametrize(
+    ("component", "required", "outputs"),
+    [
+        ("HubNotifier", ["regions"], {"eventBusArn", "topicArn", "queueUrl", "functionName"}),
+        ("SpokeForwarder", ["hubEventBusArn", "regions"], {"ruleArns", "deliveryRoleArn"}),
+        ("OrganizationRollout", ["hubEventBusArn", "organizationalUnitIds", "regions"], {"stackSetArn"}),
+    ],
+)
+def test_arguments_and_outputs_reach_other_languages(
+    schema: dict[str, Any], component: str, required: list[str], outputs: set[str]
+) -> None:
+    """GIVEN a component THEN its required arguments are required in the schema, every argument carries its
+    docstring, and its outputs are there."""
+    resource = schema["resources"][f"root-activity-monitor:index:{component}"]
+    assert sorted(resource["requiredInputs"]) == required
+    assert all(prop.get("description") for prop in resource["inputProperties"].values())
+    assert outputs <= set(resource["properties"])
+
+
+def test_hub_bus_arn_accepts_an_output_from_another_resource(schema: dict[str, Any]) -> None:
+    """GIVEN the spoke and org components THEN hubEventBusArn is an input (not plain), so a TypeScript or YAML
+    program can pass the hub's output or a stack reference."""
+    for component in ("SpokeForwarder", "OrganizationRollout"):
+        prop = schema["resources"][f"root-activity-monitor:index:{component}"]["inputProperties"][
+            "hubEventBusArn"
+        ]
+        assert prop["type"] == "string"
+        assert not prop.get("plain", False)
+
+
+def test_plugin_manifest_and_entry_point_host_the_package() -> None:
+    """GIVEN provider/ THEN PulumiPlugin.yaml names the python runtime and __main__.py hosts the package's
+    components under its name."""
+    manifest = yaml.safe_load((PROVIDER / "PulumiPlugin.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    tree = ast.parse((PROVIDER / "__main__.py").read_text())
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    host = [c for c in calls if isinstance(c.func, ast.Name) and c.func.id == "component_provider_host"]
+    assert len(host) == 1
+    assert [arg.id for arg in host[0].args if isinstance(arg, ast.Name)] == ["HOSTED_COMPONENTS"]
+    assert {kw.arg for kw in host[0].keywords} == {"name", "version"}
