@@ -43,7 +43,7 @@ def root_event(name: str, **detail: object) -> RootEvent:
 def test_each_recorded_event_gets_its_severity_and_reason(
     fixture: str, severity: Severity, reason: str
 ) -> None:
-    """Every recorded sample is classified as the severity table in the README says."""
+    """Every recorded sample is classified as the severity table in docs/notifications.md says."""
     # GIVEN a recorded root event WHEN it is classified
     verdict = classify(root_event(fixture))
     # THEN severity and one-line reason match the table
