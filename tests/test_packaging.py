@@ -50,15 +50,10 @@ def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> N
     assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
 
 
-def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path: Path) -> None:
-    """GIVEN the wheel unpacked as site-packages WHEN the asset is located from another directory THEN it is
-    the packaged copy, not the checkout."""
+def run_installed(wheel: Path, tmp_path: Path, probe: str) -> tuple[Path, list[str]]:
+    """The wheel unpacked as the only site-packages; `probe` run from another directory; its output lines."""
     site = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = (
-        "import root_activity_monitor.lambda_bundle as b; d = b.find_handler_dir(); "
-        "print(d); print(sorted(b.handler_archive(d).assets))"
-    )
     result = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=tmp_path,
@@ -67,7 +62,17 @@ def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path
         capture_output=True,
         text=True,
     )
-    found, assets = result.stdout.splitlines()
+    return site, result.stdout.splitlines()
+
+
+def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path: Path) -> None:
+    """GIVEN the wheel unpacked as site-packages WHEN the asset is located from another directory THEN it is
+    the packaged copy, not the checkout."""
+    probe = (
+        "import root_activity_monitor.lambda_bundle as b; d = b.find_handler_dir(); "
+        "print(d); print(sorted(b.handler_archive(d).assets))"
+    )
+    site, (found, assets) = run_installed(wheel, tmp_path, probe)
     assert Path(found) == site / "root_activity_monitor" / "handler"
     assert "handler/app.py" in assets
 
@@ -75,20 +80,10 @@ def test_installed_package_finds_the_handler_inside_itself(wheel: Path, tmp_path
 def test_installed_handler_is_an_importable_package(wheel: Path, tmp_path: Path) -> None:
     """GIVEN the wheel unpacked as site-packages WHEN root_activity_monitor.handler.app is imported THEN it
     loads from the wheel with no sys.path change, and its entry point is there."""
-    site = tmp_path / "site-packages"
-    zipfile.ZipFile(wheel).extractall(site)
     probe = (
         "import root_activity_monitor.handler.app as a; print(a.__file__); print(callable(a.lambda_handler))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    location, entry = result.stdout.splitlines()
+    site, (location, entry) = run_installed(wheel, tmp_path, probe)
     assert Path(location) == site / "root_activity_monitor" / "handler" / "app.py"
     assert entry == "True"
 
