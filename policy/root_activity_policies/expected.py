@@ -1,0 +1,47 @@
+"""What the pack holds the monitor to: its event patterns, rule state, global region and type tokens.
+
+Copied from `root_activity_monitor`, not imported, for three reasons. A policy that imports the code it
+checks agrees with whatever a pull request changes that code to; with a copy, changing the pattern means
+changing the pack too, in the same review. `pulumi policy publish` uploads this folder alone. And the
+analyzer's environment stays small (no pulumi-aws). tests/policy/test_expected.py fails as soon as the copy
+and the project disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROOT_ACTIVITY_KIND = "root-activity"
+
+ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
+    "detail-type": [
+        "AWS API Call via CloudTrail",
+        "AWS Console Sign In via CloudTrail",
+        "AWS Console Signin via CloudTrail",
+    ],
+    "$or": [
+        {"detail": {"userIdentity": {"type": ["Root"]}}},
+        {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+    ],
+}
+"""`root_activity_monitor.event_pattern.root_activity_pattern()`."""
+
+FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {ROOT_ACTIVITY_KIND: ROOT_ACTIVITY_EVENT_PATTERN}
+"""Every pattern a rule of the monitor may have, by kind of forwarded events.
+
+A new kind (tamper changes, heartbeats) adds its pattern here, copied from the project like the one above.
+"""
+
+RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+"""`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
+
+GLOBAL_EVENTS_REGION = "us-east-1"
+"""`root_activity_monitor.regions.GLOBAL_EVENTS_REGION`: where root sign-ins and IAM calls are recorded."""
+
+MONITOR_TYPE_PREFIX = "root-activity-monitor:"
+"""The package part of the components' type tokens (`root-activity-monitor:index:HubNotifier`, ...)."""
+
+AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
+"""Aliases of AWS-managed KMS keys (`alias/aws/sns`, `alias/aws/sqs`), whose key policies are fixed."""
+
+ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"

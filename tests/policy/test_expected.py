@@ -1,0 +1,31 @@
+"""The pack's copy of what it enforces stays equal to the project's own values."""
+
+from __future__ import annotations
+
+import json
+
+from root_activity_monitor import event_pattern, regions
+from root_activity_monitor.hub_notifier import TYPE_TOKEN as HUB_TYPE
+from root_activity_monitor.spoke_forwarder import TYPE_TOKEN as SPOKE_TYPE
+from root_activity_policies import expected
+
+
+def test_pattern_copy_equals_the_shared_pattern() -> None:
+    """GIVEN the shared root-activity pattern WHEN compared with the pack's copy THEN they are equal.
+
+    If this fails, the pattern changed: update expected.py in the same change, so review sees both.
+    """
+    assert json.loads(event_pattern.ROOT_ACTIVITY_EVENT_PATTERN) == expected.ROOT_ACTIVITY_EVENT_PATTERN
+    assert expected.FORWARDED_PATTERNS[expected.ROOT_ACTIVITY_KIND] == event_pattern.root_activity_pattern()
+
+
+def test_rule_state_and_region_copies_equal_the_project() -> None:
+    """GIVEN the project's rule state and global region WHEN compared with the pack's THEN they are equal."""
+    assert expected.RULE_STATE == event_pattern.ROOT_ACTIVITY_RULE_STATE
+    assert expected.GLOBAL_EVENTS_REGION == regions.GLOBAL_EVENTS_REGION
+
+
+def test_component_type_tokens_carry_the_monitor_prefix() -> None:
+    """GIVEN the components' type tokens WHEN the pack picks out monitor resources THEN it knows both."""
+    assert HUB_TYPE.startswith(expected.MONITOR_TYPE_PREFIX)
+    assert SPOKE_TYPE.startswith(expected.MONITOR_TYPE_PREFIX)
