@@ -13,6 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "root-activity-monitor"
 HUB_ACCOUNT = "111111111111"
 SPOKE_ACCOUNT = "222222222222"
+MANAGEMENT_ACCOUNT = "999999999999"
 
 
 def example_config(stack: str) -> dict[str, Any]:
@@ -39,7 +40,13 @@ def spoke_stack(record_stack: Any) -> RecordedStack:
     return record_stack(example_config("spoke"), account_id=SPOKE_ACCOUNT, stack="spoke")  # type: ignore[no-any-return]
 
 
-@pytest.fixture(params=["hub", "spoke"])
+@pytest.fixture
+def org_stack(record_stack: Any) -> RecordedStack:
+    """Pulumi.org.yaml evaluated in the management account."""
+    return record_stack(example_config("org"), account_id=MANAGEMENT_ACCOUNT, stack="org")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["hub", "spoke", "org"])
 def example_stack(request: pytest.FixtureRequest) -> RecordedStack:
     """Each example stack in turn."""
     return request.getfixturevalue(f"{request.param}_stack")  # type: ignore[no-any-return]
