@@ -9,18 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from .cut import Clipper, listed_entries
-from .digest import Entry, Notification, summarize
+from .notification import Entry, Notification
 from .render import title
 
 SCHEMA_VERSION = "1.0"
+CATEGORY = "root-activity"
 
 
 def document(notification: Notification, account_name: str, clipper: Clipper) -> dict[str, Any]:
     """The document; ``truncated`` is left False for the caller to set once every payload has been cut."""
     clip = clipper.field
-    summary = summarize(notification.entries)
+    summary = notification.summary
     return {
         "schemaVersion": SCHEMA_VERSION,
+        "category": CATEGORY,
         "severity": notification.severity.name,
         "title": clip(title(notification)),
         "account": {"id": clip(notification.account_id), "name": clip(account_name)},
@@ -64,8 +66,19 @@ def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
         "errorMessage": e.error_message,
         "mfaUsed": e.mfa_used,
         "consoleLogin": e.console_login,
+        "result": e.result,
+        "claimedAccountId": e.claimed_account,
     }
     doc.update((key, clip(value)) for key, value in optional.items() if value)
-    if e.assumed_root:
+    if e.failed:
+        doc["failed"] = True
+    if e.assumed_root or entry.through is not None:
         doc["assumedRoot"] = True
+    call = e.assume_root_call or entry.through
+    if call is not None:
+        doc["assumeRoot"] = {
+            "targetAccountId": clip(call.target_account),
+            "caller": clip(call.caller),
+            "task": clip(call.task),
+        }
     return doc

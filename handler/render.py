@@ -7,8 +7,8 @@ import re
 from urllib.parse import quote
 
 from .cut import Clipper, Cut, listed_entries
-from .digest import Entry, Notification, Summary, mfa_label, summarize
-from .intake import RootEvent
+from .notification import Entry, Notification, Summary, mfa_label
+from .root_event import RootEvent
 from .severity import ASSUME_ROOT_LABEL
 from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten
 
@@ -19,6 +19,8 @@ CHATBOT_DESCRIPTION_CHARS = 3500
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
 NEXT_STEPS: dict[str, str] = {
+    "suspicious": "The account EventBridge saw send this event is not the one it claims: someone may be "
+    "forging alerts. Check who may put events on the hub bus and that its rules require an aws. source.",
     "signin-no-mfa": "Turn on MFA for the root user now (IAM console > Security credentials) "
     "and change its password.",
     "password-guessing": "Someone may be guessing the root password: check the source IPs, "
@@ -26,6 +28,8 @@ NEXT_STEPS: dict[str, str] = {
     "signin-failed": "Check who tried to sign in as root from these IPs; make sure root has MFA.",
     "critical-call": "Check the credential or security setting that changed and undo it if it was "
     "not planned (e.g. delete unexpected root access keys, restart CloudTrail logging).",
+    "assume-root": "Confirm the AssumeRoot caller and task were planned; review the session's actions "
+    "in the target account.",
     "unparseable": "Some records could not be read: look at the raw bodies and the notifier's logs; "
     "a rule or a sender may be misconfigured, and real root activity may be hidden in them.",
 }
@@ -44,6 +48,8 @@ def title(notification: Notification) -> str:
     if top is None:
         count = len(notification.unparseable)
         return f"{count} unreadable record{'s' if count != 1 else ''} reached the root activity notifier"
+    if top.verdict.kind == "password-guessing":  # its reason already counts the sign-ins and addresses
+        return top.verdict.reason
     more = notification.event_count - 1
     return top.verdict.reason + (f" and {more} more root event{'s' if more != 1 else ''}" if more else "")
 
@@ -79,7 +85,7 @@ def email_text(notification: Notification, account_name: str, clipper: Clipper) 
         f"Account: {one_line(clip(account_name))} ({one_line(clip(notification.account_id))})",
     ]
     if notification.entries:
-        lines += _summary_lines(summarize(notification.entries), notification, clipper)
+        lines += _summary_lines(notification.summary, notification, clipper)
         listed = listed_entries(notification, clipper)
         lines += ["", f"Events ({len(listed)} of {notification.event_count} listed, oldest first):"]
         for entry in listed:
@@ -129,8 +135,11 @@ def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
         lines.append(
             f"  MFA: {mfa_label(e.mfa_used)}; result: {one_line(clip(e.console_login)) or 'not recorded'}"
         )
-    if e.error_code or e.error_message:
-        lines.append(f"  error: {one_line(clip(e.error_code))} {one_line(clip(e.error_message))}".rstrip())
+    if e.failed:
+        error = (
+            f"{clip(e.error_code)} {clip(e.error_message)}".strip() or f"{clip(e.result)} (responseElements)"
+        )
+        lines.append(f"  error: {one_line(error)}")
     url = console_url(e)
     lines.append(f"  {url}" if url else f"  event ID: {one_line(clip(e.event_id))}")
     return lines
@@ -152,7 +161,7 @@ def chatbot(notification: Notification, account_name: str) -> str:
     clip = clipper.field
     lines = [f"*Account:* {md_code(clip(account_name))} ({md_code(clip(notification.account_id))})"]
     if notification.entries:
-        summary = summarize(notification.entries)
+        summary = notification.summary
         names = ", ".join(f"{md_code(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
         lines += [
             f"*Events:* {notification.event_count}: {names}",

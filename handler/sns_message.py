@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
-from .digest import Notification
-from .document import document
+from .document import CATEGORY, document
+from .notification import Notification
 from .render import chatbot, email_text, subject
 from .textsafe import one_line, shorten, valid_unicode
 
@@ -55,10 +55,11 @@ class PublishRequest:
 
 
 def message_attributes(notification: Notification) -> dict[str, str]:
-    """``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event) for filter policies."""
+    """``category``, ``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event)."""
     top = notification.top
     event_name = top.event.event_name if top is not None else UNPARSEABLE_EVENT_NAME
     values = {
+        "category": CATEGORY,
         "severity": notification.severity.name,
         "accountId": notification.account_id,
         "eventName": event_name,
