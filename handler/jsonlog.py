@@ -48,19 +48,19 @@ def bounded(value: Any, depth: int = 0) -> Any:
     return shorten(str(value), MAX_TEXT)
 
 
-def log(level: int, message: str, **fields: Any) -> None:
+def log(level: int, message: str, /, **fields: Any) -> None:
     """One log record: ``message`` plus each field as a top-level key (renamed with ``_`` if reserved)."""
     extra = {(f"{k}_" if k in _RESERVED else k): bounded(v) for k, v in fields.items()}
     _logger.log(level, shorten(message, MAX_TEXT), extra=extra)
 
 
-def info(message: str, **fields: Any) -> None:
+def info(message: str, /, **fields: Any) -> None:
     log(logging.INFO, message, **fields)
 
 
-def warning(message: str, **fields: Any) -> None:
+def warning(message: str, /, **fields: Any) -> None:
     log(logging.WARNING, message, **fields)
 
 
-def error(message: str, **fields: Any) -> None:
+def error(message: str, /, **fields: Any) -> None:
     log(logging.ERROR, message, **fields)

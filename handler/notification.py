@@ -68,12 +68,12 @@ class Notification:
 
     def by_priority(self) -> list[Entry]:
         """Entries most severe first, then earliest first: what to keep when space runs out."""
-        return sorted(self.entries, key=_priority)
+        return sorted(self.entries, key=priority)
 
     @property
     def top(self) -> Entry | None:
         """The entry that names the notification: the most severe, earliest."""
-        return min(self.entries, key=_priority, default=None)
+        return min(self.entries, key=priority, default=None)
 
     @property
     def summary(self) -> Summary:
@@ -83,7 +83,8 @@ class Notification:
         return self._summary
 
 
-def _priority(entry: Entry) -> tuple[int, str]:
+def priority(entry: Entry) -> tuple[int, str]:
+    """Most severe first, then earliest: the order in which events are kept when space runs out."""
     return -entry.verdict.severity, entry.event.event_time
 
 

@@ -76,7 +76,10 @@ def console_url(event: RootEvent) -> str:
     )
 
 
-def email_text(notification: Notification, account_name: str, clipper: Clipper) -> str:
+def email_text(
+    notification: Notification, account_name: str, clipper: Clipper, blocks: list[str] | None = None
+) -> str:
+    """The email; ``blocks`` are the listed events already rendered by ``event_block``, oldest first."""
     clip = clipper.field
     lines = [
         f"ROOT USER ACTIVITY - {notification.severity.name}",
@@ -86,10 +89,10 @@ def email_text(notification: Notification, account_name: str, clipper: Clipper) 
     ]
     if notification.entries:
         lines += _summary_lines(notification.summary, notification, clipper)
-        listed = listed_entries(notification, clipper)
-        lines += ["", f"Events ({len(listed)} of {notification.event_count} listed, oldest first):"]
-        for entry in listed:
-            lines += _event_lines(entry, clipper)
+        if blocks is None:
+            blocks = [event_block(entry, clipper) for entry in listed_entries(notification, clipper)]
+        lines += ["", f"Events ({len(blocks)} of {notification.event_count} listed, oldest first):"]
+        lines += blocks
     if notification.unparseable:
         shown = clipper.items(notification.unparseable)
         lines += ["", f"Unreadable records ({len(shown)} of {len(notification.unparseable)} shown):"]
@@ -121,6 +124,11 @@ def _summary_lines(summary: Summary, notification: Notification, clipper: Clippe
         lines.append(f"MFA at sign-in: {listing(summary.mfa)}")
     lines.append(f"Errors: {listing(summary.errors)}" if summary.errors else "Errors: none")
     return lines
+
+
+def event_block(entry: Entry, clipper: Clipper) -> str:
+    """One event's lines in the email."""
+    return "\n".join(_event_lines(entry, clipper))
 
 
 def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:

@@ -167,10 +167,8 @@ def classify(event: RootEvent) -> Verdict:
 def _reason(rule: Rule, event: RootEvent) -> str:
     call = event.assume_root_call
     if rule.kind == "suspicious":
-        return (
-            f"Suspicious root event: {event.event_name} sent by account {event.account_id} "
-            f"but claiming account {event.claimed_account} (possible forgery)"
-        )
+        # Short enough that the SNS subject shows both accounts.
+        return f"Possible forgery: {event.account_id} sent a root event claiming {event.claimed_account}"
     if call is not None:
         target = call.target_account or "an unnamed account"
         return f"Centralized root access to {target} by {call.caller} for {call.task}"
