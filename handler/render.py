@@ -113,7 +113,7 @@ def _summary_lines(summary: Summary, notification: Notification, clipper: Clippe
 
     names = ", ".join(f"{one_line(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
     lines = [
-        "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else ""),
+        _who(notification, summary),
         f"What: {notification.event_count} event{'s' if notification.event_count != 1 else ''}: {names}",
         f"When: {one_line(clip(summary.first_time))} to {one_line(clip(summary.last_time))} (UTC)",
         f"Where: {listing(summary.regions)}",
@@ -129,6 +129,13 @@ def _summary_lines(summary: Summary, notification: Notification, clipper: Clippe
 def event_block(entry: Entry, clipper: Clipper) -> str:
     """One event's lines in the email."""
     return "\n".join(_event_lines(entry, clipper))
+
+
+def _who(notification: Notification, summary: Summary) -> str:
+    callers = {e.event.assume_root_call.caller for e in notification.entries if e.event.assume_root_call}
+    if callers:  # the role that opened the session is the person to ask, not "the root user"
+        return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
+    return "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else "")
 
 
 def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:

@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from load import load_event, sqs_batch, sqs_record
 
+from handler.cut import FULL, Clipper
 from handler.digest import fold
 from handler.intake import RootEvent, read_batch, read_record
 from handler.notification import Notification
+from handler.render import email_text
 from handler.severity import Severity, classify
 
 ROOT = {"type": "Root", "arn": "arn:aws:iam::222222222222:root", "accountId": "222222222222"}
@@ -99,6 +101,8 @@ def test_assume_root_call_is_reported_against_the_target_account() -> None:
     naming the caller and the task."""
     [notification] = assume_root_batch()
     assert notification.account_id == "222222222222"
+    email = email_text(notification, "member", Clipper(FULL))
+    assert "Who: arn:aws:sts::111111111111:assumed-role/John/JohnRole1, through centralized root" in email
     assert notification.entries[0].verdict.reason == (
         "Centralized root access to 222222222222 by arn:aws:sts::111111111111:assumed-role/John/JohnRole1 "
         "for S3UnlockBucketPolicy"
