@@ -30,7 +30,7 @@ def fold(intake: Intake) -> list[Notification]:
     spraying = _spraying_accounts(event for event, _ in events)
     groups: dict[tuple[str, str], Notification] = {}
     for event, deliveries in events:
-        spray = event.account_id in spraying and is_failed_sign_in(event)
+        spray = event.account_id in spraying and _counts_as_guess(event)
         key = (event.account_id, FAILED_SIGN_INS_SESSION if spray else event.session)
         notification = groups.get(key)
         if notification is None:
@@ -60,8 +60,13 @@ def _distinct_events(events: list[RootEvent]) -> list[tuple[RootEvent, list[str]
 
 
 def _spraying_accounts(events: Iterable[RootEvent]) -> set[str]:
-    failures = Counter(e.account_id for e in events if is_failed_sign_in(e))
+    failures = Counter(e.account_id for e in events if _counts_as_guess(e))
     return {account for account, count in failures.items() if password_guessing(count, 1) is not None}
+
+
+def _counts_as_guess(event: RootEvent) -> bool:
+    # A suspicious (possibly forged) sign-in keeps its own notification and grade.
+    return is_failed_sign_in(event) and not event.claimed_account
 
 
 def _flag_password_guessing(notification: Notification) -> None:

@@ -70,3 +70,22 @@ def test_session_context_of_the_wrong_type_is_reported() -> None:
     event["detail"]["userIdentity"]["sessionContext"] = "assumedRoot"
     [record] = read_batch(sqs_batch(event)).unparseable
     assert "userIdentity.sessionContext (str)" in record.reason
+
+
+def test_forged_failed_sign_ins_stay_suspicious_and_are_not_folded_into_a_spray() -> None:
+    """GIVEN two failed sign-ins sent by 444… claiming 222… and two genuine ones of 444… WHEN folded THEN the
+    forged ones stay suspicious (CRITICAL, naming 222…); the genuine ones form the password-guessing one."""
+    forged = [
+        sent_by("444444444444", load_event("root_console_signin_failure", eventID=f"forged-{i}"))
+        for i in range(2)
+    ]
+    genuine = [
+        sent_by(
+            "444444444444",
+            load_event("root_console_signin_failure", eventID=f"real-{i}", recipientAccountId="444444444444"),
+        )
+        for i in range(2)
+    ]
+    notifications = fold(read_batch(sqs_batch(*forged, *genuine)))
+    kinds = sorted(e.verdict.kind for n in notifications for e in n.entries)
+    assert kinds == ["password-guessing", "password-guessing", "suspicious", "suspicious"]
