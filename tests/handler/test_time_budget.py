@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
+import pytest
 from load import load_event, sqs_batch
 
 from handler import app, publisher
 from handler.sns_message import PublishRequest
+
+if TYPE_CHECKING:
+    from conftest import SnsToSqs
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 FUNCTION_TIMEOUT_MS = 60_000
@@ -69,3 +74,22 @@ def test_one_publish_at_its_worst_fits_well_inside_the_function_timeout() -> Non
     worst = publisher.MAX_ATTEMPTS * (config.connect_timeout + config.read_timeout)
     assert worst < publisher.WORST_CASE_SECONDS
     assert app.SAFETY_MARGIN_MS <= FUNCTION_TIMEOUT_MS / 3
+
+
+class AlmostOutOfTime:
+    """A Lambda context whose function has 5 s left."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 5_000
+
+
+def test_the_entry_point_reads_the_remaining_time_from_the_lambda_context(
+    sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a context with 5 s left WHEN the entry point runs THEN nothing is published and the records are
+    returned for retry."""
+    monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
+    batch = sessions(2)
+    result = app.lambda_handler(batch, AlmostOutOfTime())
+    assert len(result["batchItemFailures"]) == 2
+    assert sns_to_sqs.received() == []

@@ -43,3 +43,16 @@ def test_known_regions_are_the_providers_commercial_regions() -> None:
     assert set(known_regions()) <= provider
     assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(known_regions())
     assert not [r for r in known_regions() if r.startswith(("cn-", "us-gov-", "us-iso"))]
+
+
+def test_spoke_forwarder_refuses_a_default_bus_as_the_hub(record_stack: Any) -> None:
+    """GIVEN SpokeForwarder with hub_event_bus_arn naming a default bus WHEN built THEN ConfigError names the
+    argument."""
+    from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
+
+    args = SpokeForwarderArgs(
+        regions=["us-east-1"], hub_event_bus_arn="arn:aws:events:eu-west-1:111111111111:event-bus/default"
+    )
+    message = "SpokeForwarderArgs.hub_event_bus_arn names an event bus called 'default'"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        record_stack({}, program=lambda: SpokeForwarder("spoke", args))
