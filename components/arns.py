@@ -76,5 +76,14 @@ def parse_event_bus_arn(value: object, where: str) -> EventBusArn:
             f"eventBusArn output), got {value!r}"
         )
         raise ConfigError(message)
+    if name == "default":
+        # The hub bus is the custom bus the hub stack creates, with the policy and the rule to the buffer;
+        # events sent to a default bus would never reach the notifier.
+        message = (
+            f"{where} names an event bus called 'default'; it must be the hub's own bus, e.g. "
+            f"'arn:aws:events:{arn.region or 'eu-west-1'}:{arn.account_id}:event-bus/root-activity-monitor' "
+            "(the hub stack's eventBusArn output)"
+        )
+        raise ConfigError(message)
     region = require_region(arn.region, f"{where} (region part)")
     return EventBusArn(arn=arn.text, region=region, account_id=arn.account_id, name=name)

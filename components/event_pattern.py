@@ -11,7 +11,19 @@ CONSOLE_SIGN_IN_DETAIL_TYPES: tuple[str, ...] = (
     "AWS Console Sign In via CloudTrail",
     "AWS Console Signin via CloudTrail",
 )
-ROOT_ACTIVITY_DETAIL_TYPES: tuple[str, ...] = (API_CALL_DETAIL_TYPE, *CONSOLE_SIGN_IN_DETAIL_TYPES)
+CONSOLE_ACTION_DETAIL_TYPE = "AWS Console Action via CloudTrail"
+SERVICE_EVENT_DETAIL_TYPE = "AWS Service Event via CloudTrail"
+ROOT_ACTIVITY_DETAIL_TYPES: tuple[str, ...] = (
+    API_CALL_DETAIL_TYPE,
+    *CONSOLE_SIGN_IN_DETAIL_TYPES,
+    CONSOLE_ACTION_DETAIL_TYPE,
+    SERVICE_EVENT_DETAIL_TYPE,
+)
+# Events CloudTrail delivers always have a source starting with "aws."; PutEvents refuses that prefix for
+# custom events, so requiring it is what stops an account allowed onto the hub bus forging root activity.
+AWS_SOURCE_PREFIX = "aws."
+ASSUME_ROOT_EVENT_SOURCE = "sts.amazonaws.com"
+ASSUME_ROOT_EVENT_NAME = "AssumeRoot"
 
 # A rule in state ENABLED skips read-only management events (Describe*, Get*, List*); root reading
 # things is still root activity.
@@ -19,18 +31,26 @@ ROOT_ACTIVITY_RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
 
 def root_activity_pattern() -> dict[str, Any]:
-    """CloudTrail API calls and console sign-ins made by the root user.
+    """CloudTrail records, delivered by AWS, of the root user or of centralized root access.
 
-    Two ways to be root: the identity type `Root` (the root user's own credentials, and, as published
-    samples show, an `sts:AssumeRoot` session in the member account), or a session marked
-    `sessionContext.assumedRoot: "true"` whatever type CloudTrail gives it — centralized root access is
-    still root, and matching the marker keeps those sessions visible should the recorded type differ.
+    Three ways to be root: the identity type `Root` (the root user's own credentials, and, as published
+    samples show, an `sts:AssumeRoot` session in the member account); a session marked
+    `sessionContext.assumedRoot: "true"` whatever type CloudTrail gives it; and the `sts:AssumeRoot` call
+    itself, recorded in the management account by the role that asked (matched by name, so it is seen
+    even should AWS stop marking the caller's session).
     """
     return {
+        "source": [{"prefix": AWS_SOURCE_PREFIX}],
         "detail-type": list(ROOT_ACTIVITY_DETAIL_TYPES),
         "$or": [
             {"detail": {"userIdentity": {"type": ["Root"]}}},
             {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+            {
+                "detail": {
+                    "eventSource": [ASSUME_ROOT_EVENT_SOURCE],
+                    "eventName": [ASSUME_ROOT_EVENT_NAME],
+                }
+            },
         ],
     }
 

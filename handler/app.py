@@ -1,24 +1,33 @@
-"""The notifier Lambda: an SQS batch of root-activity events in, one SNS notification per actor session out.
+"""The notifier Lambda: an SQS batch of root-activity events in, one SNS notification per incident out.
 
-Invoked by the SQS event source mapping with ReportBatchItemFailures: the records of a notification that could
-not be published are returned so SQS retries them (and its DLQ keeps them). Bad records never raise; they are
-reported in the notification's ``unparseable`` list instead.
+Invoked by the SQS event source mapping with ReportBatchItemFailures: the records of a notification that was
+not published (an error, or too little time left before the function's timeout) are returned so SQS retries
+them (and its DLQ keeps them). Bad records never raise; they are reported in notifications instead.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import jsonlog, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .digest import fold
-from .intake import read_batch
+from .intake import Intake, read_batch
+from .notification import Notification
 from .sns_message import PublishRequest, build_publish_request
 
 BatchResponse = dict[str, list[dict[str, str]]]
 Publish = Callable[[PublishRequest], object]
+RemainingMillis = Callable[[], float]
+# No publish starts with less than this left: one publish at its worst, plus time to log and return.
+SAFETY_MARGIN_MS = (publisher.WORST_CASE_SECONDS + 2) * 1000
+# A few publishes in flight cover SNS's latency without tripping its per-topic throttling.
+PUBLISH_WORKERS = 4
 
 
 class MissingTopicError(RuntimeError):
@@ -33,7 +42,8 @@ def lambda_handler(event: Any, context: Any) -> BatchResponse:
         jsonlog.error(message)
         raise MissingTopicError(message)
     names = parse_account_names(os.environ.get("ACCOUNT_NAMES"))
-    return handle_batch(event, topic_arn, static_resolver(names))
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return handle_batch(event, topic_arn, static_resolver(names), remaining_ms=remaining)
 
 
 def handle_batch(
@@ -41,49 +51,74 @@ def handle_batch(
     topic_arn: str,
     resolve_account_name: AccountNameResolver = str,
     publish: Publish = publisher.publish,
+    remaining_ms: RemainingMillis | None = None,
 ) -> BatchResponse:
     """Read, fold and publish one SQS batch; returns the message IDs whose notification was not published."""
     intake = read_batch(event)
-    for ignored in intake.ignored:
-        jsonlog.warning(
-            "non-root event reached the notifier (check the rule's pattern); not notified",
-            messageId=ignored.message_id,
-            eventID=ignored.event_id,
-            eventName=ignored.event_name,
-            userIdentityType=ignored.identity_type,
-        )
-    for record in intake.unparseable:
-        jsonlog.error(
-            "unparseable record; reported in a notification",
-            messageId=record.message_id,
-            reason=record.reason,
-        )
-    failed: list[str] = []
-    published = 0
-    for notification in fold(intake):
+    _log_intake(intake)
+    # A monotonic deadline read once: the context's clock is the function's timeout, ours is cheap.
+    deadline = time.monotonic() + (remaining_ms() - SAFETY_MARGIN_MS) / 1000 if remaining_ms else None
+
+    def send(notification: Notification) -> str:
+        if deadline is not None and time.monotonic() > deadline:
+            return "out of time"
         try:
-            request = build_publish_request(
-                notification, topic_arn, resolve_account_name(notification.account_id)
-            )
-            publish(request)
+            account_name = resolve_account_name(notification.account_id)
+            publish(build_publish_request(notification, topic_arn, account_name))
         # Throttling, KMS, a missing topic or a bug: hand the records back for retry, never lose them.
         except Exception as exc:
             jsonlog.error(
                 "notification not published; its records are returned for retry",
                 messageIds=notification.message_ids,
                 accountId=notification.account_id,
-                errorType=type(exc).__name__,
+                exceptionType=type(exc).__name__,
                 error=str(exc),
             )
-            failed.extend(notification.message_ids)
-        else:
-            published += 1
+            return "failed"
+        return "published"
+
+    notifications = fold(intake)
+    if len(notifications) <= 1:
+        outcomes = [send(n) for n in notifications]
+    else:
+        with ThreadPoolExecutor(max_workers=min(PUBLISH_WORKERS, len(notifications))) as pool:
+            outcomes = list(pool.map(send, notifications))
+    returned = [
+        m for n, o in zip(notifications, outcomes, strict=True) if o != "published" for m in n.message_ids
+    ]
+    counts = Counter(outcomes)
+    if counts["out of time"]:
+        jsonlog.error(
+            "too little time left before the function's timeout; unpublished records are returned for retry",
+            notificationsNotStarted=counts["out of time"],
+            safetyMarginMs=SAFETY_MARGIN_MS,
+        )
     jsonlog.info(
         "batch done",
         rootEvents=len(intake.events),
         unparseable=len(intake.unparseable),
         ignored=len(intake.ignored),
-        notificationsPublished=published,
-        recordsReturnedForRetry=len(failed),
+        notificationsPublished=counts["published"],
+        notificationsFailed=counts["failed"],
+        notificationsOutOfTime=counts["out of time"],
+        recordsReturnedForRetry=len(set(returned)),
     )
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in dict.fromkeys(failed)]}
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in dict.fromkeys(returned)]}
+
+
+def _log_intake(intake: Intake) -> None:
+    """One line each for ignored and unparseable records, however many there are (bounded by jsonlog)."""
+    if intake.ignored:
+        jsonlog.warning(
+            "non-root events reached the notifier (check the rule's pattern); not notified",
+            count=len(intake.ignored),
+            identityTypes=dict(Counter(i.identity_type for i in intake.ignored).most_common()),
+            eventNames=dict(Counter(i.event_name for i in intake.ignored).most_common()),
+            messageIds=[i.message_id for i in intake.ignored],
+        )
+    if intake.unparseable:
+        jsonlog.error(
+            "unparseable records; reported in a notification",
+            count=len(intake.unparseable),
+            records=[{"messageId": r.message_id, "reason": r.reason} for r in intake.unparseable],
+        )

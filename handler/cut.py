@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .digest import Entry, Notification
+from .notification import Entry, Notification
 from .textsafe import shorten
 
 CLIP_MARKER = "...[truncated]"

@@ -6,21 +6,26 @@ when a consumer would have to change.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .cut import Clipper, listed_entries
-from .digest import Entry, Notification, summarize
+from .notification import Entry, Notification
 from .render import title
 
 SCHEMA_VERSION = "1.0"
+CATEGORY = "root-activity"
 
 
-def document(notification: Notification, account_name: str, clipper: Clipper) -> dict[str, Any]:
+def document(
+    notification: Notification, account_name: str, clipper: Clipper, *, with_events: bool = True
+) -> dict[str, Any]:
     """The document; ``truncated`` is left False for the caller to set once every payload has been cut."""
     clip = clipper.field
-    summary = summarize(notification.entries)
+    summary = notification.summary
     return {
         "schemaVersion": SCHEMA_VERSION,
+        "category": CATEGORY,
         "severity": notification.severity.name,
         "title": clip(title(notification)),
         "account": {"id": clip(notification.account_id), "name": clip(account_name)},
@@ -35,13 +40,32 @@ def document(notification: Notification, account_name: str, clipper: Clipper) ->
             "userAgents": [clip(v) for v in clipper.items(summary.user_agents)],
             "assumedRoot": summary.assumed_root,
         },
-        "events": [_event(entry, clipper) for entry in listed_entries(notification, clipper)],
+        "events": [_event(e, clipper) for e in listed_entries(notification, clipper)] if with_events else [],
         "truncated": False,
         "unparseable": [
             {"messageId": clip(r.message_id), "reason": clip(r.reason), "rawBody": clipper.raw(r.raw_body)}
             for r in clipper.items(notification.unparseable)
         ],
     }
+
+
+# Stands in for the events list so that events encoded one by one can be put in without encoding them again.
+_EVENTS_SLOT = "\x00events\x00"
+_ENCODED_SLOT = json.dumps(_EVENTS_SLOT)
+
+
+def document_json(
+    notification: Notification, account_name: str, clipper: Clipper, events: list[str], truncated: bool
+) -> str:
+    """The document as compact JSON, with ``events`` the JSON objects from ``event_json``, oldest first."""
+    doc = document(notification, account_name, clipper, with_events=False)
+    doc["events"] = _EVENTS_SLOT
+    doc["truncated"] = truncated or clipper.clipped
+    return json.dumps(doc, separators=(",", ":")).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
+
+
+def event_json(entry: Entry, clipper: Clipper) -> str:
+    return json.dumps(_event(entry, clipper), separators=(",", ":"))
 
 
 def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
@@ -64,8 +88,19 @@ def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
         "errorMessage": e.error_message,
         "mfaUsed": e.mfa_used,
         "consoleLogin": e.console_login,
+        "result": e.result,
+        "claimedAccountId": e.claimed_account,
     }
     doc.update((key, clip(value)) for key, value in optional.items() if value)
-    if e.assumed_root:
+    if e.failed:
+        doc["failed"] = True
+    if e.assumed_root or entry.through is not None:
         doc["assumedRoot"] = True
+    call = e.assume_root_call or entry.through
+    if call is not None:
+        doc["assumeRoot"] = {
+            "targetAccountId": clip(call.target_account),
+            "caller": clip(call.caller),
+            "task": clip(call.task),
+        }
     return doc

@@ -1,7 +1,9 @@
 """Read an SQS batch: every record becomes a root event, an unparseable record or an ignored non-root event.
 
 Each SQS body should be an EventBridge event carrying a CloudTrail record. Nothing here raises for bad input:
-a record that cannot be read is kept, with its raw body, so it can still be reported.
+a record that cannot be read is kept, with its raw body, so it can still be reported. Only records the rule
+matched reach the notifier, so a record with a field of the wrong JSON type (EventBridge matches a list
+that contains "Root") is reported as unparseable rather than guessed at or dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .root_event import RootEvent, assume_root_call, member, mfa_used, text
+from .shape import wrong_types
 from .textsafe import valid_unicode
 
 CLOUDTRAIL_DETAIL_TYPES = frozenset(
@@ -18,45 +22,15 @@ CLOUDTRAIL_DETAIL_TYPES = frozenset(
         "AWS Console Sign In via CloudTrail",
         # The EventBridge documentation spells it both ways.
         "AWS Console Signin via CloudTrail",
+        "AWS Console Action via CloudTrail",
         "AWS Service Event via CloudTrail",
     }
 )
 
 
 @dataclass(frozen=True, slots=True)
-class RootEvent:
-    """The fields of a root user's CloudTrail record that classification and notifications use."""
-
-    message_id: str
-    event_id: str
-    event_name: str
-    event_source: str
-    event_time: str
-    event_type: str
-    aws_region: str
-    account_id: str
-    source_ip: str
-    user_agent: str
-    access_key_id: str
-    invoked_by: str
-    error_code: str
-    error_message: str
-    read_only: bool | None
-    assumed_root: bool
-    mfa_used: str
-    """``"Yes"``/``"No"`` from ``additionalEventData.MFAUsed``; empty when CloudTrail does not say."""
-    console_login: str
-    """``"Success"``/``"Failure"`` from ``responseElements.ConsoleLogin``; empty for other events."""
-
-    @property
-    def session(self) -> str:
-        """The actor session: the access key ID, else the source IP address."""
-        return self.access_key_id or self.source_ip
-
-
-@dataclass(frozen=True, slots=True)
 class Unparseable:
-    """A record that is not JSON, not an EventBridge event or not a CloudTrail record."""
+    """A record that is not JSON, not an EventBridge event, not a CloudTrail record, or malformed."""
 
     message_id: str
     reason: str
@@ -116,7 +90,7 @@ def read_record(record: object) -> RootEvent | Unparseable | Ignored:
         return Unparseable(message_id, "body is not JSON", body)
     if not isinstance(envelope, dict):
         return Unparseable(message_id, "body is not an EventBridge event (not a JSON object)", body)
-    account_hint = _text(envelope.get("account"))
+    account_hint = valid_unicode(text(envelope.get("account")))
     detail_type = envelope.get("detail-type")
     detail = envelope.get("detail")
     if not isinstance(detail_type, str) or not isinstance(detail, dict):
@@ -126,11 +100,12 @@ def read_record(record: object) -> RootEvent | Unparseable | Ignored:
         reason = f"not a CloudTrail record (detail-type {detail_type[:100]!r})"
         return Unparseable(message_id, reason, body, account_hint)
     identity = detail.get("userIdentity")
-    missing = [key for key in ("eventID", "eventName") if not isinstance(detail.get(key), str)]
-    if not isinstance(identity, dict):
-        missing.append("userIdentity")
-    if missing or not isinstance(identity, dict):
-        reason = f"not a CloudTrail record (missing or malformed {', '.join(missing)})"
+    if not isinstance(identity, dict) or not isinstance(detail.get("eventName"), str):
+        reason = "not a CloudTrail record (missing or malformed eventName or userIdentity)"
+        return Unparseable(message_id, reason, body, account_hint)
+    malformed = wrong_types(envelope, detail, identity)
+    if malformed:
+        reason = f"matched the rule but has fields of the wrong type: {', '.join(malformed)}"
         return Unparseable(message_id, reason, body, account_hint)
     return _root_event_or_ignored(message_id, envelope, detail, identity)
 
@@ -138,53 +113,55 @@ def read_record(record: object) -> RootEvent | Unparseable | Ignored:
 def _root_event_or_ignored(
     message_id: str, envelope: dict[str, Any], detail: dict[str, Any], identity: dict[str, Any]
 ) -> RootEvent | Ignored:
-    session_context = identity.get("sessionContext")
-    assumed_root = isinstance(session_context, dict) and _flag(session_context.get("assumedRoot")) is True
-    identity_type = _text(identity.get("type"))
-    if identity_type != "Root" and not assumed_root:
-        return Ignored(message_id, _text(detail["eventID"]), _text(detail["eventName"]), identity_type)
+    assumed_root = _flag(member(identity.get("sessionContext"), "assumedRoot")) is True
+    identity_type = text(identity.get("type"))
+    call = assume_root_call(detail, identity)
+    event_name = valid_unicode(detail["eventName"])
+    event_id = valid_unicode(text(detail.get("eventID")))
+    if identity_type != "Root" and not assumed_root and call is None:
+        return Ignored(message_id, event_id, event_name, valid_unicode(identity_type))
+    envelope_account = text(envelope.get("account"))
+    recipient = text(detail.get("recipientAccountId"))
+    # EventBridge sets the envelope's account (the sender for PutEvents); the detail is whatever was sent.
+    account = envelope_account or recipient or text(identity.get("accountId"))
+    claimed = recipient if envelope_account and recipient and recipient != envelope_account else ""
+    if call is not None and call.target_account and not claimed:
+        account = call.target_account
     return RootEvent(
         message_id=message_id,
-        event_id=_text(detail["eventID"]),
-        event_name=_text(detail["eventName"]),
-        event_source=_text(detail.get("eventSource")),
-        event_time=_text(detail.get("eventTime")) or _text(envelope.get("time")),
-        event_type=_text(detail.get("eventType")),
-        aws_region=_text(detail.get("awsRegion")) or _text(envelope.get("region")),
-        account_id=(
-            _text(detail.get("recipientAccountId"))
-            or _text(identity.get("accountId"))
-            or _text(envelope.get("account"))
-        ),
-        source_ip=_text(detail.get("sourceIPAddress")),
-        user_agent=_text(detail.get("userAgent")),
-        access_key_id=_text(identity.get("accessKeyId")),
-        invoked_by=_text(identity.get("invokedBy")),
-        error_code=_text(detail.get("errorCode")),
-        error_message=_text(detail.get("errorMessage")),
+        event_id=event_id,
+        event_name=event_name,
+        event_source=_s(detail.get("eventSource")),
+        event_time=_s(detail.get("eventTime") or envelope.get("time")),
+        event_type=_s(detail.get("eventType")),
+        aws_region=_s(detail.get("awsRegion") or envelope.get("region")),
+        account_id=_s(account),
+        source_ip=_s(detail.get("sourceIPAddress")),
+        user_agent=_s(detail.get("userAgent")),
+        access_key_id=_s(identity.get("accessKeyId")),
+        invoked_by=_s(identity.get("invokedBy")),
+        error_code=_s(detail.get("errorCode")),
+        error_message=_s(detail.get("errorMessage")),
         read_only=_flag(detail.get("readOnly")),
-        assumed_root=assumed_root,
-        mfa_used=_text(_member(detail.get("additionalEventData"), "MFAUsed")),
-        console_login=_text(_member(detail.get("responseElements"), "ConsoleLogin")),
+        assumed_root=assumed_root and call is None,
+        mfa_used=mfa_used(detail.get("additionalEventData")),
+        result=_s(member(detail.get("responseElements"), detail["eventName"])),
+        dedupe_id=event_id or _s(envelope.get("id")) or message_id,
+        claimed_account=_s(claimed),
+        identity_arn=_s(identity.get("arn")),
+        assume_root_call=call,
     )
+
+
+def _s(value: object) -> str:
+    return valid_unicode(text(value))
 
 
 def _message_id(record: object) -> str:
     message_id = record.get("messageId") if isinstance(record, dict) else None
-    return _text(message_id)
-
-
-def _member(container: object, key: str) -> object:
-    return container.get(key) if isinstance(container, dict) else None
-
-
-def _text(value: object) -> str:
-    """A field as text: strings as valid Unicode, absent/null as empty, anything else as compact JSON."""
-    if isinstance(value, str):
-        return valid_unicode(value)
-    if value is None:
-        return ""
-    return json.dumps(value, default=str, separators=(",", ":"))
+    if isinstance(message_id, str):
+        return valid_unicode(message_id)
+    return "" if message_id is None else json.dumps(message_id, default=str)
 
 
 def _flag(value: object) -> bool | None:

@@ -1,23 +1,47 @@
-"""Publish a prepared request to SNS with one boto3 client per container."""
+"""Publish a prepared request to SNS with one boto3 client per container, shared by the publishing threads.
+
+Timeouts and retries are bounded so that one publish, retries included, takes at most WORST_CASE_SECONDS:
+the handler stops starting publishes when less than that is left before the function's timeout.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.config import Config
 
 from .sns_message import PublishRequest
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
 
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 4
+MAX_ATTEMPTS = 2
+# Both attempts timing out at both stages, plus the standard retry mode's backoff (at most 20 s, in
+# practice under 1 s for a second attempt).
+WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + 1
+CLIENT_CONFIG = Config(
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=READ_TIMEOUT_SECONDS,
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    max_pool_connections=10,
+)
+_clients: dict[str | None, SNSClient] = {}
+_lock = threading.Lock()
 
-@cache
+
 def sns_client(region: str | None) -> SNSClient:
     """One client per region, created on first use rather than at import: a cold start pays for it only
-    when something is published, and tests that start moto first get a client that talks to it."""
-    return boto3.client("sns", region_name=region)
+    when something is published, and tests that start moto first get a client that talks to it. Clients
+    are thread-safe once created; creating one is not, hence the lock."""
+    with _lock:
+        client = _clients.get(region)
+        if client is None:
+            client = _clients[region] = boto3.client("sns", region_name=region, config=CLIENT_CONFIG)
+        return client
 
 
 def topic_region(topic_arn: str) -> str | None:

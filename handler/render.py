@@ -6,9 +6,10 @@ import json
 import re
 from urllib.parse import quote
 
+from .advice import next_steps
 from .cut import Clipper, Cut, listed_entries
-from .digest import Entry, Notification, Summary, mfa_label, summarize
-from .intake import RootEvent
+from .notification import Entry, Notification, Summary, mfa_label
+from .root_event import RootEvent
 from .severity import ASSUME_ROOT_LABEL
 from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten
 
@@ -18,32 +19,14 @@ CHATBOT_FIELD_CHARS = 200
 CHATBOT_DESCRIPTION_CHARS = 3500
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
-NEXT_STEPS: dict[str, str] = {
-    "signin-no-mfa": "Turn on MFA for the root user now (IAM console > Security credentials) "
-    "and change its password.",
-    "password-guessing": "Someone may be guessing the root password: check the source IPs, "
-    "make sure root has MFA and a long unique password.",
-    "signin-failed": "Check who tried to sign in as root from these IPs; make sure root has MFA.",
-    "critical-call": "Check the credential or security setting that changed and undo it if it was "
-    "not planned (e.g. delete unexpected root access keys, restart CloudTrail logging).",
-    "unparseable": "Some records could not be read: look at the raw bodies and the notifier's logs; "
-    "a rule or a sender may be misconfigured, and real root activity may be hidden in them.",
-}
-FIRST_STEP = (
-    "Confirm with whoever holds this account's root credentials that it was them; if nobody did it, "
-    "treat it as a security incident."
-)
-LAST_STEP = (
-    "Review every event with the CloudTrail links; prefer IAM roles, or centralized root access "
-    "(sts:AssumeRoot), for routine tasks."
-)
-
 
 def title(notification: Notification) -> str:
     top = notification.top
     if top is None:
         count = len(notification.unparseable)
         return f"{count} unreadable record{'s' if count != 1 else ''} reached the root activity notifier"
+    if top.verdict.kind == "password-guessing":  # its reason already counts the sign-ins and addresses
+        return top.verdict.reason
     more = notification.event_count - 1
     return top.verdict.reason + (f" and {more} more root event{'s' if more != 1 else ''}" if more else "")
 
@@ -70,7 +53,10 @@ def console_url(event: RootEvent) -> str:
     )
 
 
-def email_text(notification: Notification, account_name: str, clipper: Clipper) -> str:
+def email_text(
+    notification: Notification, account_name: str, clipper: Clipper, blocks: list[str] | None = None
+) -> str:
+    """The email; ``blocks`` are the listed events already rendered by ``event_block``, oldest first."""
     clip = clipper.field
     lines = [
         f"ROOT USER ACTIVITY - {notification.severity.name}",
@@ -79,11 +65,11 @@ def email_text(notification: Notification, account_name: str, clipper: Clipper) 
         f"Account: {one_line(clip(account_name))} ({one_line(clip(notification.account_id))})",
     ]
     if notification.entries:
-        lines += _summary_lines(summarize(notification.entries), notification, clipper)
-        listed = listed_entries(notification, clipper)
-        lines += ["", f"Events ({len(listed)} of {notification.event_count} listed, oldest first):"]
-        for entry in listed:
-            lines += _event_lines(entry, clipper)
+        lines += _summary_lines(notification.summary, notification, clipper)
+        if blocks is None:
+            blocks = [event_block(entry, clipper) for entry in listed_entries(notification, clipper)]
+        lines += ["", f"Events ({len(blocks)} of {notification.event_count} listed, oldest first):"]
+        lines += blocks
     if notification.unparseable:
         shown = clipper.items(notification.unparseable)
         lines += ["", f"Unreadable records ({len(shown)} of {len(notification.unparseable)} shown):"]
@@ -104,7 +90,7 @@ def _summary_lines(summary: Summary, notification: Notification, clipper: Clippe
 
     names = ", ".join(f"{one_line(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
     lines = [
-        "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else ""),
+        _who(notification, summary),
         f"What: {notification.event_count} event{'s' if notification.event_count != 1 else ''}: {names}",
         f"When: {one_line(clip(summary.first_time))} to {one_line(clip(summary.last_time))} (UTC)",
         f"Where: {listing(summary.regions)}",
@@ -115,6 +101,18 @@ def _summary_lines(summary: Summary, notification: Notification, clipper: Clippe
         lines.append(f"MFA at sign-in: {listing(summary.mfa)}")
     lines.append(f"Errors: {listing(summary.errors)}" if summary.errors else "Errors: none")
     return lines
+
+
+def event_block(entry: Entry, clipper: Clipper) -> str:
+    """One event's lines in the email."""
+    return "\n".join(_event_lines(entry, clipper))
+
+
+def _who(notification: Notification, summary: Summary) -> str:
+    callers = {e.event.assume_root_call.caller for e in notification.entries if e.event.assume_root_call}
+    if callers:  # the role that opened the session is the person to ask, not "the root user"
+        return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
+    return "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else "")
 
 
 def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
@@ -129,19 +127,14 @@ def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
         lines.append(
             f"  MFA: {mfa_label(e.mfa_used)}; result: {one_line(clip(e.console_login)) or 'not recorded'}"
         )
-    if e.error_code or e.error_message:
-        lines.append(f"  error: {one_line(clip(e.error_code))} {one_line(clip(e.error_message))}".rstrip())
+    if e.failed:
+        error = (
+            f"{clip(e.error_code)} {clip(e.error_message)}".strip() or f"{clip(e.result)} (responseElements)"
+        )
+        lines.append(f"  error: {one_line(error)}")
     url = console_url(e)
-    lines.append(f"  {url}" if url else f"  event ID: {one_line(clip(e.event_id))}")
+    lines.append(f"  {url}" if url else f"  event ID: {one_line(clip(e.event_id)) or 'not recorded'}")
     return lines
-
-
-def next_steps(notification: Notification) -> list[str]:
-    kinds = {e.verdict.kind for e in notification.entries}
-    if notification.unparseable:
-        kinds.add("unparseable")
-    steps = [step for kind, step in NEXT_STEPS.items() if kind in kinds]
-    return [FIRST_STEP, *steps, LAST_STEP] if notification.entries else steps
 
 
 def chatbot(notification: Notification, account_name: str) -> str:
@@ -152,7 +145,7 @@ def chatbot(notification: Notification, account_name: str) -> str:
     clip = clipper.field
     lines = [f"*Account:* {md_code(clip(account_name))} ({md_code(clip(notification.account_id))})"]
     if notification.entries:
-        summary = summarize(notification.entries)
+        summary = notification.summary
         names = ", ".join(f"{md_code(clip(n))} x{c}" for n, c in clipper.items(summary.event_names))
         lines += [
             f"*Events:* {notification.event_count}: {names}",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from .intake import RootEvent
+from .root_event import RootEvent
 
 
 class Severity(IntEnum):
@@ -75,8 +75,23 @@ CRITICAL_CALLS: dict[tuple[str, str], str] = {
 }
 
 
+def _suspicious(e: RootEvent) -> bool:
+    return bool(e.claimed_account)
+
+
+def _assume_root(e: RootEvent) -> bool:
+    return e.assume_root_call is not None
+
+
+def is_service_principal(invoked_by: str) -> bool:
+    """A genuine AWS service principal; the console's sign-in service stands for the person using it."""
+    return invoked_by == "AWS Internal" or (
+        invoked_by.endswith(".amazonaws.com") and invoked_by != SIGNIN_SOURCE
+    )
+
+
 def _by_service(e: RootEvent) -> bool:
-    return bool(e.invoked_by) or e.event_type == "AwsServiceEvent"
+    return is_service_principal(e.invoked_by) or e.event_type == "AwsServiceEvent"
 
 
 def _console_login(e: RootEvent) -> bool:
@@ -84,7 +99,7 @@ def _console_login(e: RootEvent) -> bool:
 
 
 def is_failed_sign_in(e: RootEvent) -> bool:
-    return _console_login(e) and (e.console_login == "Failure" or bool(e.error_message or e.error_code))
+    return _console_login(e) and e.failed
 
 
 def _sign_in_without_mfa(e: RootEvent) -> bool:
@@ -93,6 +108,12 @@ def _sign_in_without_mfa(e: RootEvent) -> bool:
 
 def _critical_call(e: RootEvent) -> bool:
     return (e.event_source, e.event_name) in CRITICAL_CALLS
+
+
+def _failed_reset_step(e: RootEvent) -> bool:
+    # A failed password reset step changed nothing, and whoever tried had not proved to be root; a failed
+    # IAM call, by contrast, was made with root's credentials and stays CRITICAL.
+    return e.failed and e.event_source == SIGNIN_SOURCE and _critical_call(e)
 
 
 def _other_sign_in_step(e: RootEvent) -> bool:
@@ -118,41 +139,61 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("service",        Severity.INFO,     "AWS service acting for root",      _by_service),
-    Rule("signin-failed",  Severity.HIGH,     "Failed root console sign-in",      is_failed_sign_in),
-    Rule("signin-no-mfa",  Severity.CRITICAL, "Root console sign-in without MFA", _sign_in_without_mfa),
-    Rule("signin-mfa",     Severity.HIGH,     "Root console sign-in with MFA",    _console_login),
-    Rule("critical-call",  Severity.CRITICAL, "",                                 _critical_call),
-    Rule("signin-step",    Severity.LOW,      "Root sign-in step",                _other_sign_in_step),
-    Rule("write",          Severity.HIGH,     "Root write call",                  _write),
-    Rule("read",           Severity.MEDIUM,   "Root read-only call",              _always),
+    Rule("suspicious",     Severity.CRITICAL, "Suspicious root event",              _suspicious),
+    Rule("assume-root",    Severity.MEDIUM,   "Centralized root access",            _assume_root),
+    Rule("service",        Severity.INFO,     "AWS service acting for root",        _by_service),
+    Rule("signin-failed",  Severity.HIGH,     "Failed root console sign-in",        is_failed_sign_in),
+    Rule("signin-no-mfa",  Severity.CRITICAL, "Root console sign-in without MFA",   _sign_in_without_mfa),
+    Rule("signin-mfa",     Severity.HIGH,     "Root console sign-in with MFA",      _console_login),
+    Rule("critical-failed", Severity.HIGH,    "Failed attempt",                     _failed_reset_step),
+    Rule("critical-call",  Severity.CRITICAL, "",                                   _critical_call),
+    Rule("signin-step",    Severity.LOW,      "Root sign-in step",                  _other_sign_in_step),
+    Rule("write",          Severity.HIGH,     "Root write call",                    _write),
+    Rule("read",           Severity.MEDIUM,   "Root read-only call",                _always),
 )  # fmt: skip
 
 
 def classify(event: RootEvent) -> Verdict:
-    """The first rule that applies, with a reason naming the call, its error and an AssumeRoot session."""
+    """The first rule that applies, with a reason naming the call, its failure and an AssumeRoot session."""
     rule = next(r for r in RULES if r.applies(event))
-    if rule.kind == "critical-call":
-        reason = f"{CRITICAL_CALLS[(event.event_source, event.event_name)]}: {event.event_name}"
-    elif rule.kind.startswith("signin-") and rule.kind != "signin-step":
-        reason = rule.reason
-    else:
-        reason = f"{rule.reason}: {event.event_name}"
-    if rule.kind == "service":
-        reason += f" ({event.invoked_by or event.event_type})"
-    if event.error_code or (event.error_message and rule.kind != "signin-failed"):
-        reason += f" (failed: {event.error_code or event.error_message})"
+    reason = _reason(rule, event)
+    if event.failed and rule.kind not in ("signin-failed", "suspicious"):
+        reason += f" (failed: {event.error_code or event.error_message or event.result})"
     if event.assumed_root:
         reason += f" via {ASSUME_ROOT_LABEL}"
     return Verdict(rule.severity, reason, rule.kind)
 
 
+def _reason(rule: Rule, event: RootEvent) -> str:
+    call = event.assume_root_call
+    if rule.kind == "suspicious":
+        # Short enough that the SNS subject shows both accounts.
+        return f"Possible forgery: {event.account_id} sent a root event claiming {event.claimed_account}"
+    if call is not None:
+        target = call.target_account or "an unnamed account"
+        return f"Centralized root access to {target} by {call.caller} for {call.task}"
+    if rule.kind in ("critical-call", "critical-failed"):
+        label = CRITICAL_CALLS[(event.event_source, event.event_name)]
+        if rule.kind == "critical-failed":
+            return f"{rule.reason}: {label}: {event.event_name}"
+        return f"{label}{' attempt' if event.failed else ''}: {event.event_name}"
+    if rule.kind in ("signin-failed", "signin-no-mfa", "signin-mfa"):
+        return rule.reason
+    reason = f"{rule.reason}: {event.event_name}"
+    if rule.kind == "service":
+        reason += f" ({event.invoked_by or event.event_type})"
+    return reason
+
+
 PASSWORD_GUESSING_THRESHOLD = 2
 
 
-def password_guessing(failed_sign_ins: int) -> Verdict | None:
+def password_guessing(failed_sign_ins: int, addresses: int) -> Verdict | None:
     """Several failed root sign-ins to one account in one batch look like someone guessing the password."""
     if failed_sign_ins < PASSWORD_GUESSING_THRESHOLD:
         return None
-    reason = f"Possible password guessing: {failed_sign_ins} failed root console sign-ins"
+    reason = (
+        f"Possible password guessing: {failed_sign_ins:,} failed root sign-ins "
+        f"from {addresses:,} address{'es' if addresses != 1 else ''}"
+    )
     return Verdict(Severity.CRITICAL, reason, "password-guessing")

@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
-from .digest import Notification
-from .document import document
-from .render import chatbot, email_text, subject
+from .document import CATEGORY, document_json, event_json
+from .notification import Entry, Notification, priority
+from .render import chatbot, email_text, event_block, subject
 from .textsafe import one_line, shorten, valid_unicode
 
 SNS_MESSAGE_LIMIT = 262_144
@@ -55,10 +55,11 @@ class PublishRequest:
 
 
 def message_attributes(notification: Notification) -> dict[str, str]:
-    """``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event) for filter policies."""
+    """``category``, ``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event)."""
     top = notification.top
     event_name = top.event.event_name if top is not None else UNPARSEABLE_EVENT_NAME
     values = {
+        "category": CATEGORY,
         "severity": notification.severity.name,
         "accountId": notification.account_id,
         "eventName": event_name,
@@ -67,37 +68,82 @@ def message_attributes(notification: Notification) -> dict[str, str]:
 
 
 def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
-    """The request to publish, cut until it fits SNS's limit."""
+    """The request to publish, cut until it fits SNS's limit.
+
+    Each event is rendered once per field cut (the email block and the JSON object), and its size in the
+    message is known; the parts are then only joined, and, when too many, the most severe that fit kept.
+    """
     title_line = subject(notification, account_name)
     attributes = message_attributes(notification)
     https = chatbot(notification, account_name)
+    entries = notification.entries
+    by_time = sorted(range(len(entries)), key=lambda i: entries[i].event.event_time)
 
-    def attempt(cut: Cut) -> tuple[PublishRequest, Clipper]:
-        clipper = Clipper(cut)
-        text = email_text(notification, account_name, clipper)
-        doc = document(notification, account_name, clipper)
-        doc["truncated"] = clipper.clipped
-        doc_json = json.dumps(doc, separators=(",", ":"))
-        bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, doc_json) | {"email": text, "https": https}
+    def assemble(clipper: Clipper, parts: list[_Part], listed: list[int]) -> PublishRequest:
+        chosen = set(listed)
+        shown = [i for i in by_time if i in chosen] if len(listed) < len(entries) else by_time
+        truncated = clipper.clipped or len(shown) < len(entries)
+        text = email_text(notification, account_name, clipper, [parts[i].email for i in shown])
+        doc = document_json(notification, account_name, clipper, [parts[i].doc for i in shown], truncated)
+        bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, doc) | {"email": text, "https": https}
         message = json.dumps(bodies, separators=(",", ":"))
-        request = PublishRequest(
-            topic_arn, title_line, message, attributes, clipper.clipped, tuple(notification.message_ids)
+        return PublishRequest(
+            topic_arn, title_line, message, attributes, truncated, tuple(notification.message_ids)
         )
-        return request, clipper
 
-    request, clipper = attempt(FULL)
+    clipper, parts = Clipper(FULL), _render(entries, Clipper(FULL))
+    request = assemble(clipper, parts, by_time)
     for cut in FIELD_CUTS[1:]:
         if request.size <= SNS_MESSAGE_LIMIT:
             return request
         if clipper.longest > (cut.field_chars or 0):  # otherwise this cut would change nothing
-            request, clipper = attempt(cut)
+            clipper = Clipper(cut)
+            parts = _render(entries, clipper)
+            request = assemble(clipper, parts, by_time)
+    if request.size <= SNS_MESSAGE_LIMIT:
+        return request
+    # Still too big with short fields: list the most severe events that fit, and fewer summary values
+    # and unparseable records; the sizes of the parts say how many at once, the loop only corrects.
     smallest = FIELD_CUTS[-1]
+    by_priority = sorted(range(len(entries)), key=lambda i: priority(entries[i]))
+    listed_size = sum(p.size for p in parts)
     items = _item_count(notification)
     while request.size > SNS_MESSAGE_LIMIT and items > 0:
-        # Scale the listing by how far over the limit we are, and always make progress.
         items = min(items - 1, int(items * SNS_MESSAGE_LIMIT / request.size * 0.95))
-        request, clipper = attempt(Cut(smallest.field_chars, smallest.raw_chars, max(items, 0)))
+        clipper = Clipper(Cut(smallest.field_chars, smallest.raw_chars, max(items, 0)))
+        budget = SNS_MESSAGE_LIMIT - (request.size - listed_size)
+        keep = _fitting(by_priority, parts, min(items, len(entries)), budget)
+        listed_size = sum(parts[i].size for i in keep)
+        request = assemble(clipper, parts, keep)
     return request
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    email: str
+    doc: str
+    size: int
+    """Bytes this event adds to the SNS message once both parts are escaped into it."""
+
+
+def _render(entries: list[Entry], clipper: Clipper) -> list[_Part]:
+    parts = []
+    for entry in entries:
+        email, doc = event_block(entry, clipper), event_json(entry, clipper)
+        # Both are escaped once into the message: their JSON string lengths, less quotes, plus separators.
+        size = len(json.dumps(email)) + len(json.dumps(doc)) - 1
+        parts.append(_Part(email, doc, size))
+    return parts
+
+
+def _fitting(by_priority: list[int], parts: list[_Part], most: int, budget: int) -> list[int]:
+    keep: list[int] = []
+    for index in by_priority[:most]:
+        budget -= parts[index].size
+        if budget < 0:
+            break
+        keep.append(index)
+    return keep
 
 
 def _item_count(notification: Notification) -> int:

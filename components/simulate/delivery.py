@@ -23,7 +23,7 @@ from typing import Any
 from moto.events.models import EventPattern
 
 from ..arns import Arn, parse_arn, queue_url
-from ..event_pattern import API_CALL_DETAIL_TYPE, ROOT_ACTIVITY_RULE_STATE
+from ..event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX, ROOT_ACTIVITY_RULE_STATE
 from ..policies import EVENTS_SERVICE
 from .accounts import AwsAccounts
 from .iam import Caller, KeyPolicyLookup, evaluate
@@ -114,6 +114,42 @@ class EventRouter:
             account=str(event["account"]),
             region=str(event["region"]),
             bus_name="default",
+            hop=0,
+            trace=trace,
+        )
+
+    def put_events_from_account(self, event: dict[str, Any], sender: str, bus_arn: str, trace: Trace) -> None:
+        """A member account's own `PutEvents` of a custom event onto `bus_arn`, as EventBridge handles it:
+        sources starting with "aws." are refused, and the envelope's account becomes the caller's."""
+        source = str(event.get("source", ""))
+        if source.startswith(AWS_SOURCE_PREFIX):
+            trace.drops.append(
+                f"PutEvents refused: account {sender} may not use the source {source!r} (aws. is reserved)"
+            )
+            return
+        bus = _arn(bus_arn)
+        context = {"aws:PrincipalAccount": sender}
+        if self._organization_id:  # every simulated account is a member of the hub's organization
+            context["aws:PrincipalOrgID"] = self._organization_id
+        caller = Caller(account_id=sender, arn=f"arn:aws:iam::{sender}:role/forger", context=context)
+        described = self._bus(bus.account_id, bus.region, bus.resource_name)
+        policy = described.policy if described is not None else None
+        allowed = (
+            bus.account_id == sender
+            or evaluate(
+                [policy], action="events:PutEvents", resource=bus_arn, caller=caller, resource_based=True
+            ).allowed
+        )
+        if not allowed:
+            trace.drops.append(f"PutEvents refused: the policy of {bus_arn} does not allow account {sender}")
+            return
+        delivered = {**event, "account": sender, "region": bus.region}
+        trace.steps.append(f"account {sender} put a custom event on {bus_arn}")
+        self._deliver_to_bus(
+            delivered,
+            account=bus.account_id,
+            region=bus.region,
+            bus_name=bus.resource_name,
             hop=0,
             trace=trace,
         )

@@ -257,3 +257,32 @@ def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
         driven.append(DrivenEvent(kind=kind, account_id=account_id, region=region, root=root, event=event))
         offset += 7
     return driven
+
+
+FORGED_SOURCES = {
+    "forged root event (custom source)": "custom.cloudtrail",
+    "forged root event (aws. source)": "aws.iam",
+}
+
+
+def forged_events(sender: str, victim: str) -> list[DrivenEvent]:
+    """Custom events a member account puts on the hub bus itself, shaped like a root credential change in
+    another account; neither may be notified as root activity (`root` is False)."""
+    forged: list[DrivenEvent] = []
+    for offset, (kind, source) in enumerate(FORGED_SOURCES.items()):
+        detail = _api_call(
+            _root_identity(victim), service="iam", name="CreateAccessKey", read_only=False, parameters={}
+        )
+        event = _envelope(
+            kind,
+            account_id=victim,
+            region=GLOBAL_EVENTS_REGION,
+            detail_type=API_CALL,
+            detail=detail,
+            offset=offset,
+        )
+        event["source"] = source
+        forged.append(
+            DrivenEvent(kind=kind, account_id=sender, region=GLOBAL_EVENTS_REGION, root=False, event=event)
+        )
+    return forged

@@ -54,6 +54,8 @@ class SimulationReport:
     not_replayed: list[NotReplayed]
     driven: list[DrivenEvent]
     problems: list[str] = field(default_factory=list)
+    traces: dict[str, Trace] = field(default_factory=dict)
+    """Where each driven event went, by eventID."""
 
     @property
     def all_covered(self) -> bool:

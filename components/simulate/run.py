@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..regions import GLOBAL_EVENTS_REGION
-from .events import DrivenEvent, events_for
+from .events import DrivenEvent, events_for, forged_events
 from .report import SimulationReport, coverage
 from .stacks import (
     SimulatedStack,
@@ -135,6 +135,13 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
             driven.append(event)
             traces[event.event_id] = trace = Trace()
             router.put_from_cloudtrail(event.event, trace)
+    hub_bus = _hub_bus_arn(hub)
+    if hub_bus and len(stacks) > 1:
+        say("forging root events from a member account onto the hub bus")
+        for event in forged_events(stacks[1].account_id, victim=hub.account_id):
+            driven.append(event)
+            traces[event.event_id] = trace = Trace()
+            router.put_events_from_account(event.event, event.account_id, hub_bus, trace)
     say("running the notifier on the buffer queue")
     problems: list[str] = []
     for stack in stacks:
@@ -150,9 +157,18 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
         problems=problems,
     )
     report.coverage = coverage(report, traces, problems)
+    report.traces = traces
     for event in driven:
         if not event.root and report.entries_for(event.event_id):
             problems.append(
                 f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
             )
     return report
+
+
+def _hub_bus_arn(hub: SimulatedStack) -> str | None:
+    """The ARN of the bus the hub stack created, which its policy opens to the spokes."""
+    for resource in hub.recorded.resources:
+        if resource.type == "aws:cloudwatch/eventBus:EventBus":
+            return str(resource.outputs.get("arn") or "") or None
+    return None

@@ -67,6 +67,12 @@ def load_stack_file(path: Path) -> StackFile:
     except OSError as error:
         message = f"{path}: cannot read the stack file ({error.strerror})"
         raise StackInputError(message) from error
+    except UnicodeDecodeError as error:
+        message = f"{path}: not a text file in UTF-8 (byte {error.start}); give a Pulumi stack file (YAML)"
+        raise StackInputError(message) from error
+    if "\x00" in text:
+        message = f"{path}: a binary file (it holds NUL bytes), not a Pulumi stack file (YAML)"
+        raise StackInputError(message)
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:

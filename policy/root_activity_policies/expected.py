@@ -14,14 +14,19 @@ from typing import Any
 ROOT_ACTIVITY_KIND = "root-activity"
 
 ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
+    # Only CloudTrail (whose sources start with "aws.", which PutEvents refuses to custom events) can match.
+    "source": [{"prefix": "aws."}],
     "detail-type": [
         "AWS API Call via CloudTrail",
         "AWS Console Sign In via CloudTrail",
         "AWS Console Signin via CloudTrail",
+        "AWS Console Action via CloudTrail",
+        "AWS Service Event via CloudTrail",
     ],
     "$or": [
         {"detail": {"userIdentity": {"type": ["Root"]}}},
         {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+        {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
     ],
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""

@@ -98,3 +98,20 @@ def test_module_runs_as_a_command_from_the_stack_directory(
     )
     assert done.returncode == 0, done.stderr
     assert all(row["covered"] for row in json.loads(done.stdout)["coverage"])
+
+
+@pytest.mark.parametrize(
+    "content", [b"\xff\xfe\x00c\x00o\x00n\x00f\x00i\x00g", b"config:\x00\n", b"\x89PNG\r\n\x1a\n\x00\x00"]
+)
+def test_binary_or_undecodable_stack_file_exits_2_without_a_traceback(
+    example_spoke: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    """GIVEN a hub stack file that is binary or not UTF-8 WHEN simulated THEN exit 2 with a message naming the
+    file, and no traceback."""
+    broken = tmp_path / "Pulumi.hub.yaml"
+    broken.write_bytes(content)
+    code = main(["simulate", "--hub", str(broken), "--spoke", str(example_spoke)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert str(broken) in err
+    assert "Traceback" not in err

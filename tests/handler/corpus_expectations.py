@@ -47,7 +47,8 @@ ROOT_ROWS: tuple[RootRow, ...] = (
     root("root_awsdocs_signin_failure", "HIGH", SIGNIN_FAILED),
     root("root_awsdocs_enable_mfa_device", "CRITICAL", CREDENTIAL, "EnableMFADevice"),
     root("root_awsdocs_password_updated", "CRITICAL", CREDENTIAL, "PasswordUpdated", absent=(FAILED,)),
-    root("root_awsdocs_assume_root_call", "HIGH", "centralized root access", "222222222222", "JohnRole1",
+    # The sanctioned way to do a privileged root task: MEDIUM, reported against the target account.
+    root("root_awsdocs_assume_root_call", "MEDIUM", "centralized root access", "222222222222", "JohnRole1",
          "S3UnlockBucketPolicy", account="222222222222"),
     # The member-account action of that session: type Root, no marker; alone in a batch, a plain root call.
     root("root_awsdocs_assume_root_member_delete_bucket_policy", "HIGH", WRITE, "DeleteBucketPolicy"),
@@ -69,7 +70,8 @@ ROOT_ROWS: tuple[RootRow, ...] = (
     root("root_panther_put_bucket_versioning", "HIGH", WRITE, "PutBucketVersioning"),
     root("root_panther_list_access_keys_read_only", "MEDIUM", "read-only call", "ListAccessKeys"),
     root("root_panther_password_updated", "CRITICAL", CREDENTIAL, "PasswordUpdated", absent=(FAILED,)),
-    root("root_panther_password_updated_failure", "CRITICAL", "PasswordUpdated", FAILED),
+    # A failed password-reset step changed nothing, and whoever tried had not proved to be root: HIGH.
+    root("root_panther_password_updated_failure", "HIGH", "PasswordUpdated", FAILED),
     # panther-analysis test scenario "compromised root creds" (attacker, victim) and its enrichment copy.
     root("root_panther_scenario_attacker_signin_1", "HIGH", SIGNIN_FAILED),
     root("root_panther_scenario_attacker_signin_2", "HIGH", SIGNIN_FAILED),

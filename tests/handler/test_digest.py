@@ -33,6 +33,7 @@ def test_sessions_and_accounts_are_kept_apart() -> None:
     """Different access keys, keyless sign-ins by IP, and other accounts each get their own notification."""
     # GIVEN a sign-in (no key), calls with a key, and the same key in another account
     other = load_event("root_api_read_only", eventID="x-1", recipientAccountId="333333333333")
+    other["account"] = "333333333333"
     batch = sqs_batch(load_event("root_console_signin_no_mfa"), load_event("root_api_read_only"), other)
     # WHEN folded
     keys = [(n.account_id, n.session) for n in fold(read_batch(batch))]
@@ -67,17 +68,19 @@ def test_notification_carries_the_highest_severity() -> None:
     assert notification.top.event.event_name == "CreateAccessKey"
 
 
-def test_failed_sign_ins_across_sessions_of_one_account_look_like_password_guessing() -> None:
-    """Two failed sign-ins from different IPs to one account make both CRITICAL."""
+def test_failed_sign_ins_across_sessions_of_one_account_are_one_password_guessing_incident() -> None:
+    """Two failed sign-ins from different IPs to one account are one CRITICAL notification."""
     # GIVEN two failures from two IPs
     second = load_event("root_console_signin_failure", eventID="f-2", sourceIPAddress="192.0.2.99")
     # WHEN folded
     notifications = fold(read_batch(sqs_batch(load_event("root_console_signin_failure"), second)))
-    # THEN both notifications say possible password guessing
-    assert len(notifications) == 2
-    for notification in notifications:
-        assert notification.severity is Severity.CRITICAL
-        assert "password guessing: 2 failed" in notification.entries[0].verdict.reason
+    # THEN one notification says possible password guessing from two addresses
+    [notification] = notifications
+    assert notification.severity is Severity.CRITICAL
+    assert notification.event_count == 2
+    assert (
+        "password guessing: 2 failed root sign-ins from 2 addresses" in notification.entries[0].verdict.reason
+    )
 
 
 def test_one_failed_sign_in_stays_high() -> None:

@@ -85,13 +85,15 @@ def test_malformed_sqs_records_are_unparseable_not_errors() -> None:
     assert read_batch({"no": "records"}).unparseable == []
 
 
-def test_wrongly_typed_fields_become_text() -> None:
-    """A field of the wrong JSON type is shown as compact JSON instead of failing the record."""
+def test_wrongly_typed_fields_make_the_record_unparseable_naming_them() -> None:
+    """A matched record with fields of the wrong JSON type is reported as unparseable, naming each field."""
     # GIVEN a root event whose userAgent is a list and sourceIPAddress a number
     event = read_record(sqs_record(load_event("root_api_read_only", userAgent=["a", 1], sourceIPAddress=7)))
-    # WHEN read THEN both are text
-    assert isinstance(event, RootEvent)
-    assert (event.user_agent, event.source_ip) == ('["a",1]', "7")
+    # WHEN read THEN it is unparseable, attributed to the envelope's account, and says why
+    assert isinstance(event, Unparseable)
+    assert event.account_hint == "222222222222"
+    assert "detail.sourceIPAddress (int)" in event.reason
+    assert "detail.userAgent (list)" in event.reason
 
 
 def test_batch_accounts_for_every_record() -> None:

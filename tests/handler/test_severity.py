@@ -106,8 +106,8 @@ def test_failed_critical_call_stays_critical_and_shows_the_error() -> None:
 def test_several_failed_sign_ins_mean_possible_password_guessing() -> None:
     """Two or more failed sign-ins to one account in one batch are CRITICAL; one is not escalated."""
     # GIVEN failure counts WHEN the rule is asked THEN it escalates from 2 on
-    assert password_guessing(1) is None
-    verdict = password_guessing(3)
+    assert password_guessing(1, 1) is None
+    verdict = password_guessing(3, 2)
     assert verdict is not None
     assert verdict.severity is Severity.CRITICAL
     assert "possible password guessing" in verdict.reason.lower()

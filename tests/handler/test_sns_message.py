@@ -14,7 +14,7 @@ from handler.sns_message import SNS_MESSAGE_LIMIT, PublishRequest, build_publish
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 DOCUMENT_KEYS = {
     "schemaVersion", "severity", "title", "account", "session", "eventCount", "summary", "events",
-    "truncated", "unparseable",
+    "truncated", "unparseable", "category",
 }  # fmt: skip
 EVENT_KEYS = {
     "eventID",
@@ -78,6 +78,7 @@ def test_attributes_name_severity_account_and_top_event() -> None:
     request = build_publish_request(notification, TOPIC, "prod")
     # THEN
     assert request.attributes == {
+        "category": "root-activity",
         "severity": "CRITICAL",
         "accountId": "222222222222",
         "eventName": "StopLogging",
@@ -92,6 +93,7 @@ def test_unparseable_notification_has_attributes_and_raw_bodies() -> None:
     doc = json.loads(bodies(request)["default"])
     # THEN
     assert request.attributes == {
+        "category": "root-activity",
         "severity": "HIGH",
         "accountId": "unknown",
         "eventName": "UnparseableRecord",

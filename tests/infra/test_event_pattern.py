@@ -33,20 +33,25 @@ def load(name: str) -> dict[str, Any]:
     return loaded
 
 
-def test_pattern_selects_root_api_calls_and_both_sign_in_spellings() -> None:
-    """GIVEN the pattern THEN it lists the three CloudTrail detail-types and Root or an AssumeRoot session."""
+def test_pattern_selects_aws_delivered_root_activity_and_assume_root_calls() -> None:
+    """GIVEN the pattern THEN it requires an aws. source, lists five CloudTrail detail-types, and selects
+    Root, an AssumeRoot session or the sts:AssumeRoot call."""
     assert (
         json.loads(ROOT_ACTIVITY_EVENT_PATTERN)
         == root_activity_pattern()
         == {
+            "source": [{"prefix": "aws."}],
             "detail-type": [
                 "AWS API Call via CloudTrail",
                 "AWS Console Sign In via CloudTrail",
                 "AWS Console Signin via CloudTrail",
+                "AWS Console Action via CloudTrail",
+                "AWS Service Event via CloudTrail",
             ],
             "$or": [
                 {"detail": {"userIdentity": {"type": ["Root"]}}},
                 {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
+                {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
             ],
         }
     )
@@ -64,14 +69,7 @@ def test_pattern_matches_every_recorded_root_event(name: str) -> None:
     assert matches(load(name))
 
 
-@pytest.mark.parametrize(
-    "detail_type",
-    [
-        "AWS API Call via CloudTrail",
-        "AWS Console Sign In via CloudTrail",
-        "AWS Console Signin via CloudTrail",
-    ],
-)
+@pytest.mark.parametrize("detail_type", ROOT_ACTIVITY_DETAIL_TYPES)
 def test_pattern_matches_each_detail_type_for_root(detail_type: str) -> None:
     """GIVEN a root event of each detail-type THEN the pattern selects it."""
     assert matches(
@@ -84,6 +82,7 @@ def test_pattern_ignores_other_identities(identity_type: str) -> None:
     """GIVEN an API call by a non-root identity THEN the pattern does not select it."""
     event = {
         "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.ec2",
         "detail": {"userIdentity": {"type": identity_type}},
     }
     assert not matches(event)
@@ -103,6 +102,7 @@ def test_pattern_matches_an_assume_root_session_whatever_its_identity_type() -> 
     """GIVEN an sts:AssumeRoot session call recorded as AssumedRole THEN the pattern still selects it."""
     event = {
         "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.s3",
         "detail": {
             "userIdentity": {"type": "AssumedRole", "sessionContext": {"assumedRoot": "true"}},
         },
@@ -115,13 +115,46 @@ def test_pattern_ignores_a_role_session_not_from_assume_root() -> None:
     for context in ({}, {"assumedRoot": "false"}):
         event = {
             "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.s3",
             "detail": {"userIdentity": {"type": "AssumedRole", "sessionContext": context}},
         }
         assert not matches(event)
 
 
 def test_pattern_ignores_other_detail_types_even_for_root() -> None:
-    """GIVEN a root-looking event of another detail-type THEN the pattern does not select it."""
+    """GIVEN a root-looking event of a detail-type CloudTrail does not deliver THEN it is not selected."""
     assert not matches(
-        {"detail-type": "AWS Service Event via CloudTrail", "detail": {"userIdentity": {"type": "Root"}}}
+        {
+            "detail-type": "EC2 Instance State-change Notification",
+            "source": "aws.ec2",
+            "detail": {"userIdentity": {"type": "Root"}},
+        }
     )
+
+
+@pytest.mark.parametrize("source", ["custom.forged", "aws", "AWS.iam", "myaws.iam", None])
+def test_pattern_ignores_root_events_not_delivered_by_aws(source: str | None) -> None:
+    """GIVEN a root event whose source does not start with "aws." (a custom PutEvents, which EventBridge
+    refuses to give an aws. source) THEN the pattern does not select it."""
+    event = load("root_create_access_key.json")
+    if source is None:
+        del event["source"]
+    else:
+        event["source"] = source
+    assert not matches(event)
+
+
+def test_pattern_selects_the_assume_root_call_in_the_management_account() -> None:
+    """GIVEN an sts:AssumeRoot call by a role, its session not marked THEN the pattern still selects it."""
+    event = {
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.sts",
+        "detail": {
+            "eventSource": "sts.amazonaws.com",
+            "eventName": "AssumeRoot",
+            "userIdentity": {"type": "AssumedRole", "sessionContext": {}},
+        },
+    }
+    assert matches(event)
+    event["detail"]["eventName"] = "AssumeRole"
+    assert not matches(event)
