@@ -10,6 +10,8 @@
    program wrote (`iam`); `notifier` runs the notifier on what reached the buffer queue.
 4. What SNS delivered to an SQS subscriber of the topic (`observer`) is the list of notifications; an
    (account, region) is covered when every root event put there appears in one (`report`).
+With an org stack (`--org`), step 2 also rolls its StackSet out to a simulated organization (`rollout`),
+and step 3 covers every account of it in the org stack's regions.
 """
 
 from __future__ import annotations

@@ -100,6 +100,8 @@ def correct_instance(
                 queue_arn = str(moto_target["DeadLetterConfig"]["Arn"])
                 attributes[(queue_id, "Arn")] = queue_arn
                 refs[queue_id] = queue_url(queue_arn)
+    if not found:
+        return ()  # the template's condition created nothing here (the hub account)
     resolve = _Resolver(refs, attributes)
     for logical_id, policy in _of_type(template, "AWS::SQS::QueuePolicy").items():
         properties = resolve(policy["Properties"])
