@@ -118,6 +118,8 @@ def test_organization_root_target_skips_the_management_account(
     assert MANAGEMENT_ACCOUNT not in {i.account for i in report.stack_instances}
     assert HUB_ACCOUNT not in with_resources
     assert report.all_covered
+    # A leftover StackSet rule next to the management account's own forwarder would notify twice.
+    assert {report.entries_for(event.event_id) for event in report.driven if event.root} == {1}
 
 
 def test_rule_state_enabled_in_the_template_shows_the_read_only_gap(
@@ -148,6 +150,21 @@ def test_org_file_of_another_mode_exits_2(
     assert code == 2
     assert str(example_spoke) in err
     assert "mode" in err
+
+
+def test_json_lists_the_stack_instances_and_the_late_joiner(
+    example_hub: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GIVEN --org --json WHEN run THEN the document lists each stack instance and names the late joiner."""
+    code = main(
+        ["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "1", "--json"]
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    late = document["lateJoiner"]
+    rows = [row for row in document["stackInstances"] if row["account"] == late]
+    assert {row["region"] for row in rows} == set(ORG_FILE.regions)
+    assert all(row["resources"] for row in rows)
 
 
 def test_members_out_of_range_exits_2(example_hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
