@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help=(
             "org stack file: its StackSet is rolled out through moto's CloudFormation to a simulated "
-            "organization, then one more account joins an OU; --spoke then defaults to none"
+            "organization, then one more account joins an OU; --spoke then defaults to none, and with "
+            "callAs DELEGATED_ADMIN the first --spoke file is deployed in the management account"
         ),
     )
     run.add_argument(
