@@ -130,9 +130,10 @@ class StackSetReplay:
 
     def _create_instances(self, resource: RecordedResource, organizational_unit_ids: Sequence[str]) -> None:
         inputs = resource.inputs
+        name = str(inputs["stackSetName"])
         with _quiet_about_known_gaps():
-            self._cloudformation(resource.region).create_stack_instances(
-                StackSetName=str(inputs["stackSetName"]),
+            self._cloudformation(self._regions[name]).create_stack_instances(
+                StackSetName=name,
                 Regions=[str(inputs["stackSetInstanceRegion"])],
                 DeploymentTargets={
                     "OrganizationalUnitIds": self._organization.moto_ou_ids(organizational_unit_ids)
@@ -141,6 +142,7 @@ class StackSetReplay:
             )
 
     def _settle(self, only_account: str | None = None) -> None:
+        """Correct each new instance (of `only_account` when given) and record what it holds."""
         management = self._organization.management_account
         for name, (template, parameters) in self._templates.items():
             client = self._cloudformation(self._regions[name])
