@@ -31,6 +31,9 @@ def package_schema() -> dict[str, Any]:
     from pulumi.provider.experimental.component import ComponentProvider  # noqa: PLC0415 - only here
 
     provider = ComponentProvider(HOSTED_COMPONENTS, PACKAGE_NAME, version=PACKAGE_VERSION)
+    if provider.schema is None:
+        message = "the component provider derived no schema from the components"
+        raise RuntimeError(message)
     schema: dict[str, Any] = json.loads(provider.schema)
     return schema
 

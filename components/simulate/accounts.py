@@ -14,8 +14,10 @@ import boto3
 from ..regions import GLOBAL_EVENTS_REGION
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_iam import IAMClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
@@ -74,6 +76,16 @@ class AwsAccounts:
     def sns(self, account_id: str, region: str) -> SNSClient:
         """SNS in one account and region."""
         client: SNSClient = self._client("sns", account_id, region)
+        return client
+
+    def cloudformation(self, account_id: str, region: str) -> CloudFormationClient:
+        """CloudFormation in one account and region."""
+        client: CloudFormationClient = self._client("cloudformation", account_id, region)
+        return client
+
+    def organizations(self, account_id: str) -> OrganizationsClient:
+        """Organizations (global) as one account."""
+        client: OrganizationsClient = self._client("organizations", account_id, GLOBAL_EVENTS_REGION)
         return client
 
     def iam(self, account_id: str) -> IAMClient:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .report import SimulationReport
+from .rollout import DEFAULT_MEMBERS
 from .run import simulate
 from .stacks import StackInputError
 
@@ -42,6 +43,21 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         help="spoke stack file; repeat for more spokes (each gets its own account)",
+    )
+    run.add_argument(
+        "--org",
+        type=Path,
+        help=(
+            "org stack file: its StackSet is rolled out through moto's CloudFormation to a simulated "
+            "organization, then one more account joins an OU; --spoke then defaults to none, and with "
+            "callAs DELEGATED_ADMIN the first --spoke file is deployed in the management account"
+        ),
+    )
+    run.add_argument(
+        "--members",
+        type=int,
+        default=DEFAULT_MEMBERS,
+        help=f"with --org: member accounts in the OUs before the late joiner (default {DEFAULT_MEMBERS})",
     )
     run.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
@@ -84,6 +100,22 @@ def _login_email(report: SimulationReport) -> list[str]:
     return ["No root console sign-in reached a notification, so there is no email to show."]
 
 
+def _stack_instances(report: SimulationReport) -> list[str]:
+    if not report.stack_instances:
+        return []
+    accounts = sorted({instance.account for instance in report.stack_instances})
+    empty = sorted({i.account for i in report.stack_instances if not i.resources})
+    lines = [
+        "",
+        f"StackSet instances moto deployed: {len(report.stack_instances)} in {len(accounts)} accounts "
+        f"({report.late_joiner} joined an OU after the rollout; the replay deployed its instances as "
+        "auto-deployment would).",
+    ]
+    if empty:
+        lines.append(f"  with no resources (the template's condition IsNotHubAccount): {', '.join(empty)}")
+    return lines
+
+
 def render_text(report: SimulationReport) -> str:
     """The human report: coverage table, what was not replayed, and the root sign-in email."""
     lines = ["Coverage (root events put on each account's default bus):", "", *_table(report), ""]
@@ -91,6 +123,7 @@ def render_text(report: SimulationReport) -> str:
     lines.append(f"{covered} of {len(report.coverage)} account/region pairs covered.")
     lines += ["", f"Not replayed in moto ({len(report.not_replayed)}):"]
     lines += [f"  {entry.type} {entry.name}: {entry.reason}" for entry in report.not_replayed]
+    lines += _stack_instances(report)
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
     lines += ["", *_login_email(report)]
@@ -104,9 +137,16 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     arguments = _parser().parse_args(argv)
-    spokes = arguments.spoke if arguments.spoke is not None else [Path("Pulumi.spoke.yaml")]
+    default_spokes = [] if arguments.org is not None else [Path("Pulumi.spoke.yaml")]
+    spokes = arguments.spoke if arguments.spoke is not None else default_spokes
     try:
-        report = simulate(arguments.hub, spokes, progress=_Progress(err))
+        report = simulate(
+            arguments.hub,
+            spokes,
+            org_path=arguments.org,
+            members=arguments.members,
+            progress=_Progress(err),
+        )
     except StackInputError as error:
         print(f"simulate: {error}", file=err)
         return EXIT_BAD_INPUT

@@ -11,6 +11,7 @@ from .events import DrivenEvent
 if TYPE_CHECKING:
     from .delivery import Trace
     from .resources import NotReplayed
+    from .stack_sets import DeployedInstance
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class SimulationReport:
     problems: list[str] = field(default_factory=list)
     traces: dict[str, Trace] = field(default_factory=dict)
     """Where each driven event went, by eventID."""
+    stack_instances: list[DeployedInstance] = field(default_factory=list)
+    """With `--org`: the StackSet's instances moto deployed, per account and region."""
+    late_joiner: str | None = None
+    """With `--org`: the account that joined an OU after the rollout."""
 
     @property
     def all_covered(self) -> bool:
@@ -72,11 +77,15 @@ class SimulationReport:
 
     def as_json(self) -> dict[str, Any]:
         """The document `simulate --json` prints."""
-        return {
+        document: dict[str, Any] = {
             "coverage": [row.as_json() for row in self.coverage],
             "notifications": [notification.document for notification in self.notifications],
             "notReplayed": [entry.as_json() for entry in self.not_replayed],
         }
+        if self.stack_instances:
+            document["stackInstances"] = [instance.as_json() for instance in self.stack_instances]
+            document["lateJoiner"] = self.late_joiner
+        return document
 
 
 def _gap_reason(region: str, drop: str) -> str:

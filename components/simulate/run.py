@@ -10,6 +10,8 @@
    program wrote (`iam`); `notifier` runs the notifier on what reached the buffer queue.
 4. What SNS delivered to an SQS subscriber of the topic (`observer`) is the list of notifications; an
    (account, region) is covered when every root event put there appears in one (`report`).
+With an org stack (`--org`), step 2 also rolls its StackSet out to a simulated organization (`rollout`),
+and step 3 covers every account of it in the org stack's regions.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from pathlib import Path
 from ..regions import GLOBAL_EVENTS_REGION
 from .events import DrivenEvent, events_for, forged_events
 from .report import SimulationReport, coverage
+from .rollout import (
+    DEFAULT_MEMBERS,
+    check_members,
+    org_stack_account,
+    replay_rollout,
+    spoke_accounts_beside,
+)
 from .stacks import (
     SimulatedStack,
     StackFile,
@@ -53,22 +62,41 @@ def _require_mode(file: StackFile, expected: str, option: str) -> None:
 
 
 def record_stacks(
-    hub_path: Path, spoke_paths: Sequence[Path], *, program: Callable[[], object] | None = None
+    hub_path: Path,
+    spoke_paths: Sequence[Path],
+    *,
+    org_path: Path | None = None,
+    program: Callable[[], object] | None = None,
 ) -> list[SimulatedStack]:
-    """Evaluate the program for the hub and each spoke file, each in its own simulated account."""
+    """Evaluate the program for the hub, the org file if any, and each spoke, each in its own account."""
     hub_file = load_stack_file(hub_path)
     spoke_files = [load_stack_file(path) for path in spoke_paths]
+    org_file = load_stack_file(org_path) if org_path is not None else None
     _require_mode(hub_file, "hub", "--hub")
     for spoke_file in spoke_files:
         _require_mode(spoke_file, "spoke", "--spoke")
+    if org_file is not None:
+        _require_mode(org_file, "org", "--org")
     run = program or _default_program()
-    hub_account = hub_account_for(spoke_files)
+    hub_account = hub_account_for([*([org_file] if org_file else []), *spoke_files])
     hub = record_stack(run, hub_file, role="hub", account_id=hub_account)
     stacks = [hub]
-    for spoke_file, account in zip(spoke_files, spoke_accounts(len(spoke_files), hub_account), strict=True):
-        reference = spoke_file.value("hubStack")
-        outputs = {str(reference): hub.recorded.exports} if reference else None
-        stacks.append(record_stack(run, spoke_file, role="spoke", account_id=account, stack_outputs=outputs))
+
+    def outputs(file: StackFile) -> dict[str, dict[str, object]] | None:
+        reference = file.value("hubStack")
+        return {str(reference): hub.recorded.exports} if reference else None
+
+    accounts = spoke_accounts(len(spoke_files), hub_account)
+    if org_file is not None:
+        account = org_stack_account(org_file)
+        stacks.append(
+            record_stack(run, org_file, role="org", account_id=account, stack_outputs=outputs(org_file))
+        )
+        accounts = spoke_accounts_beside(org_file, accounts)
+    for spoke_file, account in zip(spoke_files, accounts, strict=True):
+        stacks.append(
+            record_stack(run, spoke_file, role="spoke", account_id=account, stack_outputs=outputs(spoke_file))
+        )
     return stacks
 
 
@@ -95,29 +123,53 @@ def simulate(
     hub_path: Path,
     spoke_paths: Sequence[Path],
     *,
+    org_path: Path | None = None,
+    members: int = DEFAULT_MEMBERS,
+    hub_in_ou: bool = False,
     program: Callable[[], object] | None = None,
     progress: Progress | None = None,
 ) -> SimulationReport:
-    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage."""
+    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage.
+
+    With `org_path`, the org stack's StackSet is rolled out to an organization of `members` accounts
+    (and one that joins later); `hub_in_ou` puts the hub account in the first OU instead of the root.
+    """
     say = progress or (lambda _: None)
+    check_members(members)
     say("evaluating the program for each stack under Pulumi mocks")
-    stacks = record_stacks(hub_path, spoke_paths, program=program)
+    stacks = record_stacks(hub_path, spoke_paths, org_path=org_path, program=program)
     with _embedded_aws():
-        return _run(stacks, say)
+        return _run(stacks, say, members=members, hub_in_ou=hub_in_ou)
 
 
-def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
+def _run(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou: bool) -> SimulationReport:
     # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
     from .accounts import AwsAccounts  # noqa: PLC0415
     from .delivery import EventRouter, Trace  # noqa: PLC0415
     from .notifier import run_notifiers  # noqa: PLC0415
     from .observer import read_observer, subscribe_observers  # noqa: PLC0415
     from .resources import replay  # noqa: PLC0415
+    from .stack_sets import STACK_SET_TYPES  # noqa: PLC0415
 
     aws = AwsAccounts()
     say("creating the recorded resources in moto")
-    not_replayed = replay(aws, [(stack.account_id, stack.recorded.resources) for stack in stacks])
+    not_replayed = replay(
+        aws,
+        [
+            (stack.account_id, [r for r in stack.recorded.resources if r.type not in STACK_SET_TYPES])
+            for stack in stacks
+        ],
+    )
     hub = stacks[0]
+    places: dict[str, tuple[str, ...]] = {}
+    for stack in stacks:
+        places[stack.account_id] = (*places.get(stack.account_id, ()), *stack.file.regions)
+    rollout = None
+    for org in (stack for stack in stacks if stack.role == "org"):
+        say("rolling the StackSet out to the simulated organization through moto's CloudFormation")
+        rollout = replay_rollout(aws, org, hub_account=hub.account_id, members=members, hub_in_ou=hub_in_ou)
+        for account, org_regions in rollout.places.items():
+            places[account] = (*places.get(account, ()), *org_regions)
     observers = subscribe_observers(aws, hub)
     organization = hub.file.value("organizationId")
     key_policy = key_policy_lookup(stacks)
@@ -129,9 +181,9 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
     driven: list[DrivenEvent] = []
     traces: dict[str, Trace] = {}
     say("putting CloudTrail events on every account's default bus")
-    for stack in stacks:
-        regions = dict.fromkeys([*stack.file.regions, GLOBAL_EVENTS_REGION])
-        for event in events_for(stack.account_id, regions):
+    for account, account_regions in places.items():
+        regions = dict.fromkeys([*account_regions, GLOBAL_EVENTS_REGION])
+        for event in events_for(account, regions):
             driven.append(event)
             traces[event.event_id] = trace = Trace()
             router.put_from_cloudtrail(event.event, trace)
@@ -143,7 +195,7 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
             traces[event.event_id] = trace = Trace()
             router.put_events_from_account(event.event, event.account_id, hub_bus, trace)
     say("running the notifier on the buffer queue")
-    problems: list[str] = []
+    problems: list[str] = list(rollout.problems) if rollout else []
     for stack in stacks:
         problems.extend(run_notifiers(aws, stack.recorded, key_policy).problems)
     notifications = [
@@ -155,6 +207,8 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
         not_replayed=not_replayed,
         driven=driven,
         problems=problems,
+        stack_instances=rollout.instances if rollout else [],
+        late_joiner=rollout.late_joiner if rollout else None,
     )
     report.coverage = coverage(report, traces, problems)
     report.traces = traces
