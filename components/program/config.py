@@ -41,6 +41,7 @@ HUB_KEYS: dict[str, str] = {
     "batch_window_seconds": "batchWindowSeconds",
     "account_names": "accountNames",
     "tags": "tags",
+    "deployer_principal_arns": "deployerPrincipalArns",
 }
 SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
 HUB_STACK_KEY = "hubStack"
@@ -49,7 +50,9 @@ HUB_ONLY_KEYS = tuple(key for key in HUB_KEYS.values() if key not in SPOKE_KEYS.
 SPOKE_ONLY_KEYS = (*(key for key in SPOKE_KEYS.values() if key not in HUB_KEYS.values()), HUB_STACK_KEY)
 
 # Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
-_JSON_KEYS = frozenset({"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags"})
+_JSON_KEYS = frozenset(
+    {"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags", "deployerPrincipalArns"}
+)
 _INTEGER_KEYS = frozenset({"batchWindowSeconds"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
 # this mode" warning.
