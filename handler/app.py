@@ -16,6 +16,8 @@ from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .digest import fold
 from .intake import read_batch
 from .sns_message import PublishRequest, build_publish_request
+from .tamper import parse_deployers
+from .tamper_notify import notify_tamper
 
 BatchResponse = dict[str, list[dict[str, str]]]
 Publish = Callable[[PublishRequest], object]
@@ -33,7 +35,8 @@ def lambda_handler(event: Any, context: Any) -> BatchResponse:
         jsonlog.error(message)
         raise MissingTopicError(message)
     names = parse_account_names(os.environ.get("ACCOUNT_NAMES"))
-    return handle_batch(event, topic_arn, static_resolver(names))
+    deployers = parse_deployers(os.environ.get("DEPLOYER_PRINCIPAL_ARNS"))  # issue 9: tamper alerts
+    return handle_batch(event, topic_arn, static_resolver(names), deployers=deployers)
 
 
 def handle_batch(
@@ -41,9 +44,19 @@ def handle_batch(
     topic_arn: str,
     resolve_account_name: AccountNameResolver = str,
     publish: Publish = publisher.publish,
+    deployers: frozenset[str] = frozenset(),
 ) -> BatchResponse:
     """Read, fold and publish one SQS batch; returns the message IDs whose notification was not published."""
     intake = read_batch(event)
+    # Issue 9 hook: non-root records the tamper rule forwarded are tamper alerts (handler/tamper*.py).
+    failed, intake.ignored = notify_tamper(
+        event,
+        intake.ignored,
+        topic_arn=topic_arn,
+        resolve_account_name=resolve_account_name,
+        publish=publish,
+        deployers=deployers,
+    )
     for ignored in intake.ignored:
         jsonlog.warning(
             "non-root event reached the notifier (check the rule's pattern); not notified",
@@ -58,7 +71,6 @@ def handle_batch(
             messageId=record.message_id,
             reason=record.reason,
         )
-    failed: list[str] = []
     published = 0
     for notification in fold(intake):
         try:
