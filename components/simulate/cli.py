@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .breaks import BREAKS
 from .report import SimulationReport
 from .run import simulate
 from .stacks import StackInputError
@@ -44,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
         help="spoke stack file; repeat for more spokes (each gets its own account)",
     )
     run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.add_argument(
+        "--break",
+        dest="breaks",
+        action="append",
+        choices=sorted(BREAKS),
+        default=[],
+        help="after the ordinary events, tamper with the monitor and show the alert "
+        "(disable-rule: disable a spoke's forwarding rule)",
+    )
     return parser
 
 
@@ -94,7 +104,20 @@ def render_text(report: SimulationReport) -> str:
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
     lines += ["", *_login_email(report)]
+    lines += _tamper_emails(report)
     return "\n".join(lines) + "\n"
+
+
+def _tamper_emails(report: SimulationReport) -> list[str]:
+    lines: list[str] = []
+    for event in report.tampering:
+        notification = report.notification_for(event.event_id)
+        lines += ["", f"Break-it run: {event.kind} in {event.account_id} {event.region}:"]
+        if notification is None:
+            lines.append("  NO tamper notification reached the topic.")
+            continue
+        lines += ["", f"Subject: {notification.subject}", "", *notification.email_text.rstrip().splitlines()]
+    return lines
 
 
 def main(
@@ -106,7 +129,7 @@ def main(
     arguments = _parser().parse_args(argv)
     spokes = arguments.spoke if arguments.spoke is not None else [Path("Pulumi.spoke.yaml")]
     try:
-        report = simulate(arguments.hub, spokes, progress=_Progress(err))
+        report = simulate(arguments.hub, spokes, progress=_Progress(err), breaks=arguments.breaks)
     except StackInputError as error:
         print(f"simulate: {error}", file=err)
         return EXIT_BAD_INPUT

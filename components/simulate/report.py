@@ -54,6 +54,8 @@ class SimulationReport:
     not_replayed: list[NotReplayed]
     driven: list[DrivenEvent]
     problems: list[str] = field(default_factory=list)
+    tampering: list[DrivenEvent] = field(default_factory=list)
+    """Changes a break-it run made to the monitor (`--break`), each expected in a tamper notification."""
 
     @property
     def all_covered(self) -> bool:

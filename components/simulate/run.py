@@ -97,18 +97,23 @@ def simulate(
     *,
     program: Callable[[], object] | None = None,
     progress: Progress | None = None,
+    breaks: Sequence[str] = (),
 ) -> SimulationReport:
-    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage."""
+    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage.
+
+    `breaks`: names from `breaks.BREAKS`, done after the ordinary events (e.g. `disable-rule`).
+    """
     say = progress or (lambda _: None)
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, program=program)
     with _embedded_aws():
-        return _run(stacks, say)
+        return _run(stacks, say, breaks)
 
 
-def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
+def _run(stacks: list[SimulatedStack], say: Progress, breaks: Sequence[str] = ()) -> SimulationReport:
     # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
     from .accounts import AwsAccounts  # noqa: PLC0415
+    from .breaks import BREAKS  # noqa: PLC0415
     from .delivery import EventRouter, Trace  # noqa: PLC0415
     from .notifier import run_notifiers  # noqa: PLC0415
     from .observer import read_observer, subscribe_observers  # noqa: PLC0415
@@ -135,6 +140,12 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
             driven.append(event)
             traces[event.event_id] = trace = Trace()
             router.put_from_cloudtrail(event.event, trace)
+    tampering: list[DrivenEvent] = []
+    for name in breaks:
+        say(f"breaking it: {name}")
+        event, trace = BREAKS[name](aws, stacks, router)
+        tampering.append(event)
+        traces[event.event_id] = trace
     say("running the notifier on the buffer queue")
     problems: list[str] = []
     for stack in stacks:
@@ -148,6 +159,7 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
         not_replayed=not_replayed,
         driven=driven,
         problems=problems,
+        tampering=tampering,
     )
     report.coverage = coverage(report, traces, problems)
     for event in driven:
@@ -155,4 +167,9 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
             problems.append(
                 f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
             )
+    for event in tampering:
+        notification = report.notification_for(event.event_id)
+        if notification is None or notification.document.get("category") != "tamper":
+            drops = "; ".join(traces[event.event_id].drops) or "no drop recorded"
+            problems.append(f"no tamper notification for {event.kind} in {event.account_id} ({drops})")
     return report
