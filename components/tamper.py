@@ -44,6 +44,8 @@ CHANGE_NAMES = (
     "AttachRolePolicy",
     "DetachRolePolicy",
     "LeaveOrganization",
+    "DisableAlarmActions",
+    "SetAlarmState",
 )
 # Matched whatever resource they name: any trail may be the one feeding the monitor.
 CLOUDTRAIL_CALLS = ("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors")
@@ -65,6 +67,9 @@ TAMPER_SOURCES = (
     "aws.iam",
     "aws.organizations",
     "aws.scheduler",
+    # CloudWatch records its calls as monitoring.amazonaws.com; both spellings of the source are admitted.
+    "aws.cloudwatch",
+    "aws.monitoring",
 )
 
 
@@ -90,6 +95,9 @@ def tamper_pattern(
         {"requestParameters": {"eventBusName": buses}},
         {"requestParameters": {"rule": mine}},
         {"requestParameters": {"roleName": mine}},
+        # The health alarms: deleted, their actions disabled, redefined or forced to OK.
+        {"requestParameters": {"alarmNames": mine}},
+        {"requestParameters": {"alarmName": mine}},
         # A function is named by name or ARN; queues by URL, topics and subscriptions by ARN.
         {
             "requestParameters": {
@@ -108,8 +116,9 @@ def tamper_pattern(
                 "eventName": [{"prefix": c} for c in EVENT_SOURCE_MAPPING_CALLS],
             }
         )
+    # No `source` condition, to stay under the quota: the branches name the services or the monitor's
+    # resources, and the hub rule and the notifier keep only the watched services.
     return {
-        "source": list(TAMPER_SOURCES),
         "detail-type": [API_CALL_DETAIL_TYPE],
         "detail": {
             "userIdentity": {"type": [{"anything-but": "Root"}]},

@@ -1,9 +1,9 @@
 """Tamper alerts: changes by anyone but root that would blind or bypass the monitor, graded and folded.
 
-The only CloudTrail records with a non-root identity that reach the notifier are those the tamper rule
-forwarded (the root-activity rule matches root only), so a readable, non-root write to one of the watched
-services is a tamper record. Anything else non-root is left for the caller to log as ignored. A change by a
-principal configured as the deployer (``DEPLOYER_PRINCIPAL_ARNS``) is still reported, at LOW.
+Which records are tamper records is ``tamper_intake``'s business; here each is graded (CRITICAL for a
+switch-off, HIGH for another change, MEDIUM for a refused attempt) and one actor's changes in one account are
+folded into one notification. A change by a principal configured as the deployer
+(``DEPLOYER_PRINCIPAL_ARNS``) is still reported, at LOW.
 """
 
 from __future__ import annotations

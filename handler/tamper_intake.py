@@ -27,13 +27,14 @@ WATCHED_SOURCES = frozenset(
         "iam",
         "organizations",
         "scheduler",
+        "monitoring",
     )
 )
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Check", "View")
 # requestParameters fields that name what was changed, most specific first.
 RESOURCE_FIELDS = (
     "rule", "name", "eventBusName", "trailName", "queueUrl", "functionName", "uUID", "subscriptionArn",
-    "topicArn", "keyId", "roleName", "accountId",
+    "topicArn", "keyId", "roleName", "alarmNames", "alarmName", "accountId",
 )  # fmt: skip
 
 
@@ -96,6 +97,8 @@ def _resource(parameters: object, event_name: str) -> str:
     if isinstance(parameters, Mapping):
         for key in RESOURCE_FIELDS:
             value = parameters.get(key)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                value = ", ".join(value)  # DeleteAlarms names several alarms
             if value:
                 return _text(value)
     return "the organization" if event_name == "LeaveOrganization" else "(not named in the record)"

@@ -153,3 +153,16 @@ def test_lambda_handler_reads_the_deployers_from_its_environment(
     app.lambda_handler(sqs_batch(load_event("tamper_disable_rule")), None)
     (received,) = sns_to_sqs.received()
     assert received["MessageAttributes"]["severity"] == {"Type": "String", "Value": "LOW"}
+
+
+def test_silencing_a_health_alarm_is_critical() -> None:
+    """GIVEN DisableAlarmActions on a monitor alarm THEN it is a CRITICAL tamper alert naming the alarm."""
+    alarm = "root-activity-monitor-forward-eu-west-1-dlq-alarm-5e6f7a8"
+    event = load_event(
+        "tamper_disable_rule",
+        eventSource="monitoring.amazonaws.com",
+        eventName="DisableAlarmActions",
+        requestParameters={"alarmNames": [alarm]},
+    )
+    doc = json.loads(bodies(event)["default"])
+    assert (doc["severity"], doc["events"][0]["resource"]) == ("CRITICAL", alarm)

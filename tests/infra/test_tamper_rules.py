@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from infra_fixtures import (
+    ALARM,
     COMPONENT,
     HUB_BUS_ARN,
     KEY,
@@ -27,7 +28,12 @@ from infra_fixtures import (
 from moto.events.models import EventPattern
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
-from root_activity_monitor.tamper import EVENT_PATTERN_LIMIT, hub_routing_pattern, tamper_pattern
+from root_activity_monitor.tamper import (
+    EVENT_PATTERN_LIMIT,
+    hub_routing_pattern,
+    pattern_text,
+    tamper_pattern,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 from load import load_event
@@ -55,6 +61,7 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
     dlq = stack.named(QUEUE, f"{COMPONENT}-forward-us-east-1-dlq").outputs["url"]
     role = stack.named(ROLE, f"{COMPONENT}-forward-role").outputs["name"]
     health = stack.named(TOPIC, f"{COMPONENT}-forward-us-east-1-health").arn
+    alarm = stack.named(ALARM, f"{COMPONENT}-forward-us-east-1-dlq-alarm").outputs["name"]
     changes = {
         "disable rule": change("events", "DisableRule", {"name": rule}),
         "remove targets": change("events", "RemoveTargets", {"rule": rule, "ids": ["1"]}),
@@ -67,6 +74,9 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
         "leave org": change("organizations", "LeaveOrganization", None),
         "remove account": change("organizations", "RemoveAccountFromOrganization", {"accountId": "2" * 12}),
         "heartbeat schedule": change("scheduler", "DeleteSchedule", {"name": f"{COMPONENT}-heartbeat-x"}),
+        "alarm deleted": change("monitoring", "DeleteAlarms", {"alarmNames": ["other", alarm]}),
+        "alarm silenced": change("monitoring", "DisableAlarmActions", {"alarmNames": [alarm]}),
+        "alarm forced ok": change("monitoring", "SetAlarmState", {"alarmName": alarm, "stateValue": "OK"}),
     }
     if hub:
         key = stack.one(KEY)
@@ -162,3 +172,19 @@ def test_hub_bus_routes_tamper_events_to_the_buffer(hub_stack: RecordedStack) ->
     pattern = EventPattern.load(rule.inputs["eventPattern"])
     assert pattern.matches_event(load_event("tamper_disable_rule"))
     assert not pattern.matches_event(load_event("root_stop_logging"))  # root: the notify rule's
+
+
+def test_the_longest_bus_name_still_fits_the_pattern_quota() -> None:
+    """GIVEN a 55-character eventBusName (the most allowed) THEN the hub tamper pattern fits the quota."""
+    pattern = pattern_text(
+        tamper_pattern(COMPONENT, bus_name="b" * 55, key_id="1234abcd-12ab-34cd-56ef-1234567890ab")
+    )
+    assert len(pattern) <= EVENT_PATTERN_LIMIT
+
+
+def test_a_pattern_over_the_quota_is_refused_naming_the_cause() -> None:
+    """GIVEN a component name so long the pattern exceeds the quota THEN the error says what to shorten."""
+    with pytest.raises(
+        ValueError, match=r"over EventBridge's default quota of 2048: use a shorter component name"
+    ):
+        pattern_text(tamper_pattern("c" * 120, bus_name="b" * 55, key_id="k"))
