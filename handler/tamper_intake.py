@@ -54,7 +54,8 @@ def read_tamper(record: object) -> TamperEvent | None:
     name = detail.get("eventName")
     if not isinstance(identity, dict) or identity.get("type") == "Root" or not isinstance(name, str):
         return None
-    if detail.get("eventSource") not in WATCHED_SOURCES or name.startswith(READ_PREFIXES):
+    source = detail.get("eventSource")
+    if not isinstance(source, str) or source not in WATCHED_SOURCES or name.startswith(READ_PREFIXES):
         return None
     session = identity.get("sessionContext")
     issuer = session.get("sessionIssuer") if isinstance(session, dict) else None
@@ -79,13 +80,17 @@ def read_tamper(record: object) -> TamperEvent | None:
 def take_tamper(sqs_event: object, ignored: Iterable[Any]) -> tuple[list[TamperEvent], list[Any]]:
     """Split the records intake ignored (non-root) into tamper events and the rest, still ignored."""
     records = sqs_event.get("Records") if isinstance(sqs_event, dict) else None
-    by_id = (
-        {r.get("messageId"): r for r in records if isinstance(r, dict)} if isinstance(records, list) else {}
-    )
+    records = records if isinstance(records, list) else []
+    by_id = {
+        r["messageId"]: r for r in records if isinstance(r, dict) and isinstance(r.get("messageId"), str)
+    }
     tampered: list[TamperEvent] = []
     rest: list[Any] = []
     for item in ignored:
-        event = read_tamper(by_id.get(item.message_id))
+        try:
+            event = read_tamper(by_id.get(item.message_id))
+        except Exception:  # a reader bug must not fail the batch: the record stays ignored, and is logged
+            event = None
         if event is None:
             rest.append(item)
         else:

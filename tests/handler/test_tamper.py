@@ -111,6 +111,7 @@ def test_a_trail_stopped_by_a_user_is_critical() -> None:
         ({"eventName": "DescribeRule"}, "a read"),
         ({"eventSource": "ec2.amazonaws.com", "eventName": "StopInstances"}, "an unwatched service"),
         ({"userIdentity": {"type": "Root", "arn": "arn:aws:iam::222222222222:root"}}, "root (its own rule)"),
+        ({"eventSource": ["events.amazonaws.com"]}, "a malformed eventSource"),
     ],
 )
 def test_records_that_are_not_tamper_are_left_alone(overrides: dict[str, Any], why: str) -> None:
