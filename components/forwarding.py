@@ -50,10 +50,6 @@ ROOT_ACTIVITY = ForwardedEvents(
 )
 
 
-FORWARDED_BY_SPOKES: tuple[ForwardedEvents, ...] = (ROOT_ACTIVITY,)
-"""What every spoke region forwards, whether a SpokeForwarder or the StackSet template deploys it."""
-
-
 def rule_suffix(kind: str) -> str:
     """`rule` for root activity (the name released stacks have), `<kind>-rule` for every other kind."""
     return "rule" if kind == ROOT_ACTIVITY.kind else f"{kind}-rule"

@@ -16,12 +16,14 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding
+from . import alarms, forwarding
+from .hub.alarms import hub_alarms
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
 from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
 from .hub.topic import notification_topic
 from .settings import argument_namer, check_hub
+from .tamper import HUB_TAMPER_ROUTE, tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:HubNotifier"
 
@@ -43,6 +45,8 @@ class HubNotifierArgs(TypedDict):
     """How long (0 to 300 s) the notifier waits to gather a session's events into one batch. Default 30."""
     account_names: NotRequired[Mapping[str, str]]
     """Account ID → display name used in notifications."""
+    deployer_principal_arns: NotRequired[Sequence[str]]
+    """IAM role or user ARNs that deploy the monitor: their changes to it are still reported, at LOW."""
     log_retention_days: NotRequired[int]
     """Retention of the notifier's log group, a CloudWatch Logs retention value. Default 365."""
     tags: NotRequired[Mapping[str, str]]
@@ -64,6 +68,8 @@ class HubNotifier(pulumi.ComponentResource):
     """ARN of the buffer queue's DLQ: events the notifier failed on five times."""
     function_name: pulumi.Output[str]
     """Name of the notifier Lambda function."""
+    health_topic_arns: dict[str, pulumi.Output[str]]
+    """Region → ARN of the topic the forwarding alarms of the hub's own account publish to."""
 
     def __init__(self, name: str, args: HubNotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Check before registering anything, so a bad argument leaves no half-made component.
@@ -86,6 +92,7 @@ class HubNotifier(pulumi.ComponentResource):
             visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
             parent=self,
             tags=tags,
+            routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE),
         )
         role = notifier_role(name, parent=self, tags=tags)
         topic = notification_topic(
@@ -107,18 +114,39 @@ class HubNotifier(pulumi.ComponentResource):
             batch_size=settings.batch_size,
             batch_window_seconds=settings.batch_window_seconds,
             log_retention_days=settings.log_retention_days,
+            deployer_principal_arns=settings.deployer_principal_arns,
             parent=self,
             tags=tags,
         )
-        # The hub's own root user, in every region: default bus → hub bus, as a spoke would.
-        forwarding.forward_regions(
+        # The hub's own root user, and changes to the monitor, in every region: default bus → hub bus.
+        tamper = tamper_events(name, bus_name=settings.event_bus_name, key_id=topic.key.key_id)
+        forwarded = forwarding.forward_regions(
             f"{name}-forward",
             regions=settings.regions,
             hub_event_bus_arn=bus.bus.arn,
             account_id=account_id,
             parent=self,
             tags=tags,
+            forwarded=(forwarding.ROOT_ACTIVITY, tamper),
         )
+        # Alarms publish around the notifier: to the topic in the hub region, to health topics elsewhere.
+        hub_alarms(
+            name,
+            queued=queued,
+            function=function.function,
+            event_bus_name=bus.bus.name,
+            topic_arn=topic.topic.arn,
+            parent=self,
+            tags=tags,
+        )
+        health = alarms.health_topics(
+            f"{name}-forward",
+            regions=settings.regions,
+            emails=settings.notification_emails,
+            parent=self,
+            tags=tags,
+        )
+        alarms.forwarding_alarms(f"{name}-forward", forwarded, health, parent=self, tags=tags)
 
         self.event_bus_arn = bus.bus.arn
         self.event_bus_name = bus.bus.name
@@ -126,6 +154,7 @@ class HubNotifier(pulumi.ComponentResource):
         self.queue_url = queued.queue.url
         self.dead_letter_queue_arn = queued.dead_letter_queue.arn
         self.function_name = function.function.name
+        self.health_topic_arns = {region: topic.arn for region, topic in health.items()}
         self.register_outputs(
             {
                 "event_bus_arn": self.event_bus_arn,
@@ -134,5 +163,6 @@ class HubNotifier(pulumi.ComponentResource):
                 "queue_url": self.queue_url,
                 "dead_letter_queue_arn": self.dead_letter_queue_arn,
                 "function_name": self.function_name,
+                "health_topic_arns": self.health_topic_arns,
             }
         )

@@ -16,7 +16,6 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding
 from .arns import parse_event_bus_arn
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
@@ -94,7 +93,7 @@ class OrganizationRollout(pulumi.ComponentResource):
             managed_execution=aws.cloudformation.StackSetManagedExecutionArgs(active=True),
             call_as=settings.call_as,
             capabilities=CAPABILITIES,
-            template_body=spoke_template_body(forwarding.FORWARDED_BY_SPOKES),
+            template_body=spoke_template_body(),
             parameters={
                 HUB_EVENT_BUS_ARN: hub.apply(lambda bus: bus.arn),
                 HUB_ACCOUNT_ID: hub.apply(lambda bus: bus.account_id),

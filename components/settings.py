@@ -56,6 +56,7 @@ class HubSettings:
     account_names: Mapping[str, str] = field(default_factory=dict)
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     tags: Mapping[str, str] = field(default_factory=dict)
+    deployer_principal_arns: tuple[str, ...] = ()
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -123,6 +124,9 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
             values.get("log_retention_days", DEFAULT_LOG_RETENTION_DAYS), name("log_retention_days")
         ),
         tags=validation.require_tags(values.get("tags", {}), name("tags")),
+        deployer_principal_arns=validation.require_principal_arns(
+            values.get("deployer_principal_arns", ()), name("deployer_principal_arns")
+        ),
     )
 
 

@@ -9,9 +9,10 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding
+from . import alarms, forwarding
 from .arns import parse_event_bus_arn
 from .settings import argument_namer, check_spoke
+from .tamper import tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:SpokeForwarder"
 
@@ -41,6 +42,8 @@ class SpokeForwarder(pulumi.ComponentResource):
     """ARN of the forwarding rule in each region, by region."""
     delivery_role_arn: pulumi.Output[str]
     """ARN of the role EventBridge assumes to put events on the hub bus."""
+    health_topic_arns: dict[str, pulumi.Output[str]]
+    """Region → ARN of the topic that region's forwarding alarms publish to; subscribe on-call to it."""
 
     def __init__(
         self, name: str, args: SpokeForwarderArgs, opts: pulumi.ResourceOptions | None = None
@@ -68,12 +71,30 @@ class SpokeForwarder(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=settings.tags,
-            forwarded=forwarding.FORWARDED_BY_SPOKES,
+            forwarded=spoke_forwarded_events(name),
         )
+        # The region's own health topic: an alarm about forwarding cannot travel the forwarding path.
+        health = alarms.health_topics(
+            f"{name}-forward", regions=settings.regions, emails=(), parent=self, tags=settings.tags
+        )
+        alarms.forwarding_alarms(f"{name}-forward", forwarded, health, parent=self, tags=settings.tags)
 
         self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}
         self.delivery_role_arn = forwarded.role.arn
-        self.register_outputs({"rule_arns": self.rule_arns, "delivery_role_arn": self.delivery_role_arn})
+        self.health_topic_arns = {region: topic.arn for region, topic in health.items()}
+        self.register_outputs(
+            {
+                "rule_arns": self.rule_arns,
+                "delivery_role_arn": self.delivery_role_arn,
+                "health_topic_arns": self.health_topic_arns,
+            }
+        )
+
+
+def spoke_forwarded_events(name: str) -> tuple[forwarding.ForwardedEvents, ...]:
+    """What every spoke region forwards, whether SpokeForwarder or the StackSet template deploys it: root
+    activity, and changes that would blind the monitor's resources named from `name`."""
+    return (forwarding.ROOT_ACTIVITY, tamper_events(name))
 
 
 def _warn_if_hub_account(name: str, hub_event_bus_arn: str, account_id: str) -> None:

@@ -17,11 +17,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from . import forwarding, policies
+from . import alarms, forwarding, policies
 from .event_pattern import ROOT_ACTIVITY_RULE_STATE
+from .spoke_forwarder import spoke_forwarded_events
 
+RESOURCE_NAME_PREFIX = "root-activity-monitor"
+"""Names the template's rules, so a spoke's tamper rule watches them as it watches SpokeForwarder's."""
 TEMPLATE_BODY_LIMIT = 51_200
 """Bytes CloudFormation accepts in `TemplateBody`."""
 
@@ -32,11 +35,51 @@ DELIVERY_ROLE = "DeliveryRole"
 DEAD_LETTER_QUEUE = "DeadLetterQueue"
 DEAD_LETTER_QUEUE_POLICY = "DeadLetterQueuePolicy"
 DELIVERY_ROLE_POLICY_NAME = "put-events-on-hub-bus"
+HEALTH_TOPIC = "HealthTopic"
+
+
+def _camel(text: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
 def rule_logical_id(kind: str) -> str:
     """`RootActivityRule` for the kind `root-activity`, `TamperRule` for `tamper`, …"""
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", kind)) + "Rule"
+    return _camel(kind) + "Rule"
+
+
+def alarm_logical_id(spec_name: str) -> str:
+    """`DlqAlarm`, `RootActivityFailedinvocationsAlarm`, … from an alarm spec's name."""
+    return _camel(spec_name) + "Alarm"
+
+
+def _alarms(forwarded: Sequence[forwarding.ForwardedEvents]) -> dict[str, Any]:
+    """The region's health topic and the alarms SpokeForwarder makes in a region, from the same specs."""
+    specs = alarms.forwarding_region_specs(
+        "",
+        cast(Any, {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "QueueName"]}),
+        {kind.kind: rule_name(kind.kind) for kind in forwarded},
+    )
+    resources: dict[str, Any] = {HEALTH_TOPIC: {"Type": "AWS::SNS::Topic", "Condition": MEMBER_ACCOUNT}}
+    for spec in specs:
+        resources[alarm_logical_id(spec.name)] = {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Condition": MEMBER_ACCOUNT,
+            "Properties": {
+                "AlarmDescription": spec.description,
+                "Namespace": spec.namespace,
+                "MetricName": spec.metric,
+                "Dimensions": [{"Name": key, "Value": value} for key, value in spec.dimensions.items()],
+                "Statistic": spec.statistic,
+                "Period": alarms.PERIOD_SECONDS,
+                "EvaluationPeriods": 1,
+                "Threshold": spec.threshold,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": alarms.NOT_BREACHING,
+                "AlarmActions": [_ref(HEALTH_TOPIC)],
+                "OKActions": [_ref(HEALTH_TOPIC)],
+            },
+        }
+    return resources
 
 
 def target_id(kind: str) -> str:
@@ -54,7 +97,7 @@ def _arn(logical_id: str) -> dict[str, Any]:
 
 def rule_name(kind: str) -> str:
     """The rule's name in each member account and region (one stack instance per account and region)."""
-    return f"root-activity-monitor-{kind}"
+    return f"{RESOURCE_NAME_PREFIX}-{kind}"
 
 
 def _rule_arn(kind: str) -> dict[str, Any]:
@@ -64,10 +107,13 @@ def _rule_arn(kind: str) -> dict[str, Any]:
     }
 
 
-def spoke_template(
-    forwarded: Sequence[forwarding.ForwardedEvents] = (forwarding.ROOT_ACTIVITY,),
-) -> dict[str, Any]:
-    """One region of a spoke as a CloudFormation template; every pattern must be a plain JSON string."""
+def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None) -> dict[str, Any]:
+    """One region of a spoke as a CloudFormation template; every pattern must be a plain JSON string.
+
+    By default it forwards what a SpokeForwarder's region forwards (`spoke_forwarded_events`).
+    """
+    if forwarded is None:
+        forwarded = spoke_forwarded_events(RESOURCE_NAME_PREFIX)
     resources: dict[str, Any] = {
         DELIVERY_ROLE: {
             "Type": "AWS::IAM::Role",
@@ -131,6 +177,7 @@ def spoke_template(
                 ],
             },
         }
+    resources.update(_alarms(forwarded))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "root-activity-monitor spoke: root activity of this account and region, to the hub",
@@ -151,18 +198,19 @@ def spoke_template(
         },
         "Resources": resources,
         "Outputs": {
-            f"{rule_logical_id(kind.kind)}Arn": {
-                "Condition": MEMBER_ACCOUNT,
-                "Value": _arn(rule_logical_id(kind.kind)),
-            }
-            for kind in forwarded
+            **{
+                f"{rule_logical_id(kind.kind)}Arn": {
+                    "Condition": MEMBER_ACCOUNT,
+                    "Value": _arn(rule_logical_id(kind.kind)),
+                }
+                for kind in forwarded
+            },
+            "HealthTopicArn": {"Condition": MEMBER_ACCOUNT, "Value": _ref(HEALTH_TOPIC)},
         },
     }
 
 
-def spoke_template_body(
-    forwarded: Sequence[forwarding.ForwardedEvents] = forwarding.FORWARDED_BY_SPOKES,
-) -> str:
+def spoke_template_body(forwarded: Sequence[forwarding.ForwardedEvents] | None = None) -> str:
     """The template as the compact JSON `TemplateBody` takes; fails if it would not fit."""
     body = json.dumps(spoke_template(forwarded), separators=(",", ":"), sort_keys=True)
     if len(body.encode()) > TEMPLATE_BODY_LIMIT:

@@ -23,6 +23,7 @@ _ORGANIZATIONAL_UNIT_ID = re.compile(r"^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0
 # CloudFormation StackSet names: a letter, then letters, digits and hyphens, 128 characters at most.
 _STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 CALL_AS_VALUES = ("SELF", "DELEGATED_ADMIN")
+_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/|sts::\d{12}:assumed-role/)\S+$")
 
 MIN_BATCH_WINDOW_SECONDS = 0
 MAX_BATCH_WINDOW_SECONDS = 300
@@ -59,6 +60,23 @@ def require_account_ids(values: object, where: str) -> tuple[str, ...]:
     ids = tuple(require_account_id(item, f"{where}[{index}]") for index, item in enumerate(values))
     require_distinct(ids, where)
     return ids
+
+
+def require_principal_arns(values: object, where: str) -> tuple[str, ...]:
+    """A list of distinct IAM role/user (or STS assumed-role) ARNs, possibly empty."""
+    if not isinstance(values, Sequence) or isinstance(values, str):
+        message = f"{where} must be a list of IAM role or user ARNs, got {values!r}"
+        raise ConfigError(message)
+    for index, item in enumerate(values):
+        if not isinstance(item, str) or not _PRINCIPAL_ARN.match(item):
+            message = (
+                f"{where}[{index}] must be an IAM role or user ARN like "
+                f"'arn:aws:iam::111122223333:role/deploy', got {item!r}"
+            )
+            raise ConfigError(message)
+    arns = tuple(values)
+    require_distinct(arns, where)
+    return arns
 
 
 def require_organization_id(value: object, where: str) -> str:

@@ -20,6 +20,8 @@ from .digest import fold
 from .intake import Intake, read_batch
 from .notification import Notification
 from .sns_message import PublishRequest, build_publish_request
+from .tamper import parse_deployers
+from .tamper_notify import notify_tamper
 
 BatchResponse = dict[str, list[dict[str, str]]]
 Publish = Callable[[PublishRequest], object]
@@ -43,7 +45,8 @@ def lambda_handler(event: Any, context: Any) -> BatchResponse:
         raise MissingTopicError(message)
     names = parse_account_names(os.environ.get("ACCOUNT_NAMES"))
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return handle_batch(event, topic_arn, static_resolver(names), remaining_ms=remaining)
+    deployers = parse_deployers(os.environ.get("DEPLOYER_PRINCIPAL_ARNS"))
+    return handle_batch(event, topic_arn, static_resolver(names), remaining_ms=remaining, deployers=deployers)
 
 
 def handle_batch(
@@ -51,10 +54,21 @@ def handle_batch(
     topic_arn: str,
     resolve_account_name: AccountNameResolver = str,
     publish: Publish = publisher.publish,
+    *,
     remaining_ms: RemainingMillis | None = None,
+    deployers: frozenset[str] = frozenset(),
 ) -> BatchResponse:
     """Read, fold and publish one SQS batch; returns the message IDs whose notification was not published."""
     intake = read_batch(event)
+    # Non-root records reach the notifier only through the tamper rules: they are tamper alerts (tamper*.py).
+    tamper_failed, intake.ignored = notify_tamper(
+        event,
+        intake.ignored,
+        topic_arn=topic_arn,
+        resolve_account_name=resolve_account_name,
+        publish=publish,
+        deployers=deployers,
+    )
     _log_intake(intake)
     # A monotonic deadline read once: the context's clock is the function's timeout, ours is cheap.
     deadline = time.monotonic() + (remaining_ms() - SAFETY_MARGIN_MS) / 1000 if remaining_ms else None
@@ -83,7 +97,7 @@ def handle_batch(
     else:
         with ThreadPoolExecutor(max_workers=min(PUBLISH_WORKERS, len(notifications))) as pool:
             outcomes = list(pool.map(send, notifications))
-    returned = [
+    returned = tamper_failed + [
         m for n, o in zip(notifications, outcomes, strict=True) if o != "published" for m in n.message_ids
     ]
     counts = Counter(outcomes)

@@ -7,7 +7,7 @@ permissions, its log group and the event source mapping follow once the queue an
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -61,6 +61,7 @@ def notifier(
     batch_window_seconds: int,
     log_retention_days: int,
     parent: pulumi.Resource,
+    deployer_principal_arns: Sequence[str] = (),
     tags: Tags,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
@@ -96,6 +97,8 @@ def notifier(
             variables={
                 "TOPIC_ARN": topic.arn,
                 "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
+                # Changes these principals make to the monitor are tamper alerts at LOW severity.
+                "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
             }
         ),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(

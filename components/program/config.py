@@ -45,6 +45,7 @@ HUB_KEYS: dict[str, str] = {
     "batch_window_seconds": "batchWindowSeconds",
     "account_names": "accountNames",
     "tags": "tags",
+    "deployer_principal_arns": "deployerPrincipalArns",
 }
 SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
 ORG_KEYS: dict[str, str] = {
@@ -65,7 +66,15 @@ _ALL_KEYS = set().union(*_MODE_KEYS.values())
 
 # Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
 _JSON_KEYS = frozenset(
-    {"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags", "organizationalUnitIds"}
+    {
+        "regions",
+        "spokeAccountIds",
+        "notificationEmails",
+        "accountNames",
+        "tags",
+        "organizationalUnitIds",
+        "deployerPrincipalArns",
+    }
 )
 _INTEGER_KEYS = frozenset({"batchWindowSeconds"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .breaks import BREAKS
 from .report import SimulationReport
 from .rollout import DEFAULT_MEMBERS
 from .run import simulate
@@ -60,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
         help=f"with --org: member accounts in the OUs before the late joiner (default {DEFAULT_MEMBERS})",
     )
     run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.add_argument(
+        "--break",
+        dest="breaks",
+        action="append",
+        choices=sorted(BREAKS),
+        default=[],
+        help="after the ordinary events, tamper with the monitor and show the alert "
+        "(disable-rule: disable a spoke's forwarding rule)",
+    )
     return parser
 
 
@@ -116,18 +126,41 @@ def _stack_instances(report: SimulationReport) -> list[str]:
     return lines
 
 
+def _not_replayed(report: SimulationReport) -> list[str]:
+    """One line per type and reason: one resource by name, many of a kind by count (--json lists all)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for entry in report.not_replayed:
+        groups.setdefault((entry.type, entry.reason), []).append(entry.name)
+    return [
+        f"  {kind} {names[0]}: {reason}" if len(names) == 1 else f"  {kind} x{len(names)}: {reason}"
+        for (kind, reason), names in groups.items()
+    ]
+
+
 def render_text(report: SimulationReport) -> str:
     """The human report: coverage table, what was not replayed, and the root sign-in email."""
     lines = ["Coverage (root events put on each account's default bus):", "", *_table(report), ""]
     covered = sum(row.covered for row in report.coverage)
     lines.append(f"{covered} of {len(report.coverage)} account/region pairs covered.")
-    lines += ["", f"Not replayed in moto ({len(report.not_replayed)}):"]
-    lines += [f"  {entry.type} {entry.name}: {entry.reason}" for entry in report.not_replayed]
+    lines += ["", f"Not replayed in moto ({len(report.not_replayed)}):", *_not_replayed(report)]
     lines += _stack_instances(report)
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
     lines += ["", *_login_email(report)]
+    lines += _tamper_emails(report)
     return "\n".join(lines) + "\n"
+
+
+def _tamper_emails(report: SimulationReport) -> list[str]:
+    lines: list[str] = []
+    for event in report.tampering:
+        notification = report.notification_for(event.event_id)
+        lines += ["", f"Break-it run: {event.kind} in {event.account_id} {event.region}:"]
+        if notification is None:
+            lines.append("  NO tamper notification reached the topic.")
+            continue
+        lines += ["", f"Subject: {notification.subject}", "", *notification.email_text.rstrip().splitlines()]
+    return lines
 
 
 def main(
@@ -146,6 +179,7 @@ def main(
             org_path=arguments.org,
             members=arguments.members,
             progress=_Progress(err),
+            breaks=arguments.breaks,
         )
     except StackInputError as error:
         print(f"simulate: {error}", file=err)

@@ -60,7 +60,7 @@ def _user_identity(account_id: str) -> dict[str, Any]:
     }
 
 
-def _assumed_role_identity(account_id: str) -> dict[str, Any]:
+def assumed_role_identity(account_id: str) -> dict[str, Any]:
     return {
         "type": "AssumedRole",
         "principalId": "AROAEXAMPLEADMIN:alice",
@@ -119,7 +119,7 @@ def _sign_in(identity: dict[str, Any], *, success: bool, mfa: bool) -> dict[str,
     return detail
 
 
-def _api_call(
+def api_call(
     identity: dict[str, Any], *, service: str, name: str, read_only: bool, parameters: dict[str, Any]
 ) -> dict[str, Any]:
     return {
@@ -137,7 +137,7 @@ def _api_call(
     }
 
 
-def _envelope(
+def envelope(
     kind: str, *, account_id: str, region: str, detail_type: str, detail: dict[str, Any], offset: int
 ) -> dict[str, Any]:
     event_id = str(uuid.uuid5(_NAMESPACE, f"{account_id}/{region}/{kind}"))
@@ -182,7 +182,7 @@ _SIGN_IN_EVENTS: dict[str, tuple[bool, _Builder]] = {
         True,
         lambda account, _: (
             API_CALL,
-            _api_call(
+            api_call(
                 _assumed_root_identity(account),
                 service="iam",
                 name="DeleteLoginProfile",
@@ -195,7 +195,7 @@ _SIGN_IN_EVENTS: dict[str, tuple[bool, _Builder]] = {
         False,
         lambda account, _: (
             CONSOLE_SIGN_IN,
-            _sign_in(_assumed_role_identity(account), success=True, mfa=True),
+            _sign_in(assumed_role_identity(account), success=True, mfa=True),
         ),
     ),
 }
@@ -205,7 +205,7 @@ _REGIONAL_EVENTS: dict[str, tuple[bool, _Builder]] = {
         True,
         lambda account, _: (
             API_CALL,
-            _api_call(
+            api_call(
                 _root_identity(account),
                 service="ec2",
                 name="AuthorizeSecurityGroupIngress",
@@ -218,7 +218,7 @@ _REGIONAL_EVENTS: dict[str, tuple[bool, _Builder]] = {
         True,
         lambda account, _: (
             API_CALL,
-            _api_call(
+            api_call(
                 _root_identity(account),
                 service="ec2",
                 name="DescribeInstances",
@@ -231,7 +231,7 @@ _REGIONAL_EVENTS: dict[str, tuple[bool, _Builder]] = {
         False,
         lambda account, _: (
             API_CALL,
-            _api_call(
+            api_call(
                 _user_identity(account),
                 service="ec2",
                 name="DescribeInstances",
@@ -251,7 +251,7 @@ def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
     targets += [(region, kind, spec) for region in regions for kind, spec in _REGIONAL_EVENTS.items()]
     for region, kind, (root, build) in targets:
         detail_type, detail = build(account_id, region)
-        event = _envelope(
+        event = envelope(
             kind, account_id=account_id, region=region, detail_type=detail_type, detail=detail, offset=offset
         )
         driven.append(DrivenEvent(kind=kind, account_id=account_id, region=region, root=root, event=event))
@@ -270,10 +270,10 @@ def forged_events(sender: str, victim: str) -> list[DrivenEvent]:
     another account; neither may be notified as root activity (`root` is False)."""
     forged: list[DrivenEvent] = []
     for offset, (kind, source) in enumerate(FORGED_SOURCES.items()):
-        detail = _api_call(
+        detail = api_call(
             _root_identity(victim), service="iam", name="CreateAccessKey", read_only=False, parameters={}
         )
-        event = _envelope(
+        event = envelope(
             kind,
             account_id=victim,
             region=GLOBAL_EVENTS_REGION,

@@ -61,6 +61,8 @@ class SimulationReport:
     """With `--org`: the StackSet's instances moto deployed, per account and region."""
     late_joiner: str | None = None
     """With `--org`: the account that joined an OU after the rollout."""
+    tampering: list[DrivenEvent] = field(default_factory=list)
+    """Changes a break-it run made to the monitor (`--break`), each expected in a tamper notification."""
 
     @property
     def all_covered(self) -> bool:

@@ -237,7 +237,10 @@ NOT_REPLAYED_REASONS: dict[str, str] = {
         "managed policies are not loaded into moto; the replay's permission checks read inline policies only"
     ),
     "aws:lambda/permission:Permission": "the replay invokes the notifier directly, not through a trigger",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "alarms need metrics the replay does not produce",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "health alarms watch metrics (dead letters, failed deliveries, notifier errors) that moto does not "
+        "emit; the graph tests check each alarm's metric, dimensions, threshold and topic"
+    ),
 }
 
 

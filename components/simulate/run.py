@@ -128,23 +128,33 @@ def simulate(
     hub_in_ou: bool = False,
     program: Callable[[], object] | None = None,
     progress: Progress | None = None,
+    breaks: Sequence[str] = (),
 ) -> SimulationReport:
     """Record the stacks, replay them into moto, drive root and non-root events, and report coverage.
 
     With `org_path`, the org stack's StackSet is rolled out to an organization of `members` accounts
     (and one that joins later); `hub_in_ou` puts the hub account in the first OU instead of the root.
+    `breaks`: names from `breaks.BREAKS`, done after the ordinary events (e.g. `disable-rule`).
     """
     say = progress or (lambda _: None)
     check_members(members)
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, org_path=org_path, program=program)
     with _embedded_aws():
-        return _run(stacks, say, members=members, hub_in_ou=hub_in_ou)
+        return _run(stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks)
 
 
-def _run(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou: bool) -> SimulationReport:
+def _run(
+    stacks: list[SimulatedStack],
+    say: Progress,
+    *,
+    members: int,
+    hub_in_ou: bool,
+    breaks: Sequence[str] = (),
+) -> SimulationReport:
     # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
     from .accounts import AwsAccounts  # noqa: PLC0415
+    from .breaks import BREAKS  # noqa: PLC0415
     from .delivery import EventRouter, Trace  # noqa: PLC0415
     from .notifier import run_notifiers  # noqa: PLC0415
     from .observer import read_observer, subscribe_observers  # noqa: PLC0415
@@ -194,6 +204,12 @@ def _run(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou
             driven.append(event)
             traces[event.event_id] = trace = Trace()
             router.put_events_from_account(event.event, event.account_id, hub_bus, trace)
+    tampering: list[DrivenEvent] = []
+    for name in breaks:
+        say(f"breaking it: {name}")
+        event, trace = BREAKS[name](aws, stacks, router)
+        tampering.append(event)
+        traces[event.event_id] = trace
     say("running the notifier on the buffer queue")
     problems: list[str] = list(rollout.problems) if rollout else []
     for stack in stacks:
@@ -209,6 +225,7 @@ def _run(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou
         problems=problems,
         stack_instances=rollout.instances if rollout else [],
         late_joiner=rollout.late_joiner if rollout else None,
+        tampering=tampering,
     )
     report.coverage = coverage(report, traces, problems)
     report.traces = traces
@@ -217,6 +234,11 @@ def _run(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou
             problems.append(
                 f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
             )
+    for event in tampering:
+        notification = report.notification_for(event.event_id)
+        if notification is None or notification.document.get("category") != "tamper":
+            drops = "; ".join(traces[event.event_id].drops) or "no drop recorded"
+            problems.append(f"no tamper notification for {event.kind} in {event.account_id} ({drops})")
     return report
 
 

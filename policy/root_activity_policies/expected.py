@@ -37,6 +37,15 @@ FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {ROOT_ACTIVITY_KIND: ROOT_ACTIVI
 A new kind (tamper changes, heartbeats) adds its pattern here, copied from the project like the one above.
 """
 
+NAMED_PATTERN_KINDS = ("tamper", "heartbeat")
+"""Kinds of forwarded events whose pattern names the monitor's own resources (so it differs per stack): their
+rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a fixed pattern."""
+
+HEALTH_TOPIC_SUFFIX = "-health"
+"""The per-region topics the forwarding alarms publish to (`…-<region>-health`). Unencrypted on purpose
+(root_activity_monitor.alarms): they carry only alarm names and states, CloudWatch cannot publish to
+`aws/sns`, and a customer-managed key in every region of every account would cost more than the alarms."""
+
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
 

@@ -9,7 +9,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
-from .expected import RULE_STATE
+from .expected import NAMED_PATTERN_KINDS, RULE_STATE
 from .graph import EVENT_RULE, EVENT_TARGET, event_pattern, in_monitor, is_known_pattern, is_set, watched_rule
 
 
@@ -35,6 +35,8 @@ def validate_rule_pattern(args: ResourceValidationArgs, report_violation: Report
         return
     if not is_set(args.props, "eventPattern"):
         return
+    if any(args.name.endswith(f"-{kind}-rule") for kind in NAMED_PATTERN_KINDS):
+        return  # its pattern names this stack's resources; rule state and DLQ are still held to account
     if not is_known_pattern(event_pattern(args.props)):
         report_violation(
             f"Rule {args.name} has an event pattern that differs from the shared root-activity pattern, "

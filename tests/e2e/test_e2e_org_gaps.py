@@ -46,7 +46,7 @@ def _target(aws: AwsAccounts, account: str) -> dict[str, Any]:
 
 def test_dead_letter_queue_gets_the_template_policy(deployed: tuple[AwsAccounts, str]) -> None:
     """GIVEN moto without AWS::SQS::QueuePolicy WHEN the replay corrects it THEN the member's DLQ lets
-    exactly its rule send."""
+    exactly its rules send (the root-activity rule among them)."""
     aws, member = deployed
     target = _target(aws, member)
     queue_arn = target["DeadLetterConfig"]["Arn"]
@@ -58,7 +58,9 @@ def test_dead_letter_queue_gets_the_template_policy(deployed: tuple[AwsAccounts,
     )
     statement = policy["Statement"][0]
     assert statement["Resource"] == queue_arn
-    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == target["RuleArn"]
+    sources = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert target["RuleArn"] in (sources if isinstance(sources, list) else [sources])
+    assert all(source.startswith(f"arn:aws:events:eu-west-1:{member}:rule/") for source in sources)
 
 
 def test_delivery_role_policy_reads_back_as_json(deployed: tuple[AwsAccounts, str]) -> None:

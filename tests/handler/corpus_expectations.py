@@ -164,6 +164,7 @@ NON_ROOT_ROWS: tuple[str, ...] = (
     "non_root_sekoia_assumed_role_signin",
     # Written by us.
     "non_root_iam_user",
+    "tamper_disable_rule",  # a role disabling a monitor rule: the tamper rule's, never the root rule's
 )
 
 ASSUME_ROOT_SESSION = (

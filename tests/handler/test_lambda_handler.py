@@ -56,18 +56,24 @@ def test_console_session_becomes_notifications_a_subscriber_receives(
 def test_every_fixture_is_notified_or_ignored(
     sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every recorded root event reaches a subscriber; the non-root one is only logged as a warning."""
+    """Every root event and tamper record reaches a subscriber; the other non-root one is only logged."""
     # GIVEN every fixture in one batch
     monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
     events = [load_event(name) for name in event_names()]
     # WHEN handled
     with caplog.at_level(logging.INFO):
         result = app.lambda_handler(sqs_batch(*events), None)
-    # THEN all root event IDs were delivered and the IAM user's event was warned about
+    # THEN all root and tamper event IDs were delivered and the IAM user's EC2 call was warned about
     assert result == {"batchItemFailures": []}
-    delivered = {e["eventID"] for m in sns_to_sqs.received() for e in m["Message"]["events"]}
+    received = sns_to_sqs.received()
+    delivered = {e["eventID"] for m in received for e in m["Message"]["events"]}
     root_ids = {e["detail"]["eventID"] for e in events if e["detail"]["userIdentity"]["type"] == "Root"}
-    assert delivered == root_ids
+    tamper_ids = {
+        load_event(name)["detail"]["eventID"] for name in event_names() if name.startswith("tamper_")
+    }
+    assert tamper_ids and delivered == root_ids | tamper_ids
+    tamper = [m for m in received if m["Message"].get("category") == "tamper"]
+    assert {e["eventID"] for m in tamper for e in m["Message"]["events"]} == tamper_ids
     [warning] = logged(caplog, logging.WARNING)
     assert warning["eventNames"] == {"StopInstances": 1}
     assert warning["identityTypes"] == {"IAMUser": 1}

@@ -26,14 +26,42 @@ FUNCTION = "aws:lambda/function:Function"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+FORWARDED_KINDS = ("root-activity", "tamper")
 
 
-def forwarding_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
-    """(type, logical name) of what forwarding.py creates: one delivery role, and four resources a region.
+def rule_alarms(prefix: str, kinds: tuple[str, ...] = FORWARDED_KINDS) -> set[tuple[str, str]]:
+    """The two failure alarms of each kind's rule, named `{prefix}-{kind}-…-alarm`."""
+    return {
+        (ALARM, f"{prefix}-{kind}-{suffix}-alarm")
+        for kind in kinds
+        for suffix in ("failedinvocations", "dlq-failures")
+    }
+
+
+def forwarding_resources(
+    regions: tuple[str, ...] = REGIONS, emails: tuple[str, ...] = ()
+) -> set[tuple[str, str]]:
+    """(type, logical name) of what forwarding.py creates: one delivery role, and in each region a rule and
+    target per kind (root activity, tamper), a DLQ, a health topic (with an email subscription per address)
+    and the alarms on the DLQ and the rules.
 
     Both components forward the same way (the hub for its own account), so both expect this set.
     """
-    return {
+    forward = f"{COMPONENT}-forward"
+    health = {
+        resource
+        for region in regions
+        for resource in (
+            (TOPIC, f"{forward}-{region}-health"),
+            (ALARM, f"{forward}-{region}-dlq-alarm"),
+            (RULE, f"{forward}-{region}-tamper-rule"),
+            (TARGET, f"{forward}-{region}-tamper-target"),
+            *((SUBSCRIPTION, f"{forward}-{region}-health-email-{address}") for address in emails),
+            *rule_alarms(f"{forward}-{region}"),
+        )
+    }
+    return health | {
         (ROLE, f"{COMPONENT}-forward-role"),
         (ROLE_POLICY, f"{COMPONENT}-forward-role-policy"),
         *(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from infra_fixtures import (
+    ALARM,
     BUS,
     BUS_POLICY,
     COMPONENT,
@@ -27,31 +28,42 @@ from infra_fixtures import (
     TARGET,
     TOPIC,
     forwarding_resources,
+    rule_alarms,
 )
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
 
-EXPECTED_HUB_RESOURCES = {
-    (BUS, f"{COMPONENT}-bus"),
-    (BUS_POLICY, f"{COMPONENT}-bus-policy"),
-    (RULE, f"{COMPONENT}-notify-rule"),
-    (TARGET, f"{COMPONENT}-notify-target"),
-    (QUEUE, f"{COMPONENT}-notify-dlq"),
-    (QUEUE_POLICY, f"{COMPONENT}-notify-dlq-policy"),
-    (QUEUE, f"{COMPONENT}-buffer"),
-    (QUEUE_POLICY, f"{COMPONENT}-buffer-policy"),
-    (QUEUE, f"{COMPONENT}-buffer-dlq"),
-    (KEY, f"{COMPONENT}-topic-key"),
-    (TOPIC, f"{COMPONENT}-topic"),
-    (SUBSCRIPTION, f"{COMPONENT}-email-security@example.com"),
-    (SUBSCRIPTION, f"{COMPONENT}-email-oncall@example.com"),
-    (LOG_GROUP, f"{COMPONENT}-notifier-logs"),
-    (ROLE, f"{COMPONENT}-notifier-role"),
-    (ROLE_POLICY, f"{COMPONENT}-notifier-policy"),
-    (FUNCTION, f"{COMPONENT}-notifier"),
-    (EVENT_SOURCE_MAPPING, f"{COMPONENT}-notifier-source"),
-} | forwarding_resources()
+EXPECTED_HUB_RESOURCES = (
+    {
+        (BUS, f"{COMPONENT}-bus"),
+        (BUS_POLICY, f"{COMPONENT}-bus-policy"),
+        (RULE, f"{COMPONENT}-notify-rule"),
+        (TARGET, f"{COMPONENT}-notify-target"),
+        (QUEUE, f"{COMPONENT}-notify-dlq"),
+        (QUEUE_POLICY, f"{COMPONENT}-notify-dlq-policy"),
+        (QUEUE, f"{COMPONENT}-buffer"),
+        (QUEUE_POLICY, f"{COMPONENT}-buffer-policy"),
+        (QUEUE, f"{COMPONENT}-buffer-dlq"),
+        (KEY, f"{COMPONENT}-topic-key"),
+        (TOPIC, f"{COMPONENT}-topic"),
+        (SUBSCRIPTION, f"{COMPONENT}-email-security@example.com"),
+        (SUBSCRIPTION, f"{COMPONENT}-email-oncall@example.com"),
+        (LOG_GROUP, f"{COMPONENT}-notifier-logs"),
+        (ROLE, f"{COMPONENT}-notifier-role"),
+        (ROLE_POLICY, f"{COMPONENT}-notifier-policy"),
+        (FUNCTION, f"{COMPONENT}-notifier"),
+        (EVENT_SOURCE_MAPPING, f"{COMPONENT}-notifier-source"),
+        (RULE, f"{COMPONENT}-tamper-rule"),
+        (TARGET, f"{COMPONENT}-tamper-target"),
+        *(
+            (ALARM, f"{COMPONENT}-{name}-alarm")
+            for name in ("buffer-dlq", "notify-dlq", "buffer-age", "notifier-errors", "notifier-throttles")
+        ),
+    }
+    | rule_alarms(f"{COMPONENT}-hub")
+    | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
+)
 
 
 def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -139,11 +151,11 @@ def test_notify_target_is_the_buffer_queue_with_retry_and_dlq(hub_stack: Recorde
 
 
 @pytest.mark.parametrize("queue", ["buffer", "notify-dlq"])
-def test_queues_written_by_the_notify_rule_admit_only_that_rule(hub_stack: RecordedStack, queue: str) -> None:
-    """GIVEN the buffer queue and the target DLQ THEN each policy lets only the notify rule send."""
+def test_queues_written_by_the_hub_rules_admit_only_those_rules(hub_stack: RecordedStack, queue: str) -> None:
+    """GIVEN the buffer queue and the target DLQ THEN each policy lets only the hub bus's two rules send."""
     recorded_queue = hub_stack.named(QUEUE, f"{COMPONENT}-{queue}")
     policy = hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-{queue}-policy")
-    rule = hub_stack.named(RULE, f"{COMPONENT}-notify-rule")
+    rules = [hub_stack.named(RULE, f"{COMPONENT}-{kind}-rule").arn for kind in ("notify", "tamper")]
     assert policy.inputs["queueUrl"] == recorded_queue.outputs["url"]
     (statement,) = policy.json_input("policy")["Statement"]
     assert statement == {
@@ -152,7 +164,7 @@ def test_queues_written_by_the_notify_rule_admit_only_that_rule(hub_stack: Recor
         "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sqs:SendMessage",
         "Resource": recorded_queue.arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": rule.arn}},
+        "Condition": {"ArnEquals": {"aws:SourceArn": rules}},
     }
 
 
@@ -196,8 +208,9 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900
     assert inputs["role"] == hub_stack.named(ROLE, f"{COMPONENT}-notifier-role").arn
     variables = inputs["environment"]["variables"]
-    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES"}
-    assert variables["TOPIC_ARN"] == hub_stack.one(TOPIC).arn
+    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS"}
+    assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
+    assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}
 
 
@@ -237,7 +250,7 @@ def test_topic_is_encrypted_with_a_rotating_customer_managed_key(hub_stack: Reco
     """GIVEN the hub THEN the topic uses the component's own KMS key, which rotates."""
     key = hub_stack.one(KEY)
     assert key.inputs["enableKeyRotation"] is True
-    assert hub_stack.one(TOPIC).inputs["kmsMasterKeyId"] == key.arn
+    assert hub_stack.named(TOPIC, f"{COMPONENT}-topic").inputs["kmsMasterKeyId"] == key.arn
 
 
 def test_key_policy_admits_the_account_sns_cloudwatch_and_the_notifier_only(hub_stack: RecordedStack) -> None:
@@ -265,8 +278,8 @@ def test_key_policy_admits_the_account_sns_cloudwatch_and_the_notifier_only(hub_
 
 def test_one_email_subscription_per_address(hub_stack: RecordedStack) -> None:
     """GIVEN two notification e-mails THEN each gets an email subscription to the topic."""
-    topic = hub_stack.one(TOPIC)
-    subscriptions = hub_stack.of_type(SUBSCRIPTION)
+    topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
+    subscriptions = [s for s in hub_stack.of_type(SUBSCRIPTION) if s.inputs["topic"] == topic.arn]
     assert sorted(s.inputs["endpoint"] for s in subscriptions) == [
         "oncall@example.com",
         "security@example.com",
@@ -311,7 +324,7 @@ def test_notifier_policy_is_least_privilege(hub_stack: RecordedStack) -> None:
             "Sid": "PublishNotifications",
             "Effect": "Allow",
             "Action": "sns:Publish",
-            "Resource": hub_stack.one(TOPIC).arn,
+            "Resource": hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn,
         },
         "UseTopicKey": {
             "Sid": "UseTopicKey",
@@ -354,10 +367,13 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
     assert hub_stack.exports == {
         "eventBusArn": hub_stack.one(BUS).arn,
         "eventBusName": "root-activity-monitor",
-        "topicArn": hub_stack.one(TOPIC).arn,
+        "topicArn": hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn,
         "queueUrl": hub_stack.named(QUEUE, f"{COMPONENT}-buffer").outputs["url"],
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
+        "healthTopicArns": {
+            region: hub_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
+        },
     }
 
 

@@ -21,6 +21,7 @@ from infra_fixtures import (
     SPOKE_ACCOUNT,
     STACK_REFERENCE,
     TARGET,
+    TOPIC,
     forwarding_resources,
 )
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
@@ -78,9 +79,12 @@ def test_each_target_waits_for_its_role_policy_and_dlq_policy(
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_each_dlq_admits_only_its_own_rule(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's rule."""
-    rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
+def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: str) -> None:
+    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's two rules."""
+    rules = [
+        spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-{kind}").arn
+        for kind in ("rule", "tamper-rule")
+    ]
     dlq = spoke_stack.named(QUEUE, f"{COMPONENT}-forward-{region}-dlq")
     policy = spoke_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy")
     assert policy.inputs["region"] == region
@@ -89,7 +93,7 @@ def test_each_dlq_admits_only_its_own_rule(spoke_stack: RecordedStack, region: s
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == "sqs:SendMessage"
     assert statement["Resource"] == dlq.arn
-    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.arn}}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rules}}
 
 
 def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_stack: RecordedStack) -> None:
@@ -123,6 +127,9 @@ def test_spoke_outputs_are_exported(spoke_stack: RecordedStack) -> None:
             region: spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule").arn for region in REGIONS
         },
         "deliveryRoleArn": spoke_stack.one(ROLE).arn,
+        "healthTopicArns": {
+            region: spoke_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
+        },
     }
 
 
@@ -162,7 +169,7 @@ def test_spoke_in_the_hub_account_warns_and_still_deploys(
     """GIVEN a spoke in the hub bus's account THEN it warns that the hub covers itself, and deploys."""
     recorded = record_stack(spoke_config, account_id=HUB_ACCOUNT)
     assert any("already forwards its own root activity" in warning for warning in recorded.warnings)
-    assert len(recorded.of_type(RULE)) == len(REGIONS)
+    assert len(recorded.of_type(RULE)) == 2 * len(REGIONS)  # root activity and tamper
 
 
 def test_spoke_in_a_member_account_does_not_warn(spoke_stack: RecordedStack) -> None:

@@ -28,7 +28,13 @@ DESIGN_KEYS = {
     "hubStack",
 }
 # Keys the project adds beyond DESIGN.md's table (DESIGN.md's org keys are listed there too).
-PROJECT_KEYS = DESIGN_KEYS | {"tags", "organizationalUnitIds", "callAs", "stackSetName"}
+PROJECT_KEYS = DESIGN_KEYS | {
+    "tags",
+    "organizationalUnitIds",
+    "callAs",
+    "stackSetName",
+    "deployerPrincipalArns",
+}
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
 
@@ -74,12 +80,14 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
         "queueUrl",
         "deadLetterQueueArn",
         "functionName",
+        "healthTopicArns",
     }
     assert (
         recorded.exports["eventBusArn"]
         == "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
     )
-    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 1 + 3
+    # Root activity and tamper: a rule each on the hub bus and in each of the three regions.
+    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 2 * (1 + 3)
     assert recorded.warnings == []
 
 
@@ -107,7 +115,7 @@ def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: Any) -> 
     spoke = record_stack(
         stack_file_config("spoke"), program=run_root_main, account_id="222222222222", stack="spoke"
     )
-    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn"}
+    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn", "healthTopicArns"}
     assert set(spoke.exports["ruleArns"]) == {"us-east-1", "eu-west-1", "eu-central-1"}
     for target in spoke.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         assert target.inputs["arn"] == hub.exports["eventBusArn"]
@@ -168,6 +176,7 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
         "hubEventBusArn": "",
         "hubStack": "",
         "organizationalUnitIds": [],
+        "deployerPrincipalArns": [],
     }
 
 

@@ -54,7 +54,7 @@ def test_hub_tags_every_taggable_child(record_stack: Any) -> None:
 
 
 def test_spoke_tags_every_taggable_child(record_stack: Any) -> None:
-    """GIVEN SpokeForwarder with tags THEN the delivery role, every rule and every DLQ have them."""
+    """GIVEN SpokeForwarder with tags THEN the role, every rule, DLQ, health topic and alarm have them."""
     recorded = record_stack(
         {},
         program=lambda: SpokeForwarder(
@@ -63,7 +63,7 @@ def test_spoke_tags_every_taggable_child(record_stack: Any) -> None:
         account_id=SPOKE_ACCOUNT,
     )
     children = taggable_children(recorded)
-    assert {r.type.split(":")[2] for r in children} == {"EventRule", "Queue", "Role"}
+    assert {r.type.split(":")[2] for r in children} == {"EventRule", "Queue", "Role", "Topic", "MetricAlarm"}
     assert [r.name for r in children if r.inputs.get("tags") != TAGS] == []
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, forwarding
+from root_activity_monitor.forwarding import rule_suffix
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
+from root_activity_monitor.spoke_forwarder import spoke_forwarded_events
 from root_activity_monitor.stackset_template import (
     DEAD_LETTER_QUEUE,
     DEAD_LETTER_QUEUE_POLICY,
     DELIVERY_ROLE,
+    HEALTH_TOPIC,
     HUB_ACCOUNT_ID,
     HUB_EVENT_BUS_ARN,
     MEMBER_ACCOUNT,
+    RESOURCE_NAME_PREFIX,
     TEMPLATE_BODY_LIMIT,
     rule_logical_id,
     rule_name,
@@ -26,7 +31,6 @@ ACCOUNT = "222222222222"
 REGION = "eu-west-1"
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 ROOT_RULE = rule_logical_id(forwarding.ROOT_ACTIVITY.kind)
-ROOT_RULE_NAME = rule_name(forwarding.ROOT_ACTIVITY.kind)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,10 @@ def spoke(request: pytest.FixtureRequest) -> RecordedStack:
     from root_activity_monitor.simulate import record_program
 
     def program() -> None:
-        SpokeForwarder("spoke", SpokeForwarderArgs(hub_event_bus_arn=HUB_BUS_ARN, regions=[REGION]))
+        # Named as the program names it: the tamper pattern names the monitor's resources.
+        SpokeForwarder(
+            RESOURCE_NAME_PREFIX, SpokeForwarderArgs(hub_event_bus_arn=HUB_BUS_ARN, regions=[REGION])
+        )
 
     return record_program(program, {"aws:region": REGION}, account_id=ACCOUNT)
 
@@ -46,7 +53,7 @@ def resolve(value: Any, names: dict[str, str]) -> Any:
         if set(value) == {"Ref"}:
             return names[value["Ref"]]
         if set(value) == {"Fn::GetAtt"}:
-            return names[f"{value['Fn::GetAtt'][0]}.Arn"]
+            return names[".".join(value["Fn::GetAtt"])]
         if set(value) == {"Fn::Sub"}:
             return names[value["Fn::Sub"]]
         return {key: resolve(item, names) for key, item in value.items()}
@@ -76,24 +83,36 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
         HUB_EVENT_BUS_ARN: HUB_BUS_ARN,
         DEAD_LETTER_QUEUE: str(recorded["dlq"].outputs["url"]),
         f"{DEAD_LETTER_QUEUE}.Arn": str(recorded["dlq"].arn),
-        # The template builds the rule's ARN from its name; the spoke's rule has its own name.
-        f"arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{ROOT_RULE_NAME}": str(
-            recorded["rule"].arn
-        ),
         f"{DELIVERY_ROLE}.Arn": str(recorded["role"].arn),
+        HEALTH_TOPIC: str(by_suffix(spoke, "aws:sns/topic:Topic", f"{REGION}-health").arn),
+        f"{DEAD_LETTER_QUEUE}.QueueName": str(recorded["dlq"].outputs["name"]),
     }
+    # The template builds each rule's ARN from its name; the spoke's rules have their own names.
+    for kind in spoke_forwarded_events(RESOURCE_NAME_PREFIX):
+        suffix = rule_suffix(kind.kind)
+        rule = by_suffix(spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{suffix}")
+        names[
+            f"arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{rule_name(kind.kind)}"
+        ] = str(rule.arn)
     resources = {key: resolve(value, names) for key, value in spoke_template()["Resources"].items()}
     return resources, recorded
 
 
-def test_rule_matches_the_spoke_rule(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
-    """GIVEN one region THEN the template's rule has SpokeForwarder's pattern, state and description."""
-    template, recorded = pair
-    rule = template[ROOT_RULE]["Properties"]
-    assert rule["EventPattern"] == recorded["rule"].json_input("eventPattern")
-    assert rule["State"] == recorded["rule"].inputs["state"]
-    assert rule["Description"] == recorded["rule"].inputs["description"]
-    assert rule["EventBusName"] == "default"
+def test_rules_match_the_spoke_rules(spoke: RecordedStack) -> None:
+    """GIVEN one region THEN each template rule (root activity, tamper) has SpokeForwarder's pattern,
+    state and description for that kind."""
+    template = spoke_template()["Resources"]
+    kinds = spoke_forwarded_events(RESOURCE_NAME_PREFIX)
+    assert len(kinds) >= 2
+    for kind in kinds:
+        recorded = by_suffix(
+            spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{rule_suffix(kind.kind)}"
+        )
+        rule = template[rule_logical_id(kind.kind)]["Properties"]
+        assert rule["EventPattern"] == recorded.json_input("eventPattern"), kind.kind
+        assert rule["State"] == recorded.inputs["state"]
+        assert rule["Description"] == recorded.inputs["description"]
+        assert rule["EventBusName"] == "default"
 
 
 def test_target_matches_the_spoke_target(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
@@ -142,7 +161,39 @@ CLOUDFORMATION_HOME = {
     "aws:sqs/queuePolicy:QueuePolicy": "AWS::SQS::QueuePolicy",
     "aws:iam/role:Role": "AWS::IAM::Role",
     "aws:iam/rolePolicy:RolePolicy": "AWS::IAM::Role",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "AWS::CloudWatch::Alarm",
+    "aws:sns/topic:Topic": "AWS::SNS::Topic",
 }
+
+
+def test_alarms_match_the_spokes_alarms(spoke: RecordedStack) -> None:
+    """GIVEN one region THEN the template has SpokeForwarder's alarms (same metric, dimensions, threshold,
+    statistic, missing data), each notifying the region's health topic."""
+    template = spoke_template()["Resources"]
+    in_template = Counter(
+        (
+            props["MetricName"],
+            tuple(sorted(d["Name"] for d in props["Dimensions"])),
+            props["Statistic"],
+            props["Threshold"],
+            props["TreatMissingData"],
+            props["Period"],
+        )
+        for props in (r["Properties"] for r in template.values() if r["Type"] == "AWS::CloudWatch::Alarm")
+        if props["AlarmActions"] == props["OKActions"] == [{"Ref": HEALTH_TOPIC}]
+    )
+    recorded = Counter(
+        (
+            a.inputs["metricName"],
+            tuple(sorted(a.inputs["dimensions"])),
+            a.inputs["statistic"],
+            a.inputs["threshold"],
+            a.inputs["treatMissingData"],
+            a.inputs["period"],
+        )
+        for a in spoke.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    )
+    assert in_template == recorded
 
 
 def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> None:
@@ -151,7 +202,7 @@ def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> N
     spoke_types = {CLOUDFORMATION_HOME[r.type] for r in spoke.resources if r.custom}
     template_types = [resource["Type"] for resource in spoke_template()["Resources"].values()]
     assert set(template_types) == spoke_types
-    assert template_types.count("AWS::Events::Rule") == len(forwarding.FORWARDED_BY_SPOKES)
+    assert template_types.count("AWS::Events::Rule") == len(spoke_forwarded_events(RESOURCE_NAME_PREFIX))
 
 
 def test_nothing_is_created_in_the_hub_account() -> None:

@@ -14,7 +14,7 @@ KEY = "aws:kms/key:Key"
 
 def test_topic_on_the_aws_managed_key_is_reported(hub_stack: RecordedStack) -> None:
     """GIVEN the topic encrypted with alias/aws/sns WHEN validated THEN it is reported with the key to use."""
-    topic = hub_stack.one(TOPIC)
+    topic = hub_stack.named(TOPIC, "root-activity-monitor-topic")
     stack = mutated(hub_stack, topic, inputs={"kmsMasterKeyId": "alias/aws/sns"})
     ((name, message),) = violations(TOPIC_KEY_POLICY, stack)
     assert name == topic.name
@@ -24,7 +24,7 @@ def test_topic_on_the_aws_managed_key_is_reported(hub_stack: RecordedStack) -> N
 
 def test_topic_on_the_aws_managed_key_by_alias_arn_is_reported(hub_stack: RecordedStack) -> None:
     """GIVEN the topic's key given as the aws/sns alias ARN WHEN validated THEN it is reported."""
-    topic = hub_stack.one(TOPIC)
+    topic = hub_stack.named(TOPIC, "root-activity-monitor-topic")
     alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/aws/sns"
     stack = mutated(hub_stack, topic, inputs={"kmsMasterKeyId": alias_arn})
     assert [name for name, _ in violations(TOPIC_KEY_POLICY, stack)] == [topic.name]
@@ -32,7 +32,7 @@ def test_topic_on_the_aws_managed_key_by_alias_arn_is_reported(hub_stack: Record
 
 def test_unencrypted_topic_is_reported(hub_stack: RecordedStack) -> None:
     """GIVEN the topic without a key WHEN validated THEN it is reported as unencrypted, with the fix."""
-    topic = hub_stack.one(TOPIC)
+    topic = hub_stack.named(TOPIC, "root-activity-monitor-topic")
     ((_, message),) = violations(TOPIC_KEY_POLICY, mutated(hub_stack, topic, drop=["kmsMasterKeyId"]))
     assert "is not encrypted" in message
     assert "Fix:" in message
@@ -40,7 +40,7 @@ def test_unencrypted_topic_is_reported(hub_stack: RecordedStack) -> None:
 
 def test_topic_key_known_only_after_deploy_passes(hub_stack: RecordedStack) -> None:
     """GIVEN the topic's key ARN unknown, as in a first preview, WHEN validated THEN it passes (a new key)."""
-    topic = hub_stack.one(TOPIC)
+    topic = hub_stack.named(TOPIC, "root-activity-monitor-topic")
     stack = mutated(hub_stack, topic, inputs={"kmsMasterKeyId": UNKNOWN_STRING_VALUE})
     assert violations(TOPIC_KEY_POLICY, stack) == []
 

@@ -20,7 +20,7 @@ ALARM_NAME = "root-activity-monitor-notify-failed-alarm"
 
 def with_alarm(stack: RecordedStack, **inputs: Any) -> RecordedStack:
     """The hub graph plus a HubNotifier alarm on the hub rule's FailedInvocations, with `inputs` set."""
-    topic = stack.one("aws:sns/topic:Topic")
+    topic = stack.named("aws:sns/topic:Topic", "root-activity-monitor-topic")
     alarm_inputs = {
         "namespace": "AWS/Events",
         "metricName": "FailedInvocations",

@@ -1,0 +1,177 @@
+"""A tamper notification as an SNS request: email text, AWS Chatbot card and the JSON document.
+
+Same shape as a root-activity notification (``MessageStructure=json``; ``default`` is the document with
+``schemaVersion``, ``category: "tamper"``, ``severity``, ``title``, ``account``, ``eventCount``, ``events``,
+``truncated``, ``unparseable``), so subscribers need one parser. A request over SNS's limit lists fewer
+events, and ever shorter fields, until it fits; the document then says ``truncated: true``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .sns_message import SNS_MESSAGE_LIMIT, PublishRequest
+from .tamper import CATEGORY, TamperEntry, TamperNotification
+from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten, valid_unicode
+
+SCHEMA_VERSION = "1.0"
+SUBJECT_LIMIT = 100
+CHATBOT_EVENTS = 10
+CHATBOT_DESCRIPTION_CHARS = 3500
+# (events listed, characters per field): the first shows everything a real batch holds.
+CUTS = ((1000, 4096), (200, 1024), (50, 256), (10, 128))
+NEXT_STEPS = (
+    "Ask the actor named above whether they made this change and why; if nobody did, treat it as a "
+    "security incident: their credentials may be in the wrong hands.",
+    "Undo it: redeploy the monitor (`pulumi up` on the hub or spoke stack), restart trail logging, or "
+    "cancel a key deletion (kms cancel-key-deletion) before the monitor stays blind.",
+    "Root activity during the change may not have been reported: review CloudTrail event history for "
+    "root use in this account since the change.",
+)
+DEPLOYER_STEP = "A change by the configured deployer: expected during a deployment; check one was running."
+
+
+def title(notification: TamperNotification) -> str:
+    more = len(notification.entries) - 1
+    return notification.top.reason + (f" and {more} more change{'s' if more != 1 else ''}" if more else "")
+
+
+def subject(notification: TamperNotification, account_name: str) -> str:
+    """``[SEVERITY] Tamper: title - name (id)``: printable ASCII, one line, at most 100 characters."""
+    head = f"[{notification.severity.name}] Tamper: "
+    account_id = printable_ascii(notification.account_id)[:20]
+    name = printable_ascii(account_name)
+    tail = f" - {shorten(name, 30)} ({account_id})" if name and name != account_id else f" - {account_id}"
+    return head + shorten(printable_ascii(title(notification)), SUBJECT_LIMIT - len(head) - len(tail)) + tail
+
+
+def next_steps(notification: TamperNotification) -> list[str]:
+    if all(entry.by_deployer for entry in notification.entries):
+        return [DEPLOYER_STEP]
+    return list(NEXT_STEPS)
+
+
+def email_text(notification: TamperNotification, account_name: str, events: int, chars: int) -> str:
+    def clip(text: str) -> str:
+        return one_line(shorten(text, chars))
+
+    listed = notification.by_priority()[:events]
+    lines = [
+        f"MONITOR TAMPERING - {notification.severity.name}",
+        clip(title(notification)),
+        "",
+        f"Account: {clip(account_name)} ({clip(notification.account_id)})",
+        f"Who: {clip(notification.actor)}",
+        "",
+        f"Changes ({len(listed)} of {len(notification.entries)} listed, most severe first):",
+    ]
+    for entry in listed:
+        e = entry.event
+        lines += [
+            f"* [{entry.severity.name}] {clip(e.event_time)} {clip(e.aws_region)} {clip(e.event_name)} "
+            f"({clip(e.event_source)})",
+            f"  {clip(entry.reason)}",
+            f"  resource: {clip(e.resource)}",
+            f"  by {clip(e.actor)} from {clip(e.source_ip) or '-'} with {clip(e.user_agent) or '-'}",
+        ]
+        if e.error_code or e.error_message:
+            lines.append(f"  error: {clip(e.error_code)} {clip(e.error_message)}".rstrip())
+        lines.append(f"  event ID: {clip(e.event_id)}")
+    lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    return "\n".join(lines) + "\n"
+
+
+def document(notification: TamperNotification, account_name: str, events: int, chars: int) -> dict[str, Any]:
+    def clip(text: str) -> str:
+        return valid_unicode(shorten(text, chars))
+
+    def event(entry: TamperEntry) -> dict[str, Any]:
+        e = entry.event
+        doc = {
+            "eventID": clip(e.event_id),
+            "eventName": clip(e.event_name),
+            "eventTime": clip(e.event_time),
+            "awsRegion": clip(e.aws_region),
+            "sourceIPAddress": clip(e.source_ip),
+            "userAgent": clip(e.user_agent),
+            "severity": entry.severity.name,
+            "reason": clip(entry.reason),
+            "eventSource": clip(e.event_source),
+            "actor": clip(e.actor),
+            "resource": clip(e.resource),
+            "byDeployer": entry.by_deployer,
+        }
+        optional = {"sessionIssuer": e.issuer, "errorCode": e.error_code, "errorMessage": e.error_message}
+        doc.update((key, clip(value)) for key, value in optional.items() if value)
+        return doc
+
+    listed = notification.by_priority()[:events]
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "category": CATEGORY,
+        "severity": notification.severity.name,
+        "title": clip(title(notification)),
+        "account": {"id": clip(notification.account_id), "name": clip(account_name)},
+        "actor": clip(notification.actor),
+        "eventCount": len(notification.entries),
+        "events": [event(entry) for entry in listed],
+        "truncated": len(listed) < len(notification.entries) or chars < CUTS[0][1],
+        "unparseable": [],
+    }
+
+
+def chatbot(notification: TamperNotification, account_name: str) -> str:
+    """An AWS Chatbot custom notification: who, and the most severe changes."""
+    lines = [
+        f"*Account:* {md_code(shorten(account_name, 200))} ({md_code(notification.account_id)})",
+        f"*Who:* {md_code(shorten(notification.actor, 300))}",
+        f"*Changes:* {len(notification.entries)}",
+    ]
+    for entry in notification.by_priority()[:CHATBOT_EVENTS]:
+        lines.append(
+            f"- {entry.severity.name} {md_code(shorten(entry.reason, 300))} "
+            f"in {md_code(entry.event.aws_region)}"
+        )
+    content = {
+        "textType": "client-markdown",
+        "title": f"[{notification.severity.name}] Tamper: {md_plain(shorten(title(notification), 200))}",
+        "description": shorten("\n".join(lines), CHATBOT_DESCRIPTION_CHARS),
+        "nextSteps": next_steps(notification),
+        "keywords": [CATEGORY, notification.severity.name],
+    }
+    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
+
+
+def attributes(notification: TamperNotification) -> dict[str, str]:
+    values = {
+        "severity": notification.severity.name,
+        "accountId": notification.account_id,
+        "eventName": notification.top.event.event_name,
+        "category": CATEGORY,
+    }
+    return {k: valid_unicode(shorten(one_line(v), 256)) or "unknown" for k, v in values.items()}
+
+
+def build_tamper_request(
+    notification: TamperNotification, topic_arn: str, account_name: str
+) -> PublishRequest:
+    """The request to publish, listing fewer events with shorter fields until it fits SNS's limit."""
+    for events, chars in CUTS:
+        doc = document(notification, account_name, events, chars)
+        bodies = {
+            "default": json.dumps(doc, separators=(",", ":")),
+            "email": email_text(notification, account_name, events, chars),
+            "https": chatbot(notification, account_name),
+        }
+        request = PublishRequest(
+            topic_arn,
+            subject(notification, account_name),
+            json.dumps(bodies, separators=(",", ":")),
+            attributes(notification),
+            bool(doc["truncated"]),
+            tuple(notification.message_ids),
+        )
+        if request.size <= SNS_MESSAGE_LIMIT:
+            return request
+    return request  # the smallest cut: ten events of 128 characters always fit

@@ -1,0 +1,56 @@
+"""Break-it run: disabling a spoke's forwarding rule reaches subscribers as a tamper notification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from root_activity_monitor.simulate import SimulationReport, simulate
+from root_activity_monitor.simulate.breaks import DISABLE_RULE
+from root_activity_monitor.simulate.cli import main
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+@pytest.fixture(scope="module")
+def broken_report(example_hub: Path, example_spoke: Path) -> SimulationReport:
+    """The example stacks simulated with the spoke's forwarding rule disabled after the ordinary events."""
+    return simulate(example_hub, [example_spoke], breaks=[DISABLE_RULE])
+
+
+def test_disabling_a_spoke_rule_is_notified_as_tamper(broken_report: SimulationReport) -> None:
+    """GIVEN a spoke's forwarding rule disabled WHEN replayed THEN a CRITICAL tamper alert names it."""
+    (tampered,) = broken_report.tampering
+    assert tampered.account_id == "222222222222"
+    notification = broken_report.notification_for(tampered.event_id)
+    assert notification is not None
+    document = notification.document
+    assert (document["category"], document["severity"]) == ("tamper", "CRITICAL")
+    (event,) = document["events"]
+    rule_name = tampered.event["detail"]["requestParameters"]["name"]
+    assert rule_name.startswith(f"root-activity-monitor-forward-{tampered.region}-rule-")
+    assert (event["eventName"], event["resource"]) == ("DisableRule", rule_name)
+    assert event["actor"].startswith("arn:aws:sts::222222222222:assumed-role/")
+    assert notification.subject.startswith("[CRITICAL] Tamper: ")
+    assert broken_report.problems == []
+    assert broken_report.all_covered  # the ordinary events were all put before the break
+
+
+def test_alarms_are_listed_as_not_replayed_with_a_reason(broken_report: SimulationReport) -> None:
+    """GIVEN the replay THEN every health alarm appears under 'not replayed', saying why."""
+    alarms = [entry for entry in broken_report.not_replayed if entry.type == ALARM]
+    assert alarms
+    assert all("moto does not emit" in entry.reason for entry in alarms)
+
+
+def test_break_flag_prints_the_tamper_email(
+    example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GIVEN `--break disable-rule` THEN the report ends with the tamper email a subscriber receives."""
+    code = main(
+        ["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--break", DISABLE_RULE]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Break-it run: forwarding rule disabled (tamper) in 222222222222" in out
+    assert "MONITOR TAMPERING - CRITICAL" in out

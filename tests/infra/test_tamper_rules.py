@@ -1,0 +1,190 @@
+"""Tamper rules: every forwarding region forwards changes that would blind the monitor, and only those.
+
+Each recorded resource name is the one Pulumi's auto-naming gives under the mocks, so a change to a real
+monitor resource is built from the recorded graph and run through moto's pattern matcher (the one
+`simulate` uses).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from infra_fixtures import (
+    ALARM,
+    COMPONENT,
+    HUB_BUS_ARN,
+    KEY,
+    QUEUE,
+    REGIONS,
+    ROLE,
+    RULE,
+    TARGET,
+    TOPIC,
+)
+from moto.events.models import EventPattern
+from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
+from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import (
+    EVENT_PATTERN_LIMIT,
+    hub_routing_pattern,
+    pattern_text,
+    tamper_pattern,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
+from load import load_event
+
+
+def change(
+    source: str, name: str, parameters: dict[str, Any] | None, identity: str = "AssumedRole"
+) -> dict[str, Any]:
+    """A CloudTrail API-call event made from the recorded DisableRule fixture."""
+    event = load_event("tamper_disable_rule", eventSource=f"{source}.amazonaws.com", eventName=name)
+    event["source"] = f"aws.{source}"
+    event["detail"]["requestParameters"] = parameters
+    event["detail"]["userIdentity"]["type"] = identity
+    return event
+
+
+def forwarding_pattern(stack: RecordedStack, region: str) -> EventPattern:
+    rule = stack.named(RULE, f"{COMPONENT}-forward-{region}-tamper-rule")
+    return EventPattern.load(rule.inputs["eventPattern"])
+
+
+def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]]:
+    """One blinding change per kind of monitor resource, named as recorded."""
+    rule = stack.named(RULE, f"{COMPONENT}-forward-us-east-1-rule").outputs["name"]
+    dlq = stack.named(QUEUE, f"{COMPONENT}-forward-us-east-1-dlq").outputs["url"]
+    role = stack.named(ROLE, f"{COMPONENT}-forward-role").outputs["name"]
+    health = stack.named(TOPIC, f"{COMPONENT}-forward-us-east-1-health").arn
+    alarm = stack.named(ALARM, f"{COMPONENT}-forward-us-east-1-dlq-alarm").outputs["name"]
+    changes = {
+        "disable rule": change("events", "DisableRule", {"name": rule}),
+        "remove targets": change("events", "RemoveTargets", {"rule": rule, "ids": ["1"]}),
+        "stop trail": change("cloudtrail", "StopLogging", {"name": "org-trail"}),
+        "narrow trail": change("cloudtrail", "PutEventSelectors", {"trailName": "org-trail"}),
+        "purge dlq": change("sqs", "PurgeQueue", {"queueUrl": dlq}),
+        "role policy": change("iam", "DeleteRolePolicy", {"roleName": role, "policyName": "p"}),
+        "health topic": change("sns", "SetTopicAttributes", {"topicArn": health, "attributeName": "Policy"}),
+        "unsubscribe": change("sns", "Unsubscribe", {"subscriptionArn": f"{health}:0b1c2d3e"}),
+        "leave org": change("organizations", "LeaveOrganization", None),
+        "remove account": change("organizations", "RemoveAccountFromOrganization", {"accountId": "2" * 12}),
+        "heartbeat schedule": change("scheduler", "DeleteSchedule", {"name": f"{COMPONENT}-heartbeat-x"}),
+        "alarm deleted": change("monitoring", "DeleteAlarms", {"alarmNames": ["other", alarm]}),
+        "alarm silenced": change("monitoring", "DisableAlarmActions", {"alarmNames": [alarm]}),
+        "alarm forced ok": change("monitoring", "SetAlarmState", {"alarmName": alarm, "stateValue": "OK"}),
+    }
+    if hub:
+        key = stack.one(KEY)
+        function = "root-activity-monitor-notifier"
+        changes |= {
+            "delete bus": change("events", "DeleteEventBus", {"name": "root-activity-monitor"}),
+            "bus policy": change("events", "RemovePermission", {"eventBusName": "root-activity-monitor"}),
+            "function": change("lambda", "UpdateFunctionConfiguration20150331v2", {"functionName": function}),
+            "concurrency": change(
+                "lambda", "PutFunctionConcurrency20171031", {"functionName": f"arn:x:function:{function}"}
+            ),
+            "mapping": change("lambda", "DeleteEventSourceMapping20150331", {"uUID": "8c9d0e1f"}),
+            "key deletion": change(
+                "kms", "ScheduleKeyDeletion", {"keyId": key.arn, "pendingWindowInDays": 7}
+            ),
+            "key disabled": change("kms", "DisableKey", {"keyId": key.outputs["keyId"]}),
+        }
+    return changes
+
+
+@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_region_forwards_tamper_events_to_the_hub_bus(
+    stack_name: str, region: str, request: pytest.FixtureRequest
+) -> None:
+    """GIVEN a forwarding region THEN a tamper rule, in the project's rule state, targets the hub bus."""
+    stack: RecordedStack = request.getfixturevalue(stack_name)
+    rule = stack.named(RULE, f"{COMPONENT}-forward-{region}-tamper-rule")
+    target = stack.named(TARGET, f"{COMPONENT}-forward-{region}-tamper-target")
+    assert rule.inputs["region"] == target.inputs["region"] == region
+    assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
+    assert len(rule.inputs["eventPattern"]) <= EVENT_PATTERN_LIMIT
+    assert target.inputs["rule"] == rule.outputs["name"]
+    bus = HUB_BUS_ARN if stack_name == "spoke_stack" else stack.one("aws:cloudwatch/eventBus:EventBus").arn
+    assert target.inputs["arn"] == bus
+    dlq = stack.named(QUEUE, f"{COMPONENT}-forward-{region}-dlq")
+    assert target.inputs["deadLetterConfig"] == {"arn": dlq.arn}
+
+
+def test_spoke_pattern_is_the_component_s_tamper_pattern(spoke_stack: RecordedStack) -> None:
+    """GIVEN a spoke THEN its tamper pattern watches resources named from the component, without hub parts."""
+    pattern = json.loads(
+        spoke_stack.named(RULE, f"{COMPONENT}-forward-us-east-1-tamper-rule").inputs["eventPattern"]
+    )
+    assert pattern == tamper_pattern(COMPONENT)
+
+
+def test_hub_pattern_adds_the_bus_function_and_topic_key(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN its tamper pattern also names its bus and function and matches its key's ID."""
+    pattern = json.loads(
+        hub_stack.named(RULE, f"{COMPONENT}-forward-us-east-1-tamper-rule").inputs["eventPattern"]
+    )
+    key_id = hub_stack.one(KEY).outputs["keyId"]
+    assert pattern == tamper_pattern(COMPONENT, bus_name="root-activity-monitor", key_id=key_id)
+
+
+@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
+def test_changes_to_the_monitor_by_anyone_but_root_match(
+    stack_name: str, request: pytest.FixtureRequest
+) -> None:
+    """GIVEN each blinding change to a recorded monitor resource THEN moto matches it on the tamper rule."""
+    stack: RecordedStack = request.getfixturevalue(stack_name)
+    pattern = forwarding_pattern(stack, "us-east-1")
+    for what, event in monitor_changes(stack, hub=stack_name == "hub_stack").items():
+        assert pattern.matches_event(event), what
+        event["detail"]["userIdentity"]["type"] = "Root"  # root's own rule forwards it instead
+        assert not pattern.matches_event(event), what
+
+
+@pytest.mark.parametrize(
+    ("what", "event"),
+    [
+        ("another team's rule", change("events", "DisableRule", {"name": "billing-alerts"})),
+        ("a read of the monitor's rule", change("events", "DescribeRule", {"name": f"{COMPONENT}-x"})),
+        ("another queue", change("sqs", "PurgeQueue", {"queueUrl": "https://sqs.x/1/orders"})),
+        ("another role", change("iam", "DeleteRolePolicy", {"roleName": "app", "policyName": "p"})),
+        ("a member joining", change("organizations", "InviteAccountToOrganization", {"target": {}})),
+        ("another schedule", change("scheduler", "DeleteSchedule", {"name": "nightly"})),
+    ],
+)
+def test_unrelated_changes_do_not_match(what: str, event: dict[str, Any], spoke_stack: RecordedStack) -> None:
+    """GIVEN a change that does not touch the monitor THEN the tamper rule ignores it."""
+    assert not forwarding_pattern(spoke_stack, "us-east-1").matches_event(event), what
+
+
+def test_hub_bus_routes_tamper_events_to_the_buffer(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub bus THEN a second rule sends non-root calls of watched services to the buffer."""
+    rule = hub_stack.named(RULE, f"{COMPONENT}-tamper-rule")
+    target = hub_stack.named(TARGET, f"{COMPONENT}-tamper-target")
+    assert json.loads(rule.inputs["eventPattern"]) == hub_routing_pattern()
+    assert rule.inputs["eventBusName"] == "root-activity-monitor"
+    assert target.inputs["arn"] == hub_stack.named(QUEUE, f"{COMPONENT}-buffer").arn
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    assert pattern.matches_event(load_event("tamper_disable_rule"))
+    assert not pattern.matches_event(load_event("root_stop_logging"))  # root: the notify rule's
+
+
+def test_the_longest_bus_name_still_fits_the_pattern_quota() -> None:
+    """GIVEN a 55-character eventBusName (the most allowed) THEN the hub tamper pattern fits the quota."""
+    pattern = pattern_text(
+        tamper_pattern(COMPONENT, bus_name="b" * 55, key_id="1234abcd-12ab-34cd-56ef-1234567890ab")
+    )
+    assert len(pattern) <= EVENT_PATTERN_LIMIT
+
+
+def test_a_pattern_over_the_quota_is_refused_naming_the_cause() -> None:
+    """GIVEN a component name so long the pattern exceeds the quota THEN the error says what to shorten."""
+    with pytest.raises(
+        ValueError, match=r"over EventBridge's default quota of 2048: use a shorter component name"
+    ):
+        pattern_text(tamper_pattern("c" * 120, bus_name="b" * 55, key_id="k"))
