@@ -16,11 +16,12 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding
+from . import forwarding, heartbeat
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
 from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
 from .hub.topic import notification_topic
+from .hub.watchdog import allow_recording, heartbeat_table, watchdog
 from .settings import argument_namer, check_hub
 
 TYPE_TOKEN = "root-activity-monitor:index:HubNotifier"
@@ -47,6 +48,11 @@ class HubNotifierArgs(TypedDict):
     """Retention of the notifier's log group, a CloudWatch Logs retention value. Default 365."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
+    heartbeat_interval_minutes: NotRequired[int]
+    """Minutes (1 to 1440) between the heartbeats of each of the hub's regions; also how often the watchdog
+    runs. Default 60."""
+    heartbeat_silent_intervals: NotRequired[int]
+    """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -86,6 +92,7 @@ class HubNotifier(pulumi.ComponentResource):
             visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
             parent=self,
             tags=tags,
+            routed=(forwarding.ROOT_ACTIVITY, heartbeat.HUB_HEARTBEAT),
         )
         role = notifier_role(name, parent=self, tags=tags)
         topic = notification_topic(
@@ -96,6 +103,7 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
         )
+        table = heartbeat_table(name, parent=self, tags=tags)
         function = notifier(
             name,
             function_name=settings.function_name,
@@ -109,6 +117,32 @@ class HubNotifier(pulumi.ComponentResource):
             log_retention_days=settings.log_retention_days,
             parent=self,
             tags=tags,
+            heartbeat_table_name=table.name,
+        )
+        allow_recording(name, notifier_role=role, table=table, parent=self)
+        watchdog(
+            name,
+            function_name=settings.watchdog_function_name,
+            table=table,
+            topic=topic.topic,
+            key=topic.key,
+            account_id=account_id,
+            expected_accounts=settings.spoke_account_ids,
+            regions=settings.regions,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            silent_intervals=settings.heartbeat_silent_intervals,
+            account_names=settings.account_names,
+            log_retention_days=settings.log_retention_days,
+            parent=self,
+            tags=tags,
+        )
+        beats = heartbeat.emit_heartbeats(
+            f"{name}-forward",
+            regions=settings.regions,
+            account_id=account_id,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            parent=self,
+            tags=tags,
         )
         # The hub's own root user, in every region: default bus → hub bus, as a spoke would.
         forwarding.forward_regions(
@@ -118,6 +152,7 @@ class HubNotifier(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=tags,
+            forwarded=(forwarding.ROOT_ACTIVITY, beats.forwarded),
         )
 
         self.event_bus_arn = bus.bus.arn

@@ -9,7 +9,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import forwarding
+from . import forwarding, heartbeat
 from .arns import parse_event_bus_arn
 from .settings import argument_namer, check_spoke
 
@@ -32,6 +32,8 @@ class SpokeForwarderArgs(TypedDict):
     """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
+    heartbeat_interval_minutes: NotRequired[int]
+    """Minutes (1 to 1440) between the heartbeats each region sends the hub; match the hub's. Default 60."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):
@@ -61,6 +63,14 @@ class SpokeForwarder(pulumi.ComponentResource):
             ).account_id
         pulumi.Output.all(hub_arn, account_id).apply(lambda values: _warn_if_hub_account(name, *values))
 
+        beats = heartbeat.emit_heartbeats(
+            f"{name}-forward",
+            regions=settings.regions,
+            account_id=account_id,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            parent=self,
+            tags=settings.tags,
+        )
         forwarded = forwarding.forward_regions(
             f"{name}-forward",
             regions=settings.regions,
@@ -68,6 +78,7 @@ class SpokeForwarder(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=settings.tags,
+            forwarded=(forwarding.ROOT_ACTIVITY, beats.forwarded),
         )
 
         self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}

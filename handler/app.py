@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from . import jsonlog, publisher
+from . import heartbeat, jsonlog, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .digest import fold
 from .intake import read_batch
@@ -43,6 +43,9 @@ def handle_batch(
     publish: Publish = publisher.publish,
 ) -> BatchResponse:
     """Read, fold and publish one SQS batch; returns the message IDs whose notification was not published."""
+    # Heartbeat hook (issue 9): heartbeats are recorded in the hub's table, never notified.
+    beats, event = heartbeat.split_heartbeats(event)
+    failed: list[str] = heartbeat.record_heartbeats(beats, heartbeat.table_name())
     intake = read_batch(event)
     for ignored in intake.ignored:
         jsonlog.warning(
@@ -58,7 +61,6 @@ def handle_batch(
             messageId=record.message_id,
             reason=record.reason,
         )
-    failed: list[str] = []
     published = 0
     for notification in fold(intake):
         try:

@@ -62,6 +62,7 @@ def notifier(
     log_retention_days: int,
     parent: pulumi.Resource,
     tags: Tags,
+    heartbeat_table_name: pulumi.Input[str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
     log_group = aws.cloudwatch.LogGroup(
@@ -96,6 +97,8 @@ def notifier(
             variables={
                 "TOPIC_ARN": topic.arn,
                 "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
+                # Heartbeat hook (issue 9): where the notifier records heartbeats instead of notifying them.
+                **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
             }
         ),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(

@@ -20,6 +20,7 @@ from ..regions import require_region, require_regions
 from ..settings import (
     DEFAULT_BATCH_WINDOW_SECONDS,
     DEFAULT_EVENT_BUS_NAME,
+    DEFAULT_HEARTBEAT_SILENT_INTERVALS,
     HubSettings,
     Namer,
     SpokeSettings,
@@ -41,8 +42,15 @@ HUB_KEYS: dict[str, str] = {
     "batch_window_seconds": "batchWindowSeconds",
     "account_names": "accountNames",
     "tags": "tags",
+    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
+    "heartbeat_silent_intervals": "heartbeatSilentIntervals",
 }
-SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
+SPOKE_KEYS: dict[str, str] = {
+    "regions": "regions",
+    "hub_event_bus_arn": "hubEventBusArn",
+    "tags": "tags",
+    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
+}
 HUB_STACK_KEY = "hubStack"
 """Spoke only: the hub stack whose `eventBusArn` output replaces `hubEventBusArn`."""
 HUB_ONLY_KEYS = tuple(key for key in HUB_KEYS.values() if key not in SPOKE_KEYS.values())
@@ -50,10 +58,18 @@ SPOKE_ONLY_KEYS = (*(key for key in SPOKE_KEYS.values() if key not in HUB_KEYS.v
 
 # Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
 _JSON_KEYS = frozenset({"regions", "spokeAccountIds", "notificationEmails", "accountNames", "tags"})
-_INTEGER_KEYS = frozenset({"batchWindowSeconds"})
+_INTEGER_KEYS = frozenset({"batchWindowSeconds", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
 # this mode" warning.
-_UNSET_VALUES = frozenset({"[]", "{}", DEFAULT_EVENT_BUS_NAME, str(DEFAULT_BATCH_WINDOW_SECONDS)})
+_UNSET_VALUES = frozenset(
+    {
+        "[]",
+        "{}",
+        DEFAULT_EVENT_BUS_NAME,
+        str(DEFAULT_BATCH_WINDOW_SECONDS),
+        str(DEFAULT_HEARTBEAT_SILENT_INTERVALS),
+    }
+)
 # A stack name, optionally qualified as project/stack or organization/project/stack.
 _STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 

@@ -47,3 +47,24 @@ def forwarding_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, s
             )
         ),
     }
+
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+
+
+def heartbeat_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
+    """(type, logical name) of what heartbeat.py adds to forwarding: a role and, per region, a schedule
+    and a rule with its target (the region's DLQ is shared with root activity)."""
+    return {
+        (ROLE, f"{COMPONENT}-forward-heartbeat-role"),
+        (ROLE_POLICY, f"{COMPONENT}-forward-heartbeat-role-policy"),
+        *(
+            (token, f"{COMPONENT}-forward-{region}-{suffix}")
+            for region in regions
+            for token, suffix in (
+                (SCHEDULE, "heartbeat"),
+                (RULE, "heartbeat-rule"),
+                (TARGET, "heartbeat-target"),
+            )
+        ),
+    }

@@ -28,7 +28,7 @@ DESIGN_KEYS = {
     "hubStack",
 }
 # Keys the project adds beyond DESIGN.md's table.
-PROJECT_KEYS = DESIGN_KEYS | {"tags"}
+PROJECT_KEYS = DESIGN_KEYS | {"tags", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"}
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
 
@@ -79,7 +79,8 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
         recorded.exports["eventBusArn"]
         == "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
     )
-    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 1 + 3
+    # Per kind (root activity, heartbeat): one hub bus rule and one forwarding rule in each of 3 regions.
+    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 2 * (1 + 3)
     assert recorded.warnings == []
 
 
@@ -141,9 +142,10 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
     defaults = project_defaults()
     assert defaults["eventBusName"] == hub_settings.DEFAULT_EVENT_BUS_NAME
     assert defaults["batchWindowSeconds"] == hub_settings.DEFAULT_BATCH_WINDOW_SECONDS
-    assert {
-        key: value for key, value in defaults.items() if key not in {"eventBusName", "batchWindowSeconds"}
-    } == {
+    assert defaults["heartbeatIntervalMinutes"] == hub_settings.DEFAULT_HEARTBEAT_INTERVAL_MINUTES
+    assert defaults["heartbeatSilentIntervals"] == hub_settings.DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    numbers = {"eventBusName", "batchWindowSeconds", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"}
+    assert {key: value for key, value in defaults.items() if key not in numbers} == {
         "regions": [],
         "organizationId": "",
         "spokeAccountIds": [],
