@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .report import SimulationReport
+from .heartbeat_run import BREAKS
+from .report import TRAIL_ASSUMPTION, SimulationReport
 from .run import simulate
 from .stacks import StackInputError
 
@@ -44,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
         help="spoke stack file; repeat for more spokes (each gets its own account)",
     )
     run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.add_argument(
+        "--break",
+        dest="breakage",
+        choices=sorted(BREAKS),
+        help=(
+            "after the heartbeats arrived, break the first spoke (delete its heartbeat forwarding rule in "
+            "its first region, its delivery role's policy, or its heartbeat role's policy), advance the "
+            "clock and show the watchdog's monitoring-gap notification"
+        ),
+    )
     return parser
 
 
@@ -93,8 +104,31 @@ def render_text(report: SimulationReport) -> str:
     lines += [f"  {entry.type} {entry.name}: {entry.reason}" for entry in report.not_replayed]
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
-    lines += ["", *_login_email(report)]
+    lines += ["", *_login_email(report), "", *_heartbeat_lines(report)]
     return "\n".join(lines) + "\n"
+
+
+def _heartbeat_lines(report: SimulationReport) -> list[str]:
+    rows = [("ACCOUNT", "REGION", "HEARTBEAT")]
+    rows += [
+        (r.account, r.region, "arrived" if r.arrived else f"MISSING: {r.reason}") for r in report.heartbeats
+    ]
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = ["Heartbeats (each schedule fired once, the hub's table read back):", ""]
+    lines += [f"{a:<{width[0]}}  {b:<{width[1]}}  {c}" for a, b, c in rows]
+    arrived = sum(r.arrived for r in report.heartbeats)
+    lines += [
+        "",
+        f"{arrived} of {len(report.heartbeats)} heartbeats arrived.",
+        f"Assumption: {TRAIL_ASSUMPTION}",
+    ]
+    if report.broken is not None:
+        lines += ["", f"Break-it run: {report.broken}."]
+        if not report.gap_notifications:
+            lines.append("No monitoring-gap notification was published.")
+        for note in report.gap_notifications:
+            lines += ["", f"Subject: {note.subject}", "", *note.email_text.rstrip().splitlines()]
+    return lines
 
 
 def main(
@@ -106,7 +140,7 @@ def main(
     arguments = _parser().parse_args(argv)
     spokes = arguments.spoke if arguments.spoke is not None else [Path("Pulumi.spoke.yaml")]
     try:
-        report = simulate(arguments.hub, spokes, progress=_Progress(err))
+        report = simulate(arguments.hub, spokes, progress=_Progress(err), breakage=arguments.breakage)
     except StackInputError as error:
         print(f"simulate: {error}", file=err)
         return EXIT_BAD_INPUT

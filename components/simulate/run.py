@@ -97,19 +97,25 @@ def simulate(
     *,
     program: Callable[[], object] | None = None,
     progress: Progress | None = None,
+    breakage: str | None = None,
 ) -> SimulationReport:
-    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage."""
+    """Record the stacks, replay them into moto, drive root and non-root events, and report coverage.
+
+    `breakage` (a key of `heartbeat_run.BREAKS`) breaks one spoke after the heartbeats arrived, and
+    advances the clock until the watchdog notifies the gap.
+    """
     say = progress or (lambda _: None)
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, program=program)
     with _embedded_aws():
-        return _run(stacks, say)
+        return _run(stacks, say, breakage)
 
 
-def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
+def _run(stacks: list[SimulatedStack], say: Progress, breakage: str | None = None) -> SimulationReport:
     # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
     from .accounts import AwsAccounts  # noqa: PLC0415
     from .delivery import EventRouter, Trace  # noqa: PLC0415
+    from .heartbeat_run import replay_heartbeats  # noqa: PLC0415
     from .notifier import run_notifiers  # noqa: PLC0415
     from .observer import read_observer, subscribe_observers  # noqa: PLC0415
     from .resources import replay  # noqa: PLC0415
@@ -150,6 +156,21 @@ def _run(stacks: list[SimulatedStack], say: Progress) -> SimulationReport:
         problems=problems,
     )
     report.coverage = coverage(report, traces, problems)
+    say("firing every heartbeat schedule and running the watchdog")
+    beats = replay_heartbeats(
+        aws,
+        stacks,
+        organization_id=str(organization) if organization else None,
+        key_policy=key_policy,
+        observers=observers,
+        breakage=breakage,
+    )
+    report.heartbeats, report.gap_notifications, report.broken = (
+        beats.rows,
+        beats.gap_notifications,
+        beats.broken,
+    )
+    problems.extend(beats.problems)
     for event in driven:
         if not event.root and report.entries_for(event.event_id):
             problems.append(
