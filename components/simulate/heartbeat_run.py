@@ -20,7 +20,7 @@ from .observer import read_observer
 from .recording import RecordedResource
 from .report import Notification
 from .stacks import SimulatedStack
-from .watchdog_task import run_watchdogs
+from .watchdog_task import run_watchdogs, table_refusals
 
 START = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
 GAP_CATEGORY = "monitoring-gap"
@@ -151,6 +151,7 @@ def replay_heartbeats(
     """Fire every heartbeat once and check it arrived; with `breakage`, break one and see the gap notified."""
     phases = _Phases(aws, stacks, organization_id, key_policy, observers)
     result = phases.result
+    result.problems.extend(table_refusals(aws, stacks[0].recorded))
     for beat in phases.run(START):
         arrived = phases.last_heard(beat.account_id, beat.region) == int(START.timestamp())
         why = "recorded by the hub" if arrived else (beat.trace.drops[:1] or [beat.reason])[0]

@@ -62,6 +62,32 @@ def _invoke_refusal(
     return None
 
 
+# What each function needs on the heartbeat table: moto does not enforce IAM, so the replay checks it.
+TABLE_ACTIONS = {
+    "handler.app.lambda_handler": ("dynamodb:UpdateItem",),
+    "handler.watchdog.watchdog_handler": ("dynamodb:Scan", "dynamodb:UpdateItem"),
+}
+
+
+def table_refusals(aws: AwsAccounts, stack: RecordedStack) -> list[str]:
+    """Why a function that names the heartbeat table could not use it, one line per missing permission."""
+    tables = {str(t.outputs.get("name")): str(t.arn) for t in stack.of_type("aws:dynamodb/table:Table")}
+    refusals: list[str] = []
+    for function in stack.of_type("aws:lambda/function:Function"):
+        variables = (function.inputs.get("environment") or {}).get("variables") or {}
+        table_arn = tables.get(str(variables.get("HEARTBEAT_TABLE")))
+        if table_arn is None:
+            continue
+        role = parse_arn(str(function.inputs["role"]))
+        documents = aws.inline_role_policies(stack.account_id, role.resource_name if role is not None else "")
+        for action in TABLE_ACTIONS.get(str(function.inputs["handler"]), ()):
+            if not evaluate(
+                documents or [], action=action, resource=table_arn, caller=Caller(), resource_based=False
+            ).allowed:
+                refusals.append(f"the function {function.name} may not {action} on {table_arn}")
+    return refusals
+
+
 def run_watchdogs(
     aws: AwsAccounts, stack: RecordedStack, key_policy: KeyPolicyLookup, when: datetime
 ) -> list[str]:

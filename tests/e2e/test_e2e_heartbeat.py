@@ -26,7 +26,8 @@ def test_a_heartbeat_arrives_from_every_covered_account_and_region(example_repor
     in all three regions, and no heartbeat is notified."""
     arrived = {(row.account, row.region) for row in example_report.heartbeats if row.arrived}
     assert arrived == {(account, region) for account in ("111111111111", SPOKE) for region in REGIONS}
-    assert not [p for p in example_report.problems if "heartbeat was notified" in p]
+    # No heartbeat notified, and the notifier and watchdog may use the table (the replay checks their roles).
+    assert example_report.problems == []
     assert example_report.gap_notifications == []
 
 
