@@ -99,13 +99,11 @@ class _Phases:
         key_policy: KeyPolicyLookup,
         observers: list[tuple[str, str, str]],
     ) -> None:
-        self.aws, self.stacks, self.organization, self.key_policy, self.observers = (
-            aws,
-            stacks,
-            organization,
-            key_policy,
-            observers,
-        )
+        self.aws = aws
+        self.stacks = stacks
+        self.organization = organization
+        self.key_policy = key_policy
+        self.observers = observers
         self.result = HeartbeatResult()
 
     def run(self, when: datetime) -> list[Fired]:
@@ -159,10 +157,16 @@ def replay_heartbeats(
     if breakage is None:
         return result
     watchdog = next(
-        f
-        for f in stacks[0].recorded.of_type("aws:lambda/function:Function")
-        if "HEARTBEAT_INTERVAL_MINUTES" in str(f.inputs.get("environment"))
+        (
+            f
+            for f in stacks[0].recorded.of_type("aws:lambda/function:Function")
+            if "HEARTBEAT_INTERVAL_MINUTES" in str(f.inputs.get("environment"))
+        ),
+        None,
     )
+    if watchdog is None:
+        result.problems.append("--break needs a hub with a heartbeat watchdog; the hub stack has none")
+        return result
     variables = watchdog.inputs["environment"]["variables"]
     interval, silent = int(variables["HEARTBEAT_INTERVAL_MINUTES"]), int(variables["SILENT_INTERVALS"])
     broke = BREAKS[breakage](aws, _spoke(stacks))

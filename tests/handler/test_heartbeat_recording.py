@@ -100,3 +100,15 @@ def test_the_role_prefix_agrees_with_the_components() -> None:
     assert heartbeat.ROLE_NAME_PREFIX == component.ROLE_NAME_PREFIX
     assert heartbeat.EVENT_NAME == component.EVENT_NAME
     assert heartbeat.EVENT_SOURCE == component.EVENT_SOURCE
+
+
+def test_without_a_table_heartbeats_are_dropped_not_notified(
+    sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GIVEN a notifier deployed without HEARTBEAT_TABLE THEN a heartbeat is neither notified nor retried,
+    and a warning says why."""
+    monkeypatch.delenv("HEARTBEAT_TABLE", raising=False)
+    response = app.handle_batch(sqs_records(heartbeat_event()), sns_to_sqs.topic_arn)
+    assert response == {"batchItemFailures": []}
+    assert sns_to_sqs.received() == []
+    assert "HEARTBEAT_TABLE is not set" in caplog.text
