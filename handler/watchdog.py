@@ -23,6 +23,9 @@ from .sns_message import PublishRequest
 
 DEFAULT_INTERVAL_MINUTES = 60
 DEFAULT_SILENT_INTERVALS = 3
+# Starting the clocks of 17,000 pairs (1,000 accounts) in one run would outlast the function's timeout; the
+# rest wait for the next run, which only delays a first "never received" by an interval.
+MAX_NEW_PAIRS_PER_RUN = 2000
 Publish = Callable[[PublishRequest], object]
 
 
@@ -65,17 +68,8 @@ def watch(
     now = scheduled_time(event)
     states = read_states(dynamodb, table)
     result = assess(states, expected_pairs(event), now=now, threshold=threshold)
-    for account, region in result.newly_expected:
-        dynamodb.update_item(
-            TableName=table,
-            Key=_key(account, region),
-            UpdateExpression="SET watchedSince = if_not_exists(watchedSince, :now), expiresAt = :expires",
-            ConditionExpression="attribute_not_exists(lastHeard)",
-            ExpressionAttributeValues={
-                ":now": {"N": str(now)},
-                ":expires": {"N": str(now + RETENTION_SECONDS)},
-            },
-        )
+    for account, region in result.newly_expected[:MAX_NEW_PAIRS_PER_RUN]:
+        _start_clock(dynamodb, table, account, region, now)
     by_account: dict[str, list[Change]] = {}
     for change in result.changes:
         by_account.setdefault(change.account_id, []).append(change)
@@ -92,7 +86,8 @@ def watch(
             _mark(dynamodb, table, change, now)
     summary = {
         "pairs": len(states),
-        "newlyExpected": len(result.newly_expected),
+        "newlyExpected": min(len(result.newly_expected), MAX_NEW_PAIRS_PER_RUN),
+        "deferredToNextRun": max(0, len(result.newly_expected) - MAX_NEW_PAIRS_PER_RUN),
         "changes": len(result.changes),
         "notificationsPublished": published,
         "notificationsFailed": failed,
@@ -131,6 +126,24 @@ def scheduled_time(event: Any) -> int:
         except ValueError:
             pass
     return int(time.time())
+
+
+def _start_clock(dynamodb: Any, table: str, account: str, region: str, now: int) -> None:
+    try:
+        dynamodb.update_item(
+            TableName=table,
+            Key=_key(account, region),
+            UpdateExpression="SET watchedSince = if_not_exists(watchedSince, :now), expiresAt = :expires",
+            # A heartbeat written since the scan wins: the pair is not waiting for its first one any more.
+            ConditionExpression="attribute_not_exists(lastHeard)",
+            ExpressionAttributeValues={
+                ":now": {"N": str(now)},
+                ":expires": {"N": str(now + RETENTION_SECONDS)},
+            },
+        )
+    except Exception as exc:
+        if type(exc).__name__ != "ConditionalCheckFailedException":
+            raise
 
 
 def _mark(dynamodb: Any, table: str, change: Change, now: int) -> None:

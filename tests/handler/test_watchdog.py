@@ -151,3 +151,43 @@ def test_the_watchdog_refuses_to_run_without_its_table(monkeypatch: pytest.Monke
     monkeypatch.delenv("HEARTBEAT_TABLE", raising=False)
     with pytest.raises(watchdog.WatchdogConfigError, match="HEARTBEAT_TABLE"):
         watchdog.watchdog_handler({}, None)
+
+
+def test_the_entry_point_reads_its_settings_from_the_environment(
+    watch: Watch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN the function's environment (interval 30 min, 2 intervals) THEN a pair silent for an hour is
+    notified under its configured account name."""
+    for name, value in {
+        "TOPIC_ARN": watch.topic.topic_arn,
+        "HEARTBEAT_INTERVAL_MINUTES": "30",
+        "SILENT_INTERVALS": "2",
+        "ACCOUNT_NAMES": json.dumps({SPOKE: "Payments"}),
+    }.items():
+        monkeypatch.setenv(name, value)
+    watch.beat(SPOKE, "eu-west-1", T0)
+    assert watchdog.watchdog_handler({"scheduledTime": at(T0 + HOUR - 60)}, None)["changes"] == 0
+    summary = watchdog.watchdog_handler({"scheduledTime": at(T0 + HOUR)}, None)
+    assert summary["notificationsPublished"] == 1
+    (received,) = watch.topic.received()
+    assert received["Message"]["account"] == {"id": SPOKE, "name": "Payments"}
+
+
+def test_a_large_first_run_starts_the_clocks_over_several_runs(
+    watch: Watch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN more new expected pairs than one run may start THEN the rest are started on the next run."""
+    monkeypatch.setattr(watchdog, "MAX_NEW_PAIRS_PER_RUN", 2)
+    regions = ("eu-west-1", "us-east-1", "ap-south-1")
+    watch.run(T0, (SPOKE,), regions)
+    assert sum(item(SPOKE, region) is not None for region in regions) == 2
+    watch.run(T0 + HOUR, (SPOKE,), regions)
+    assert all(item(SPOKE, region) is not None for region in regions)
+
+
+def test_a_heartbeat_written_after_the_scan_is_not_overwritten_by_a_clock(watch: Watch) -> None:
+    """GIVEN a pair heard between the watchdog's scan and its write THEN the write is skipped, no error."""
+    watch.beat(SPOKE, "eu-west-1", T0)
+    watchdog._start_clock(heartbeat.dynamodb_client(), TABLE, SPOKE, "eu-west-1", T0 + 60)
+    stored = item(SPOKE, "eu-west-1")
+    assert stored is not None and "watchedSince" not in stored
