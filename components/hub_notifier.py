@@ -16,12 +16,13 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import alarms, forwarding
+from . import alarms, forwarding, heartbeat
 from .hub.alarms import hub_alarms
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
 from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
 from .hub.topic import notification_topic
+from .hub.watchdog import allow_recording, heartbeat_table, watchdog
 from .settings import argument_namer, check_hub
 from .tamper import HUB_TAMPER_ROUTE, tamper_events
 
@@ -51,6 +52,11 @@ class HubNotifierArgs(TypedDict):
     """Retention of the notifier's log group, a CloudWatch Logs retention value. Default 365."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
+    heartbeat_interval_minutes: NotRequired[int]
+    """Minutes (1 to 1440) between the heartbeats of each of the hub's regions; also how often the watchdog
+    runs. Default 60."""
+    heartbeat_silent_intervals: NotRequired[int]
+    """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -92,7 +98,7 @@ class HubNotifier(pulumi.ComponentResource):
             visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
             parent=self,
             tags=tags,
-            routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE),
+            routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE, heartbeat.HUB_HEARTBEAT),
         )
         role = notifier_role(name, parent=self, tags=tags)
         topic = notification_topic(
@@ -103,6 +109,7 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
         )
+        table = heartbeat_table(name, parent=self, tags=tags)
         function = notifier(
             name,
             function_name=settings.function_name,
@@ -117,6 +124,32 @@ class HubNotifier(pulumi.ComponentResource):
             deployer_principal_arns=settings.deployer_principal_arns,
             parent=self,
             tags=tags,
+            heartbeat_table_name=table.name,
+        )
+        allow_recording(name, notifier_role=role, table=table, parent=self)
+        watchdog(
+            name,
+            function_name=settings.watchdog_function_name,
+            table=table,
+            topic=topic.topic,
+            key=topic.key,
+            account_id=account_id,
+            expected_accounts=settings.spoke_account_ids,
+            regions=settings.regions,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            silent_intervals=settings.heartbeat_silent_intervals,
+            account_names=settings.account_names,
+            log_retention_days=settings.log_retention_days,
+            parent=self,
+            tags=tags,
+        )
+        beats = heartbeat.emit_heartbeats(
+            f"{name}-forward",
+            regions=settings.regions,
+            account_id=account_id,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            parent=self,
+            tags=tags,
         )
         # The hub's own root user, and changes to the monitor, in every region: default bus → hub bus.
         tamper = tamper_events(name, bus_name=settings.event_bus_name, key_id=topic.key.key_id)
@@ -127,7 +160,7 @@ class HubNotifier(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=tags,
-            forwarded=(forwarding.ROOT_ACTIVITY, tamper),
+            forwarded=(forwarding.ROOT_ACTIVITY, tamper, beats.forwarded),
         )
         # Alarms publish around the notifier: to the topic in the hub region, to health topics elsewhere.
         hub_alarms(

@@ -29,8 +29,8 @@ TYPE_TOKEN = "root-activity-monitor:index:OrganizationRollout"
 # stops once a tenth of its accounts failed (the rest keep going, so one bad account blocks nothing).
 MAX_CONCURRENT_PERCENTAGE = 25
 FAILURE_TOLERANCE_PERCENTAGE = 10
-# The StackSet's roles and rules are named by CloudFormation (CAPABILITY_IAM, not NAMED_IAM).
-CAPABILITIES = ["CAPABILITY_IAM"]
+# The template names its roles (so the tamper rule can watch them, and the hub can tell heartbeat roles).
+CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
 
 
 class OrganizationRolloutArgs(TypedDict):

@@ -25,6 +25,12 @@ Namer = Callable[[str], str]
 DEFAULT_EVENT_BUS_NAME = "root-activity-monitor"
 DEFAULT_BATCH_WINDOW_SECONDS = 30
 DEFAULT_LOG_RETENTION_DAYS = 365
+DEFAULT_HEARTBEAT_INTERVAL_MINUTES = 60
+DEFAULT_HEARTBEAT_SILENT_INTERVALS = 3
+MIN_HEARTBEAT_SILENT_INTERVALS = 2
+MAX_HEARTBEAT_SILENT_INTERVALS = 48
+MIN_HEARTBEAT_INTERVAL_MINUTES = 1
+MAX_HEARTBEAT_INTERVAL_MINUTES = 24 * 60
 
 # The batching window only folds a session if the batch can hold it. SQS allows up to 10,000 with a
 # window but only 10 without one (batch size above 10 requires a window of at least 1 s).
@@ -57,6 +63,8 @@ class HubSettings:
     log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     tags: Mapping[str, str] = field(default_factory=dict)
     deployer_principal_arns: tuple[str, ...] = ()
+    heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
+    heartbeat_silent_intervals: int = DEFAULT_HEARTBEAT_SILENT_INTERVALS
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -72,6 +80,11 @@ class HubSettings:
         """The notifier function's name, derived from the bus name."""
         return f"{self.event_bus_name}-notifier"
 
+    @property
+    def watchdog_function_name(self) -> str:
+        """The heartbeat watchdog function's name, derived from the bus name."""
+        return f"{self.event_bus_name}-watchdog"
+
 
 @dataclass(frozen=True)
 class SpokeSettings:
@@ -83,6 +96,7 @@ class SpokeSettings:
     when the stack config names a hub stack to read it from (`hub_from_stack`)."""
     account_id: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a SpokeForwarder with these settings."""
@@ -127,7 +141,32 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
         deployer_principal_arns=validation.require_principal_arns(
             values.get("deployer_principal_arns", ()), name("deployer_principal_arns")
         ),
+        heartbeat_interval_minutes=_heartbeat_interval(values, name),
+        heartbeat_silent_intervals=_whole_number(
+            values.get("heartbeat_silent_intervals", DEFAULT_HEARTBEAT_SILENT_INTERVALS),
+            name("heartbeat_silent_intervals"),
+            MIN_HEARTBEAT_SILENT_INTERVALS,
+            MAX_HEARTBEAT_SILENT_INTERVALS,
+            "heartbeat intervals without a heartbeat before the watchdog notifies a gap",
+        ),
     )
+
+
+def _heartbeat_interval(values: Mapping[str, Any], name: Namer) -> int:
+    return _whole_number(
+        values.get("heartbeat_interval_minutes", DEFAULT_HEARTBEAT_INTERVAL_MINUTES),
+        name("heartbeat_interval_minutes"),
+        MIN_HEARTBEAT_INTERVAL_MINUTES,
+        MAX_HEARTBEAT_INTERVAL_MINUTES,
+        "minutes between heartbeats",
+    )
+
+
+def _whole_number(value: object, where: str, low: int, high: int, meaning: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        message = f"{where} must be a whole number from {low} to {high} ({meaning}), got {value!r}"
+        raise ConfigError(message)
+    return value
 
 
 def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = False) -> SpokeSettings:
@@ -147,6 +186,7 @@ def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool 
         hub_event_bus_arn=hub_event_bus_arn,
         account_id=values.get("account_id"),
         tags=validation.require_tags(values.get("tags", {}), name("tags")),
+        heartbeat_interval_minutes=_heartbeat_interval(values, name),
     )
 
 

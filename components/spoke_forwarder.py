@@ -9,7 +9,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import alarms, forwarding
+from . import alarms, forwarding, heartbeat
 from .arns import parse_event_bus_arn
 from .settings import argument_namer, check_spoke
 from .tamper import tamper_events
@@ -33,6 +33,8 @@ class SpokeForwarderArgs(TypedDict):
     """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
+    heartbeat_interval_minutes: NotRequired[int]
+    """Minutes (1 to 1440) between the heartbeats each region sends the hub; match the hub's. Default 60."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):
@@ -64,6 +66,14 @@ class SpokeForwarder(pulumi.ComponentResource):
             ).account_id
         pulumi.Output.all(hub_arn, account_id).apply(lambda values: _warn_if_hub_account(name, *values))
 
+        beats = heartbeat.emit_heartbeats(
+            f"{name}-forward",
+            regions=settings.regions,
+            account_id=account_id,
+            interval_minutes=settings.heartbeat_interval_minutes,
+            parent=self,
+            tags=settings.tags,
+        )
         forwarded = forwarding.forward_regions(
             f"{name}-forward",
             regions=settings.regions,
@@ -71,7 +81,7 @@ class SpokeForwarder(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=settings.tags,
-            forwarded=spoke_forwarded_events(name),
+            forwarded=(*spoke_forwarded_events(name), beats.forwarded),
         )
         # The region's own health topic: an alarm about forwarding cannot travel the forwarding path.
         health = alarms.health_topics(

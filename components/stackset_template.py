@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, cast
 
-from . import alarms, forwarding, policies
+from . import alarms, forwarding, heartbeat, heartbeat_policies, policies
 from .event_pattern import ROOT_ACTIVITY_RULE_STATE
 from .spoke_forwarder import spoke_forwarded_events
 
@@ -36,6 +36,11 @@ DEAD_LETTER_QUEUE = "DeadLetterQueue"
 DEAD_LETTER_QUEUE_POLICY = "DeadLetterQueuePolicy"
 DELIVERY_ROLE_POLICY_NAME = "put-events-on-hub-bus"
 HEALTH_TOPIC = "HealthTopic"
+HEARTBEAT_ROLE = "HeartbeatRole"
+HEARTBEAT_SCHEDULE = "HeartbeatSchedule"
+HEARTBEAT_ROLE_POLICY_NAME = "heartbeat-call"
+# Stands for the heartbeat role's ARN in the heartbeat pattern until it becomes a GetAtt.
+_HEARTBEAT_ROLE_ARN = "${HeartbeatRole.Arn}"
 
 
 def _camel(text: str) -> str:
@@ -50,6 +55,71 @@ def rule_logical_id(kind: str) -> str:
 def alarm_logical_id(spec_name: str) -> str:
     """`DlqAlarm`, `RootActivityFailedinvocationsAlarm`, … from an alarm spec's name."""
     return _camel(spec_name) + "Alarm"
+
+
+def _heartbeat() -> tuple[forwarding.ForwardedEvents, dict[str, Any]]:
+    """The region's heartbeat as SpokeForwarder makes it: a role (named with heartbeat.ROLE_NAME_PREFIX, as
+    the hub's routing rule expects), a schedule calling events:TestEventPattern at the default interval, and
+    the kind of forwarded events its calls are."""
+    account, region = _ref("AWS::AccountId"), _ref("AWS::Region")
+    forwarded = forwarding.ForwardedEvents(
+        kind=heartbeat.KIND,
+        pattern=heartbeat.forwarding_pattern(_HEARTBEAT_ROLE_ARN),
+        description=heartbeat.HUB_HEARTBEAT.description,
+        hub_description=heartbeat.HUB_HEARTBEAT.hub_description,
+    )
+    interval = heartbeat.DEFAULT_INTERVAL_MINUTES
+    resources = {
+        HEARTBEAT_ROLE: {
+            "Type": "AWS::IAM::Role",
+            "Condition": MEMBER_ACCOUNT,
+            "Properties": {
+                # One role per regional stack instance: IAM is global, so the region is in the name.
+                "RoleName": {"Fn::Sub": heartbeat.ROLE_NAME_PREFIX + "${AWS::Region}"},
+                "Description": heartbeat.ROLE_DESCRIPTION,
+                "AssumeRolePolicyDocument": heartbeat_policies.scheduler_assume_role_policy(
+                    cast(Any, account)
+                ),
+                "Policies": [
+                    {
+                        "PolicyName": HEARTBEAT_ROLE_POLICY_NAME,
+                        "PolicyDocument": heartbeat_policies.heartbeat_call_policy([cast(Any, region)]),
+                    }
+                ],
+            },
+        },
+        HEARTBEAT_SCHEDULE: {
+            "Type": "AWS::Scheduler::Schedule",
+            "Condition": MEMBER_ACCOUNT,
+            "Properties": {
+                "Description": heartbeat.SCHEDULE_DESCRIPTION,
+                "ScheduleExpression": heartbeat.schedule_expression(interval),
+                "FlexibleTimeWindow": {"Mode": "OFF"},
+                "State": "ENABLED",
+                "Target": {
+                    "Arn": heartbeat.TARGET_ARN,
+                    "RoleArn": _arn(HEARTBEAT_ROLE),
+                    "Input": {"Fn::Sub": heartbeat.call_input("${AWS::AccountId}", "${AWS::Region}")},
+                    "RetryPolicy": {
+                        "MaximumEventAgeInSeconds": max(60, interval * 60),
+                        "MaximumRetryAttempts": heartbeat.HEARTBEAT_RETRY_ATTEMPTS,
+                    },
+                },
+            },
+        },
+    }
+    return forwarded, resources
+
+
+def _with_refs(value: Any) -> Any:
+    """A parsed event pattern with the heartbeat role's placeholder turned into a GetAtt."""
+    if value == _HEARTBEAT_ROLE_ARN:
+        return _arn(HEARTBEAT_ROLE)
+    if isinstance(value, dict):
+        return {key: _with_refs(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_refs(item) for item in value]
+    return value
 
 
 def _alarms(forwarded: Sequence[forwarding.ForwardedEvents]) -> dict[str, Any]:
@@ -112,13 +182,16 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
 
     By default it forwards what a SpokeForwarder's region forwards (`spoke_forwarded_events`).
     """
+    beat, heartbeat_resources = _heartbeat()
     if forwarded is None:
-        forwarded = spoke_forwarded_events(RESOURCE_NAME_PREFIX)
+        forwarded = (*spoke_forwarded_events(RESOURCE_NAME_PREFIX), beat)
     resources: dict[str, Any] = {
         DELIVERY_ROLE: {
             "Type": "AWS::IAM::Role",
             "Condition": MEMBER_ACCOUNT,
             "Properties": {
+                # Named, so the tamper rule watches it as it watches SpokeForwarder's role; one per region.
+                "RoleName": {"Fn::Sub": f"{RESOURCE_NAME_PREFIX}-delivery-${{AWS::Region}}"},
                 "Description": forwarding.DELIVERY_ROLE_DESCRIPTION,
                 "AssumeRolePolicyDocument": policies.events_assume_role_policy(_ref("AWS::AccountId")),
                 "Policies": [
@@ -161,7 +234,7 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
                 "Name": rule_name(kind.kind),
                 "Description": kind.description,
                 "EventBusName": "default",
-                "EventPattern": json.loads(kind.pattern),
+                "EventPattern": _with_refs(json.loads(kind.pattern)),
                 "State": ROOT_ACTIVITY_RULE_STATE,
                 "Targets": [
                     {
@@ -177,6 +250,7 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
                 ],
             },
         }
+    resources.update(heartbeat_resources)
     resources.update(_alarms(forwarded))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

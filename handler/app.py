@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import jsonlog, publisher
+from . import heartbeat, jsonlog, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .digest import fold
 from .intake import Intake, read_batch
@@ -59,6 +59,9 @@ def handle_batch(
     deployers: frozenset[str] = frozenset(),
 ) -> BatchResponse:
     """Read, fold and publish one SQS batch; returns the message IDs whose notification was not published."""
+    # Heartbeats are recorded in the hub's table, never notified (heartbeat.py).
+    beats, event = heartbeat.split_heartbeats(event)
+    heartbeat_failed = heartbeat.record_heartbeats(beats, heartbeat.table_name())
     intake = read_batch(event)
     # Non-root records reach the notifier only through the tamper rules: they are tamper alerts (tamper*.py).
     tamper_failed, intake.ignored = notify_tamper(
@@ -97,9 +100,11 @@ def handle_batch(
     else:
         with ThreadPoolExecutor(max_workers=min(PUBLISH_WORKERS, len(notifications))) as pool:
             outcomes = list(pool.map(send, notifications))
-    returned = tamper_failed + [
-        m for n, o in zip(notifications, outcomes, strict=True) if o != "published" for m in n.message_ids
-    ]
+    returned = (
+        heartbeat_failed
+        + tamper_failed
+        + [m for n, o in zip(notifications, outcomes, strict=True) if o != "published" for m in n.message_ids]
+    )
     counts = Counter(outcomes)
     if counts["out of time"]:
         jsonlog.error(

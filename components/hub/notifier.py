@@ -63,6 +63,7 @@ def notifier(
     parent: pulumi.Resource,
     deployer_principal_arns: Sequence[str] = (),
     tags: Tags,
+    heartbeat_table_name: pulumi.Input[str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
     log_group = aws.cloudwatch.LogGroup(
@@ -99,6 +100,8 @@ def notifier(
                 "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
                 # Changes these principals make to the monitor are tamper alerts at LOW severity.
                 "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
+                # Heartbeat hook (issue 9): where the notifier records heartbeats instead of notifying them.
+                **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
             }
         ),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(

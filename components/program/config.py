@@ -21,6 +21,8 @@ from ..settings import (
     DEFAULT_BATCH_WINDOW_SECONDS,
     DEFAULT_CALL_AS,
     DEFAULT_EVENT_BUS_NAME,
+    DEFAULT_HEARTBEAT_INTERVAL_MINUTES,
+    DEFAULT_HEARTBEAT_SILENT_INTERVALS,
     DEFAULT_STACK_SET_NAME,
     HubSettings,
     Namer,
@@ -46,10 +48,19 @@ HUB_KEYS: dict[str, str] = {
     "account_names": "accountNames",
     "tags": "tags",
     "deployer_principal_arns": "deployerPrincipalArns",
+    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
+    "heartbeat_silent_intervals": "heartbeatSilentIntervals",
 }
-SPOKE_KEYS: dict[str, str] = {"regions": "regions", "hub_event_bus_arn": "hubEventBusArn", "tags": "tags"}
+SPOKE_KEYS: dict[str, str] = {
+    "regions": "regions",
+    "hub_event_bus_arn": "hubEventBusArn",
+    "tags": "tags",
+    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
+}
 ORG_KEYS: dict[str, str] = {
-    **SPOKE_KEYS,
+    "regions": "regions",
+    "hub_event_bus_arn": "hubEventBusArn",
+    "tags": "tags",
     "organizational_unit_ids": "organizationalUnitIds",
     "call_as": "callAs",
     "stack_set_name": "stackSetName",
@@ -76,7 +87,7 @@ _JSON_KEYS = frozenset(
         "deployerPrincipalArns",
     }
 )
-_INTEGER_KEYS = frozenset({"batchWindowSeconds"})
+_INTEGER_KEYS = frozenset({"batchWindowSeconds", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"})
 # Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
 # this mode" warning.
 _UNSET_VALUES = frozenset(
@@ -87,6 +98,8 @@ _UNSET_VALUES = frozenset(
         str(DEFAULT_BATCH_WINDOW_SECONDS),
         DEFAULT_CALL_AS,
         DEFAULT_STACK_SET_NAME,
+        str(DEFAULT_HEARTBEAT_INTERVAL_MINUTES),
+        str(DEFAULT_HEARTBEAT_SILENT_INTERVALS),
     }
 )
 # A stack name, optionally qualified as project/stack or organization/project/stack.

@@ -88,6 +88,14 @@ class AwsAccounts:
         client: OrganizationsClient = self._client("organizations", account_id, GLOBAL_EVENTS_REGION)
         return client
 
+    def dynamodb(self, account_id: str, region: str) -> Any:
+        """DynamoDB in one account and region."""
+        return self._client("dynamodb", account_id, region)
+
+    def scheduler(self, account_id: str, region: str) -> Any:
+        """EventBridge Scheduler in one account and region."""
+        return self._client("scheduler", account_id, region)
+
     def iam(self, account_id: str) -> IAMClient:
         """IAM (global) in one account."""
         client: IAMClient = self._client("iam", account_id, GLOBAL_EVENTS_REGION)

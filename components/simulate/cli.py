@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .breaks import BREAKS
-from .report import SimulationReport
+from .breaks import BREAKS as TAMPER_BREAKS
+from .heartbeat_run import BREAKS as HEARTBEAT_BREAKS
+from .report import TRAIL_ASSUMPTION, SimulationReport
 from .rollout import DEFAULT_MEMBERS
 from .run import simulate
 from .stacks import StackInputError
@@ -65,10 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         "--break",
         dest="breaks",
         action="append",
-        choices=sorted(BREAKS),
+        choices=sorted({*TAMPER_BREAKS, *HEARTBEAT_BREAKS}),
         default=[],
-        help="after the ordinary events, tamper with the monitor and show the alert "
-        "(disable-rule: disable a spoke's forwarding rule)",
+        help="break the monitor and show the alert it raises: disable-rule (a spoke's forwarding rule "
+        "disabled: a tamper alert); spoke-rule, role-policy, heartbeat-policy (a spoke's heartbeat rule, "
+        "delivery role policy or heartbeat role policy deleted after the heartbeats arrived: the clock "
+        "advances until the watchdog's monitoring-gap notification)",
     )
     return parser
 
@@ -146,7 +149,7 @@ def render_text(report: SimulationReport) -> str:
     lines += _stack_instances(report)
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
-    lines += ["", *_login_email(report)]
+    lines += ["", *_login_email(report), "", *_heartbeat_lines(report)]
     lines += _tamper_emails(report)
     return "\n".join(lines) + "\n"
 
@@ -160,6 +163,29 @@ def _tamper_emails(report: SimulationReport) -> list[str]:
             lines.append("  NO tamper notification reached the topic.")
             continue
         lines += ["", f"Subject: {notification.subject}", "", *notification.email_text.rstrip().splitlines()]
+    return lines
+
+
+def _heartbeat_lines(report: SimulationReport) -> list[str]:
+    rows = [("ACCOUNT", "REGION", "HEARTBEAT")]
+    # Sorted: the hub's table is read back in no particular order.
+    beats = sorted(report.heartbeats, key=lambda r: (r.account, r.region))
+    rows += [(r.account, r.region, "arrived" if r.arrived else f"MISSING: {r.reason}") for r in beats]
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = ["Heartbeats (each schedule fired once, the hub's table read back):", ""]
+    lines += [f"{a:<{width[0]}}  {b:<{width[1]}}  {c}" for a, b, c in rows]
+    arrived = sum(r.arrived for r in report.heartbeats)
+    lines += [
+        "",
+        f"{arrived} of {len(report.heartbeats)} heartbeats arrived.",
+        f"Assumption: {TRAIL_ASSUMPTION}",
+    ]
+    if report.broken is not None:
+        lines += ["", f"Break-it run: {report.broken}."]
+        if not report.gap_notifications:
+            lines.append("No monitoring-gap notification was published.")
+        for note in report.gap_notifications:
+            lines += ["", f"Subject: {note.subject}", "", *note.email_text.rstrip().splitlines()]
     return lines
 
 

@@ -99,7 +99,7 @@ def _records(messages: list[Mapping[str, Any]], queue_arn: str) -> list[dict[str
 PUBLISH_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
 
-def _publish_refusal(
+def publish_refusal(
     aws: AwsAccounts,
     stack: RecordedStack,
     function: RecordedResource,
@@ -174,7 +174,7 @@ def run_notifiers(
         function = mapping.function
         variables = dict((function.inputs.get("environment") or {}).get("variables") or {})
         topic_arn = str(variables.get("TOPIC_ARN", ""))
-        refusal = _publish_refusal(aws, stack, function, topic_arn, key_policy)
+        refusal = publish_refusal(aws, stack, function, topic_arn, key_policy)
         if refusal:
             run.problems.append(refusal)
             continue

@@ -162,6 +162,15 @@ def _subscription(region: str, account: str, name: str, inputs: Mapping[str, Any
     return {"arn": f"{topic}:{name}"}
 
 
+def _table(region: str, account: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    return {"arn": f"arn:aws:dynamodb:{region}:{account}:table/{name}"}
+
+
+def _schedule(region: str, account: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    group = inputs.get("groupName") or "default"
+    return {"arn": f"arn:aws:scheduler:{region}:{account}:schedule/{group}/{name}"}
+
+
 # Computed attributes AWS would return, per type token. Types missing here get only their inputs back
 # plus an `arn` built from the generic pattern.
 ARN_SHAPES: dict[str, Callable[[str, str, str, Mapping[str, Any]], dict[str, Any]]] = {
@@ -174,6 +183,8 @@ ARN_SHAPES: dict[str, Callable[[str, str, str, Mapping[str, Any]], dict[str, Any
     "aws:iam/role:Role": _iam_role,
     "aws:lambda/function:Function": _lambda_function,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:dynamodb/table:Table": _table,
+    "aws:scheduler/schedule:Schedule": _schedule,
 }
 
 

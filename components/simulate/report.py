@@ -10,8 +10,15 @@ from .events import DrivenEvent
 
 if TYPE_CHECKING:
     from .delivery import Trace
+    from .heartbeat_run import HeartbeatRow
     from .resources import NotReplayed
     from .stack_sets import DeployedInstance
+
+TRAIL_ASSUMPTION = (
+    "A CloudTrail trail with logging enabled covers every account and region (an organization trail, "
+    "multi-region): without one, CloudTrail delivers no events to EventBridge, neither root activity nor "
+    "heartbeats. The replay puts the records a trail would deliver."
+)
 
 
 @dataclass(frozen=True)
@@ -63,11 +70,17 @@ class SimulationReport:
     """With `--org`: the account that joined an OU after the rollout."""
     tampering: list[DrivenEvent] = field(default_factory=list)
     """Changes a break-it run made to the monitor (`--break`), each expected in a tamper notification."""
+    heartbeats: list[HeartbeatRow] = field(default_factory=list)
+    """One row per heartbeat schedule: did its call reach the hub's table."""
+    gap_notifications: list[Notification] = field(default_factory=list)
+    """What the watchdog published (category monitoring-gap)."""
+    broken: str | None = None
+    """What a break-it run broke."""
 
     @property
     def all_covered(self) -> bool:
-        """True when every (account, region) tried is covered."""
-        return all(row.covered for row in self.coverage)
+        """True when every (account, region) tried is covered and every heartbeat arrived."""
+        return all(row.covered for row in self.coverage) and all(row.arrived for row in self.heartbeats)
 
     def entries_for(self, event_id: str) -> int:
         """How many notification entries report the event with this CloudTrail eventID."""
@@ -83,6 +96,10 @@ class SimulationReport:
             "coverage": [row.as_json() for row in self.coverage],
             "notifications": [notification.document for notification in self.notifications],
             "notReplayed": [entry.as_json() for entry in self.not_replayed],
+            "heartbeats": [row.as_json() for row in self.heartbeats],
+            "monitoringGaps": [notification.document for notification in self.gap_notifications],
+            "broken": self.broken,
+            "assumptions": [TRAIL_ASSUMPTION],
         }
         if self.stack_instances:
             document["stackInstances"] = [instance.as_json() for instance in self.stack_instances]

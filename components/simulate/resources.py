@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .accounts import AwsAccounts
+from .heartbeat_replay import create_schedule, create_table
 from .recording import RecordedResource
 
 
@@ -210,6 +211,8 @@ CREATORS: dict[str, Creator] = {
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": _event_bus_policy,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:cloudwatch/eventTarget:EventTarget": _event_target,
+    "aws:dynamodb/table:Table": create_table,
+    "aws:scheduler/schedule:Schedule": create_schedule,
 }
 """Creation order is this dict's order: what a resource refers to is created before it."""
 

@@ -134,7 +134,9 @@ def simulate(
 
     With `org_path`, the org stack's StackSet is rolled out to an organization of `members` accounts
     (and one that joins later); `hub_in_ou` puts the hub account in the first OU instead of the root.
-    `breaks`: names from `breaks.BREAKS`, done after the ordinary events (e.g. `disable-rule`).
+    `breaks`: tamper with the monitor after the ordinary events (`breaks.BREAKS`, e.g. `disable-rule`,
+    shown as a tamper alert) or break one spoke after the heartbeats arrived (`heartbeat_run.BREAKS`, at
+    most one, e.g. `spoke-rule`: the clock advances until the watchdog notifies the gap).
     """
     say = progress or (lambda _: None)
     check_members(members)
@@ -156,6 +158,8 @@ def _run(
     from .accounts import AwsAccounts  # noqa: PLC0415
     from .breaks import BREAKS  # noqa: PLC0415
     from .delivery import EventRouter, Trace  # noqa: PLC0415
+    from .heartbeat_run import BREAKS as HEARTBEAT_BREAKS  # noqa: PLC0415
+    from .heartbeat_run import replay_heartbeats  # noqa: PLC0415
     from .notifier import run_notifiers  # noqa: PLC0415
     from .observer import read_observer, subscribe_observers  # noqa: PLC0415
     from .resources import replay  # noqa: PLC0415
@@ -205,7 +209,7 @@ def _run(
             traces[event.event_id] = trace = Trace()
             router.put_events_from_account(event.event, event.account_id, hub_bus, trace)
     tampering: list[DrivenEvent] = []
-    for name in breaks:
+    for name in (name for name in breaks if name in BREAKS):
         say(f"breaking it: {name}")
         event, trace = BREAKS[name](aws, stacks, router)
         tampering.append(event)
@@ -229,6 +233,21 @@ def _run(
     )
     report.coverage = coverage(report, traces, problems)
     report.traces = traces
+    say("firing every heartbeat schedule and running the watchdog")
+    beats = replay_heartbeats(
+        aws,
+        stacks,
+        organization_id=str(organization) if organization else None,
+        key_policy=key_policy,
+        observers=observers,
+        breakage=next((name for name in breaks if name in HEARTBEAT_BREAKS), None),
+    )
+    report.heartbeats, report.gap_notifications, report.broken = (
+        beats.rows,
+        beats.gap_notifications,
+        beats.broken,
+    )
+    problems.extend(beats.problems)
     for event in driven:
         if not event.root and report.entries_for(event.event_id):
             problems.append(

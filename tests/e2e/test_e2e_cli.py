@@ -16,11 +16,22 @@ from root_activity_monitor.simulate.cli import main
 def test_json_output_has_the_documented_shape(
     example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--json prints coverage, notifications and notReplayed, and exits 0 when everything is covered."""
+    """--json prints coverage, notifications, notReplayed, heartbeats and the trail assumption, exit 0."""
     code = main(["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--json"])
     document = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(document) == {"coverage", "notifications", "notReplayed"}
+    assert set(document) == {
+        "coverage",
+        "notifications",
+        "notReplayed",
+        "heartbeats",
+        "monitoringGaps",
+        "broken",
+        "assumptions",
+    }
+    assert document["heartbeats"] and all(row["arrived"] for row in document["heartbeats"])
+    assert document["monitoringGaps"] == [] and document["broken"] is None
+    assert "trail with logging" in document["assumptions"][0]
     assert all(set(row) == {"account", "region", "covered", "reason"} for row in document["coverage"])
     assert all(doc["schemaVersion"] and doc["events"] for doc in document["notifications"])
     assert all(set(entry) >= {"type", "name", "reason"} for entry in document["notReplayed"])

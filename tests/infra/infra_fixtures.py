@@ -27,7 +27,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-FORWARDED_KINDS = ("root-activity", "tamper")
+FORWARDED_KINDS = ("root-activity", "tamper", "heartbeat")
 
 
 def rule_alarms(prefix: str, kinds: tuple[str, ...] = FORWARDED_KINDS) -> set[tuple[str, str]]:
@@ -43,7 +43,8 @@ def forwarding_resources(
     regions: tuple[str, ...] = REGIONS, emails: tuple[str, ...] = ()
 ) -> set[tuple[str, str]]:
     """(type, logical name) of what forwarding.py creates: one delivery role, and in each region a rule and
-    target per kind (root activity, tamper), a DLQ, a health topic (with an email subscription per address)
+    target per kind (root activity, tamper; heartbeat_resources adds its own), a DLQ, a health topic (with an
+    email subscription per address)
     and the alarms on the DLQ and the rules.
 
     Both components forward the same way (the hub for its own account), so both expect this set.
@@ -72,6 +73,27 @@ def forwarding_resources(
                 (TARGET, "target"),
                 (QUEUE, "dlq"),
                 (QUEUE_POLICY, "dlq-policy"),
+            )
+        ),
+    }
+
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+
+
+def heartbeat_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
+    """(type, logical name) of what heartbeat.py adds to forwarding: a role and, per region, a schedule
+    and a rule with its target (the region's DLQ is shared with root activity)."""
+    return {
+        (ROLE, f"{COMPONENT}-forward-heartbeat-role"),
+        (ROLE_POLICY, f"{COMPONENT}-forward-heartbeat-role-policy"),
+        *(
+            (token, f"{COMPONENT}-forward-{region}-{suffix}")
+            for region in regions
+            for token, suffix in (
+                (SCHEDULE, "heartbeat"),
+                (RULE, "heartbeat-rule"),
+                (TARGET, "heartbeat-target"),
             )
         ),
     }

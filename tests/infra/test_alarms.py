@@ -95,7 +95,7 @@ def test_buffer_age_and_notifier_failures_are_alarmed(hub_stack: RecordedStack) 
     buffer = hub_stack.named(QUEUE, f"{COMPONENT}-buffer")
     (age,) = alarms_on(hub_stack, "ApproximateAgeOfOldestMessage", QueueName=buffer.outputs["name"])
     assert (age.inputs["statistic"], age.inputs["threshold"]) == ("Maximum", BUFFER_AGE_THRESHOLD_SECONDS)
-    function = hub_stack.one(FUNCTION)
+    function = hub_stack.named(FUNCTION, f"{COMPONENT}-notifier")
     for metric in ("Errors", "Throttles"):
         (alarm,) = alarms_on(hub_stack, metric, FunctionName=function.outputs["name"])
         assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
@@ -109,7 +109,7 @@ def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack:
     """GIVEN the hub THEN alarms in the hub region (no region input) notify the encrypted topic."""
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
     hub_alarms = [a for a in hub_stack.of_type(ALARM) if "region" not in a.inputs]
-    assert len(hub_alarms) == 5 + 2 * 2  # 2 DLQs, age, errors, throttles; 2 metrics x 2 hub-bus rules
+    assert len(hub_alarms) == 5 + 2 * 3  # 2 DLQs, age, errors, throttles; 2 metrics x 3 hub-bus rules
     for alarm in hub_alarms:
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name
 
@@ -125,7 +125,7 @@ def test_forwarding_alarms_publish_to_their_own_region_s_health_topic(
     assert topic.inputs["region"] == region
     assert "kmsMasterKeyId" not in topic.inputs  # CloudWatch cannot publish under aws/sns
     regional = [a for a in stack.of_type(ALARM) if a.inputs.get("region") == region]
-    assert len(regional) == 1 + 2 * 2  # the DLQ; 2 metrics x 2 rules (root activity, tamper)
+    assert len(regional) == 1 + 2 * 3  # the DLQ; 2 metrics x 3 rules (root activity, tamper, heartbeat)
     for alarm in regional:
         assert where_it_publishes(stack, alarm) is topic, alarm.name
 

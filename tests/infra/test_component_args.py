@@ -75,14 +75,23 @@ def test_hub_log_retention_is_configurable(record_stack: Any) -> None:
     recorded = record_stack(
         {}, program=lambda: HubNotifier("hub", HubNotifierArgs(**GOOD_HUB, log_retention_days=30))
     )
-    assert recorded.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 30
+    groups = recorded.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert {group.name: group.inputs["retentionInDays"] for group in groups} == {
+        "hub-notifier-logs": 30,
+        "hub-watchdog-logs": 30,
+    }
 
 
 def test_event_bus_name_also_names_the_function_and_log_group(record_stack: Any) -> None:
-    """GIVEN event_bus_name 'audit' THEN the bus, function and log group are named from it."""
+    """GIVEN event_bus_name 'audit' THEN the bus, functions and log groups are named from it."""
     recorded = record_stack(
         {}, program=lambda: HubNotifier("hub", HubNotifierArgs(**GOOD_HUB, event_bus_name="audit"))
     )
     assert recorded.one("aws:cloudwatch/eventBus:EventBus").inputs["name"] == "audit"
-    assert recorded.one("aws:lambda/function:Function").inputs["name"] == "audit-notifier"
-    assert recorded.one("aws:cloudwatch/logGroup:LogGroup").inputs["name"] == "/aws/lambda/audit-notifier"
+    functions = {f.name: f.inputs["name"] for f in recorded.of_type("aws:lambda/function:Function")}
+    assert functions == {"hub-notifier": "audit-notifier", "hub-watchdog": "audit-watchdog"}
+    groups = {g.name: g.inputs["name"] for g in recorded.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    assert groups == {
+        "hub-notifier-logs": "/aws/lambda/audit-notifier",
+        "hub-watchdog-logs": "/aws/lambda/audit-watchdog",
+    }

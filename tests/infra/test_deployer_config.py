@@ -16,7 +16,7 @@ DEPLOYER = f"arn:aws:iam::{HUB_ACCOUNT}:role/github-deploy"
 def test_deployer_arns_reach_the_notifier_environment(record_stack: Any, hub_config: dict[str, Any]) -> None:
     """GIVEN deployerPrincipalArns THEN the notifier gets them as DEPLOYER_PRINCIPAL_ARNS (a JSON list)."""
     recorded = record_stack({**hub_config, "deployerPrincipalArns": [DEPLOYER]}, account_id=HUB_ACCOUNT)
-    variables = recorded.one(FUNCTION).inputs["environment"]["variables"]
+    variables = recorded.named(FUNCTION, "root-activity-monitor-notifier").inputs["environment"]["variables"]
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == [DEPLOYER]
 
 

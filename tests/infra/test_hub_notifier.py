@@ -28,6 +28,7 @@ from infra_fixtures import (
     TARGET,
     TOPIC,
     forwarding_resources,
+    heartbeat_resources,
     rule_alarms,
 )
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
@@ -60,10 +61,24 @@ EXPECTED_HUB_RESOURCES = (
             (ALARM, f"{COMPONENT}-{name}-alarm")
             for name in ("buffer-dlq", "notify-dlq", "buffer-age", "notifier-errors", "notifier-throttles")
         ),
+        # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
+        (RULE, f"{COMPONENT}-heartbeat-rule"),
+        (TARGET, f"{COMPONENT}-heartbeat-target"),
+        ("aws:dynamodb/table:Table", f"{COMPONENT}-heartbeats"),
+        (ROLE_POLICY, f"{COMPONENT}-notifier-heartbeat-policy"),
+        (LOG_GROUP, f"{COMPONENT}-watchdog-logs"),
+        (ROLE, f"{COMPONENT}-watchdog-role"),
+        (ROLE_POLICY, f"{COMPONENT}-watchdog-policy"),
+        (FUNCTION, f"{COMPONENT}-watchdog"),
+        (ROLE, f"{COMPONENT}-watchdog-schedule-role"),
+        (ROLE_POLICY, f"{COMPONENT}-watchdog-schedule-role-policy"),
+        ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-watchdog-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
     | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
+    | heartbeat_resources()
 )
+NOTIFIER = f"{COMPONENT}-notifier"
 
 
 def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -152,10 +167,12 @@ def test_notify_target_is_the_buffer_queue_with_retry_and_dlq(hub_stack: Recorde
 
 @pytest.mark.parametrize("queue", ["buffer", "notify-dlq"])
 def test_queues_written_by_the_hub_rules_admit_only_those_rules(hub_stack: RecordedStack, queue: str) -> None:
-    """GIVEN the buffer queue and the target DLQ THEN each policy lets only the hub bus's two rules send."""
+    """GIVEN the buffer queue and the target DLQ THEN each policy lets only the hub bus's rules send."""
     recorded_queue = hub_stack.named(QUEUE, f"{COMPONENT}-{queue}")
     policy = hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-{queue}-policy")
-    rules = [hub_stack.named(RULE, f"{COMPONENT}-{kind}-rule").arn for kind in ("notify", "tamper")]
+    rules = [
+        hub_stack.named(RULE, f"{COMPONENT}-{kind}-rule").arn for kind in ("notify", "tamper", "heartbeat")
+    ]
     assert policy.inputs["queueUrl"] == recorded_queue.outputs["url"]
     (statement,) = policy.json_input("policy")["Statement"]
     assert statement == {
@@ -174,7 +191,7 @@ def test_buffer_queue_is_encrypted_outlasts_the_function_and_redrives_to_its_dlq
     """GIVEN the buffer THEN it uses SSE-SQS, a visibility timeout of 6x the function's, and a DLQ."""
     buffer = hub_stack.named(QUEUE, f"{COMPONENT}-buffer")
     dlq = hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq")
-    function = hub_stack.one(FUNCTION)
+    function = hub_stack.named(FUNCTION, NOTIFIER)
     assert buffer.inputs["sqsManagedSseEnabled"] is True
     assert buffer.inputs["visibilityTimeoutSeconds"] >= 6 * function.inputs["timeout"]
     assert json.loads(buffer.inputs["redrivePolicy"]) == {
@@ -199,7 +216,7 @@ def test_dead_letter_queues_keep_messages_fourteen_days(hub_stack: RecordedStack
 
 def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: RecordedStack) -> None:
     """GIVEN the hub THEN the function runs app.lambda_handler on python3.13/arm64 with its environment."""
-    function = hub_stack.one(FUNCTION)
+    function = hub_stack.named(FUNCTION, NOTIFIER)
     inputs = function.inputs
     assert inputs["name"] == "root-activity-monitor-notifier"
     assert inputs["handler"] == "handler.app.lambda_handler"
@@ -208,7 +225,7 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900
     assert inputs["role"] == hub_stack.named(ROLE, f"{COMPONENT}-notifier-role").arn
     variables = inputs["environment"]["variables"]
-    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS"}
+    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS", "HEARTBEAT_TABLE"}
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
     assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}
@@ -216,8 +233,8 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
 
 def test_notifier_logs_json_into_its_retained_log_group(hub_stack: RecordedStack) -> None:
     """GIVEN the hub THEN the function logs JSON into /aws/lambda/<function name>, which has a retention."""
-    function = hub_stack.one(FUNCTION)
-    log_group = hub_stack.one(LOG_GROUP)
+    function = hub_stack.named(FUNCTION, NOTIFIER)
+    log_group = hub_stack.named(LOG_GROUP, f"{NOTIFIER}-logs")
     assert log_group.inputs["name"] == f"/aws/lambda/{function.inputs['name']}"
     assert log_group.inputs["retentionInDays"] == 365
     assert function.inputs["loggingConfig"] == {
@@ -232,7 +249,7 @@ def test_event_source_mapping_folds_batches_and_reports_item_failures(hub_stack:
     """GIVEN batchWindowSeconds 30 THEN the mapping reads the buffer with that window and a large batch."""
     mapping = hub_stack.one(EVENT_SOURCE_MAPPING)
     assert mapping.inputs["eventSourceArn"] == hub_stack.named(QUEUE, f"{COMPONENT}-buffer").arn
-    assert mapping.inputs["functionName"] == hub_stack.one(FUNCTION).outputs["name"]
+    assert mapping.inputs["functionName"] == hub_stack.named(FUNCTION, NOTIFIER).outputs["name"]
     assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping.inputs["maximumBatchingWindowInSeconds"] == 30
     assert mapping.inputs["batchSize"] == 1000
@@ -382,7 +399,7 @@ def test_resources_wait_for_the_permissions_they_need(hub_stack: RecordedStack) 
     notifier_policy = hub_stack.named(ROLE_POLICY, f"{COMPONENT}-notifier-policy").urn
     # Creating an SQS event source mapping fails unless the role may already read the queue.
     assert notifier_policy in hub_stack.one(EVENT_SOURCE_MAPPING).dependencies
-    assert notifier_policy in hub_stack.one(FUNCTION).dependencies
+    assert notifier_policy in hub_stack.named(FUNCTION, NOTIFIER).dependencies
     notify_target = hub_stack.named(TARGET, f"{COMPONENT}-notify-target")
     assert hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-buffer-policy").urn in notify_target.dependencies
     assert hub_stack.named(QUEUE_POLICY, f"{COMPONENT}-notify-dlq-policy").urn in notify_target.dependencies

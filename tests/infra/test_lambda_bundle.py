@@ -23,7 +23,7 @@ def shipped_files() -> set[str]:
 
 def test_archive_holds_exactly_the_handlers_python_files(hub_stack: RecordedStack) -> None:
     """GIVEN the hub's function THEN the archive holds each handler/*.py under handler/, nothing else."""
-    code = hub_stack.one("aws:lambda/function:Function").inputs["code"]
+    code = hub_stack.named("aws:lambda/function:Function", "root-activity-monitor-notifier").inputs["code"]
     assert isinstance(code, pulumi.AssetArchive)
     assert set(code.assets) == shipped_files()
     assert {"handler/__init__.py", "handler/app.py"} <= set(code.assets)

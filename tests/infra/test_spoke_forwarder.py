@@ -23,16 +23,18 @@ from infra_fixtures import (
     TARGET,
     TOPIC,
     forwarding_resources,
+    heartbeat_resources,
 )
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.simulate import RecordedStack
 
-EXPECTED_SPOKE_RESOURCES = forwarding_resources()
+EXPECTED_SPOKE_RESOURCES = forwarding_resources() | heartbeat_resources()
+DELIVERY_ROLE = f"{COMPONENT}-forward-role"
 
 
 def test_spoke_registers_exactly_the_documented_resources(spoke_stack: RecordedStack) -> None:
-    """GIVEN a 3-region spoke WHEN the program runs THEN it registers one role and four resources a region."""
+    """GIVEN a 3-region spoke WHEN the program runs THEN it registers forwarding and heartbeat resources."""
     component = spoke_stack.one(SPOKE)
     assert {(r.type, r.name) for r in spoke_stack.children_of(component)} == EXPECTED_SPOKE_RESOURCES
     assert len(spoke_stack.resources) == len(EXPECTED_SPOKE_RESOURCES) + 1
@@ -59,7 +61,7 @@ def test_each_region_targets_the_hub_bus_with_role_retry_and_dlq(
     assert target.inputs["region"] == dlq.inputs["region"] == region
     assert target.inputs["rule"] == rule.outputs["name"]
     assert target.inputs["arn"] == HUB_BUS_ARN
-    assert target.inputs["roleArn"] == spoke_stack.one(ROLE).arn
+    assert target.inputs["roleArn"] == spoke_stack.named(ROLE, DELIVERY_ROLE).arn
     assert target.inputs["retryPolicy"] == {"maximumEventAgeInSeconds": 14400, "maximumRetryAttempts": 185}
     assert target.inputs["deadLetterConfig"] == {"arn": dlq.arn}
     assert dlq.arn is not None and f":sqs:{region}:{SPOKE_ACCOUNT}:" in dlq.arn
@@ -72,7 +74,7 @@ def test_each_target_waits_for_its_role_policy_and_dlq_policy(
 ) -> None:
     """GIVEN a region's target THEN it waits until the role may put events and the DLQ admits the rule."""
     target = spoke_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
-    assert spoke_stack.one(ROLE_POLICY).urn in target.dependencies
+    assert spoke_stack.named(ROLE_POLICY, f"{DELIVERY_ROLE}-policy").urn in target.dependencies
     assert (
         spoke_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy").urn in target.dependencies
     )
@@ -80,10 +82,10 @@ def test_each_target_waits_for_its_role_policy_and_dlq_policy(
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's two rules."""
+    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's three rules."""
     rules = [
         spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-{kind}").arn
-        for kind in ("rule", "tamper-rule")
+        for kind in ("rule", "tamper-rule", "heartbeat-rule")
     ]
     dlq = spoke_stack.named(QUEUE, f"{COMPONENT}-forward-{region}-dlq")
     policy = spoke_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy")
@@ -98,7 +100,7 @@ def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: 
 
 def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_stack: RecordedStack) -> None:
     """GIVEN the delivery role THEN only EventBridge acting for this account may assume it."""
-    (statement,) = spoke_stack.one(ROLE).json_input("assumeRolePolicy")["Statement"]
+    (statement,) = spoke_stack.named(ROLE, DELIVERY_ROLE).json_input("assumeRolePolicy")["Statement"]
     assert statement == {
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
@@ -109,8 +111,8 @@ def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_sta
 
 def test_delivery_role_may_only_put_events_on_the_hub_bus(spoke_stack: RecordedStack) -> None:
     """GIVEN the delivery role's policy THEN it allows events:PutEvents on exactly the hub bus ARN."""
-    policy = spoke_stack.one(ROLE_POLICY)
-    assert policy.inputs["role"] == spoke_stack.one(ROLE).outputs["name"]
+    policy = spoke_stack.named(ROLE_POLICY, f"{DELIVERY_ROLE}-policy")
+    assert policy.inputs["role"] == spoke_stack.named(ROLE, DELIVERY_ROLE).outputs["name"]
     (statement,) = policy.json_input("policy")["Statement"]
     assert statement == {
         "Sid": "PutEventsOnHubBus",
@@ -126,7 +128,7 @@ def test_spoke_outputs_are_exported(spoke_stack: RecordedStack) -> None:
         "ruleArns": {
             region: spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule").arn for region in REGIONS
         },
-        "deliveryRoleArn": spoke_stack.one(ROLE).arn,
+        "deliveryRoleArn": spoke_stack.named(ROLE, DELIVERY_ROLE).arn,
         "healthTopicArns": {
             region: spoke_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
         },
@@ -148,7 +150,7 @@ def test_spoke_reads_the_hub_bus_from_a_stack_reference(
     assert reference.inputs["name"] == "acme/root-activity-monitor/hub"
     for region in REGIONS:
         assert recorded.named(TARGET, f"{COMPONENT}-forward-{region}-target").inputs["arn"] == HUB_BUS_ARN
-    (statement,) = recorded.one(ROLE_POLICY).json_input("policy")["Statement"]
+    (statement,) = recorded.named(ROLE_POLICY, f"{DELIVERY_ROLE}-policy").json_input("policy")["Statement"]
     assert statement["Resource"] == HUB_BUS_ARN
 
 
@@ -169,7 +171,7 @@ def test_spoke_in_the_hub_account_warns_and_still_deploys(
     """GIVEN a spoke in the hub bus's account THEN it warns that the hub covers itself, and deploys."""
     recorded = record_stack(spoke_config, account_id=HUB_ACCOUNT)
     assert any("already forwards its own root activity" in warning for warning in recorded.warnings)
-    assert len(recorded.of_type(RULE)) == 2 * len(REGIONS)  # root activity and tamper
+    assert len(recorded.of_type(RULE)) == 3 * len(REGIONS)  # root activity, tamper and heartbeat
 
 
 def test_spoke_in_a_member_account_does_not_warn(spoke_stack: RecordedStack) -> None:
@@ -212,5 +214,6 @@ def test_component_takes_an_explicit_account_id(record_stack: Any) -> None:
             "aws:SourceAccount"
         ]
         for role in recorded.of_type(ROLE)
+        if "heartbeat" not in role.name
     }
     assert trust == {"spoke-forward-role": SPOKE_ACCOUNT, "other-forward-role": "444444444444"}

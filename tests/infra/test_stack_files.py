@@ -34,6 +34,8 @@ PROJECT_KEYS = DESIGN_KEYS | {
     "callAs",
     "stackSetName",
     "deployerPrincipalArns",
+    "heartbeatIntervalMinutes",
+    "heartbeatSilentIntervals",
 }
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
@@ -86,8 +88,8 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
         recorded.exports["eventBusArn"]
         == "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
     )
-    # Root activity and tamper: a rule each on the hub bus and in each of the three regions.
-    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 2 * (1 + 3)
+    # Per kind (root activity, tamper, heartbeat): one hub bus rule and one forwarding rule in each region.
+    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 3 * (1 + 3)
     assert recorded.warnings == []
 
 
@@ -167,7 +169,16 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
     assert defaults["batchWindowSeconds"] == hub_settings.DEFAULT_BATCH_WINDOW_SECONDS
     assert defaults["callAs"] == hub_settings.DEFAULT_CALL_AS
     assert defaults["stackSetName"] == hub_settings.DEFAULT_STACK_SET_NAME
-    named = {"eventBusName", "batchWindowSeconds", "callAs", "stackSetName"}
+    assert defaults["heartbeatIntervalMinutes"] == hub_settings.DEFAULT_HEARTBEAT_INTERVAL_MINUTES
+    assert defaults["heartbeatSilentIntervals"] == hub_settings.DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    named = {
+        "eventBusName",
+        "batchWindowSeconds",
+        "callAs",
+        "stackSetName",
+        "heartbeatIntervalMinutes",
+        "heartbeatSilentIntervals",
+    }
     assert {key: value for key, value in defaults.items() if key not in named} == {
         "regions": [],
         "organizationId": "",

@@ -48,7 +48,7 @@ def test_stack_set_is_service_managed_and_follows_the_organization(org_stack: Re
     assert stack_set["permissionModel"] == "SERVICE_MANAGED"
     assert stack_set["autoDeployment"] == {"enabled": True, "retainStacksOnAccountRemoval": False}
     assert stack_set["managedExecution"] == {"active": True}
-    assert stack_set["capabilities"] == ["CAPABILITY_IAM"]
+    assert stack_set["capabilities"] == ["CAPABILITY_NAMED_IAM"]
     assert stack_set["callAs"] == "SELF"
     assert stack_set["templateBody"] == spoke_template_body()
     assert stack_set["parameters"] == {"HubEventBusArn": HUB_BUS_ARN, "HubAccountId": "111111111111"}

@@ -1,0 +1,114 @@
+"""Policy documents of the heartbeat and the watchdog: pure data, no Pulumi.
+
+Kept apart from `policies.py` so the heartbeat's least-privilege grants can be read (and tested) in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Policy = dict[str, Any]
+
+_VERSION = "2012-10-17"
+SCHEDULER_SERVICE = "scheduler.amazonaws.com"
+HEARTBEAT_ACTION = "events:TestEventPattern"
+
+
+def scheduler_assume_role_policy(account_id: str) -> Policy:
+    """Trust for a role EventBridge Scheduler assumes, only for `account_id`'s schedules (confused deputy)."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": SCHEDULER_SERVICE},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def heartbeat_call_policy(regions: Sequence[str]) -> Policy:
+    """The heartbeat role's one permission: `events:TestEventPattern`, in the covered regions only.
+
+    TestEventPattern has no resource type in the IAM service authorization reference, so no ARN can be
+    named; the region condition is the narrowest scope IAM offers. The call reads nothing and changes
+    nothing: it only tells whether an event given in the request matches a pattern given in the request.
+    """
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "HeartbeatCall",
+                "Effect": "Allow",
+                "Action": HEARTBEAT_ACTION,
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": list(regions)}},
+            }
+        ],
+    }
+
+
+def invoke_function_policy(function_arn: str) -> Policy:
+    """What the watchdog's schedule role may do: invoke exactly the watchdog function."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "InvokeWatchdog",
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": function_arn,
+            }
+        ],
+    }
+
+
+def record_heartbeat_policy(table_arn: str) -> Policy:
+    """The notifier's extra permission: write a heartbeat's last-heard time to the table, nothing else."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "RecordHeartbeats",
+                "Effect": "Allow",
+                "Action": "dynamodb:UpdateItem",
+                "Resource": table_arn,
+            }
+        ],
+    }
+
+
+def watchdog_policy(table_arn: str, topic_arn: str, key_arn: str, log_group_arn: str) -> Policy:
+    """What the watchdog may do: read and mark the table, publish with the topic's key, write its logs."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "ReadAndMarkHeartbeats",
+                "Effect": "Allow",
+                "Action": ["dynamodb:Scan", "dynamodb:UpdateItem"],
+                "Resource": table_arn,
+            },
+            {
+                "Sid": "PublishNotifications",
+                "Effect": "Allow",
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+            },
+            {
+                "Sid": "UseTopicKey",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": key_arn,
+            },
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn}:*",
+            },
+        ],
+    }

@@ -1,0 +1,189 @@
+"""The heartbeat in the replay: its table and schedules created in moto, and each schedule fired.
+
+moto's Scheduler stores schedules but never runs them, and moto's EventBridge does not see API calls. So
+the replay fires each heartbeat schedule itself the way AWS would: Scheduler assumes the schedule's role
+(which must trust scheduler.amazonaws.com for this account), calls the universal target's action (which
+the role's inline policy must allow in that region), and CloudTrail puts the record of that call, made by
+the role, on the account's default bus in the schedule's region. A refused call is recorded too, with its
+errorCode, as CloudTrail does. It assumes, as the real heartbeat does, that a trail is logging.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..arns import parse_arn
+from ..heartbeat import EVENT_NAME, EVENT_SOURCE, TARGET_ARN
+from ..heartbeat_policies import HEARTBEAT_ACTION, SCHEDULER_SERVICE
+from .accounts import AwsAccounts
+from .delivery import EventRouter, Trace
+from .iam import Caller, evaluate
+from .recording import RecordedResource
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+_NAMESPACE = uuid.UUID("6f2d1c9e-3a47-4b8e-9c05-1d2e3f4a5b6c")
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One heartbeat schedule fired: where, and what became of its call."""
+
+    account_id: str
+    region: str
+    schedule: str
+    called: bool
+    reason: str
+    trace: Trace
+
+
+def create_table(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
+    """A recorded DynamoDB table, with its keys and TTL."""
+    inputs = resource.inputs
+    keys = [(inputs["hashKey"], "HASH"), *([(inputs["rangeKey"], "RANGE")] if inputs.get("rangeKey") else [])]
+    types = {a["name"]: a["type"] for a in inputs.get("attributes") or []}
+    dynamodb = aws.dynamodb(account, resource.region)
+    name = str(resource.outputs.get("name"))
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode=str(inputs.get("billingMode") or "PAY_PER_REQUEST"),
+        KeySchema=[{"AttributeName": key, "KeyType": kind} for key, kind in keys],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": types[key]} for key, _ in keys],
+    )
+    ttl = inputs.get("ttl")
+    if isinstance(ttl, Mapping) and ttl.get("enabled"):
+        dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["attributeName"]}
+        )
+
+
+def create_schedule(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
+    """A recorded schedule; the replay fires it (moto only stores it)."""
+    inputs = resource.inputs
+    target = inputs["target"]
+    aws.scheduler(account, resource.region).create_schedule(
+        Name=str(resource.outputs.get("name")),
+        ScheduleExpression=str(inputs["scheduleExpression"]),
+        FlexibleTimeWindow={"Mode": str(inputs["flexibleTimeWindow"]["mode"])},
+        Target={
+            "Arn": str(target["arn"]),
+            "RoleArn": str(target["roleArn"]),
+            "Input": str(target.get("input") or ""),
+        },
+        State=str(inputs.get("state") or "ENABLED"),
+    )
+
+
+def call_record(
+    account: str, region: str, role_arn: str, when: datetime, error: str | None
+) -> dict[str, Any]:
+    """The EventBridge event CloudTrail delivers for the heartbeat call made by `role_arn`."""
+    role_name = role_arn.rsplit("/", 1)[-1]
+    event_id = str(uuid.uuid5(_NAMESPACE, f"{account}/{region}/{when.isoformat()}"))
+    time = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    detail: dict[str, Any] = {
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "AssumedRole",
+            "principalId": f"AROASIMULATED:{event_id[:8]}",
+            "arn": f"arn:aws:sts::{account}:assumed-role/{role_name}/{event_id[:8]}",
+            "accountId": account,
+            "sessionContext": {
+                "sessionIssuer": {
+                    "type": "Role",
+                    "principalId": "AROASIMULATED",
+                    "arn": role_arn,
+                    "accountId": account,
+                    "userName": role_name,
+                },
+                "attributes": {"creationDate": time, "mfaAuthenticated": "false"},
+            },
+            "invokedBy": SCHEDULER_SERVICE,
+        },
+        "eventTime": time,
+        "eventSource": EVENT_SOURCE,
+        "eventName": EVENT_NAME,
+        "awsRegion": region,
+        "sourceIPAddress": SCHEDULER_SERVICE,
+        "userAgent": SCHEDULER_SERVICE,
+        "requestParameters": None,
+        "responseElements": None,
+        "eventID": event_id,
+        "readOnly": True,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": account,
+        "eventCategory": "Management",
+    }
+    if error:
+        detail |= {"errorCode": "AccessDenied", "errorMessage": error}
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.events",
+        "account": account,
+        "time": time,
+        "region": region,
+        "resources": [],
+        "detail": detail,
+    }
+
+
+def fire_heartbeats(
+    aws: AwsAccounts,
+    router: EventRouter,
+    stacks: Iterable[tuple[str, list[RecordedResource]]],
+    when: datetime,
+) -> list[Fired]:
+    """Fire every recorded heartbeat schedule still in moto, as of `when`."""
+    fired: list[Fired] = []
+    for account, resources in stacks:
+        for resource in resources:
+            if resource.type == SCHEDULE and resource.inputs["target"]["arn"] == TARGET_ARN:
+                fired.append(_fire(aws, router, account, resource, when))
+    return fired
+
+
+def _fire(
+    aws: AwsAccounts, router: EventRouter, account: str, resource: RecordedResource, when: datetime
+) -> Fired:
+    region, name, trace = resource.region, str(resource.outputs.get("name")), Trace()
+    scheduler = aws.scheduler(account, region)
+    try:
+        role_arn = str(scheduler.get_schedule(Name=name)["Target"]["RoleArn"])
+    except scheduler.exceptions.ResourceNotFoundException:
+        return Fired(account, region, name, False, "the schedule does not exist", trace)
+    role = parse_arn(role_arn)
+    role_name = role.resource_name if role is not None else ""
+    iam = aws.iam(account)
+    try:
+        trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    except iam.exceptions.NoSuchEntityException:
+        return Fired(account, region, name, False, f"role {role_arn} does not exist", trace)
+    source = {"aws:SourceAccount": account, "aws:SourceArn": str(resource.arn)}
+    assumed = evaluate(
+        [trust if isinstance(trust, (str, dict)) else json.dumps(trust)],
+        action="sts:AssumeRole",
+        resource=role_arn,
+        caller=Caller(service=SCHEDULER_SERVICE, context=source),
+        resource_based=True,
+    )
+    if not assumed.allowed:
+        return Fired(
+            account, region, name, False, f"role {role_arn} does not trust {SCHEDULER_SERVICE}", trace
+        )
+    allowed = evaluate(
+        aws.inline_role_policies(account, role_name) or [],
+        action=HEARTBEAT_ACTION,
+        resource="*",
+        caller=Caller(context={"aws:RequestedRegion": region}),
+        resource_based=False,
+    )
+    error = None if allowed.allowed else f"{role_arn} is not authorized to perform: {HEARTBEAT_ACTION}"
+    router.put_from_cloudtrail(call_record(account, region, role_arn, when, error), trace)
+    return Fired(account, region, name, True, error or "called", trace)

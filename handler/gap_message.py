@@ -1,0 +1,150 @@
+"""The monitoring-gap notification: one per account and watchdog run, as email text, JSON and a Chatbot card.
+
+Same delivery as root-activity notifications (``MessageStructure=json``: ``email``, ``https`` for AWS
+Chatbot, ``default`` for every other protocol) and the same document fields, with ``category``
+``monitoring-gap`` and one entry per (region, change) in ``events``. A watchdog message lists at most a few
+dozen regions, far below SNS's 256 KB.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from .gaps import NEVER, RECOVERED, SILENT, Change
+from .sns_message import PublishRequest
+from .textsafe import md_plain, one_line, printable_ascii, shorten, valid_unicode
+
+CATEGORY = "monitoring-gap"
+SCHEMA_VERSION = "1.0"
+SUBJECT_CHARS = 100
+EVENT_NAMES = {SILENT: "HeartbeatMissing", NEVER: "HeartbeatNeverReceived", RECOVERED: "HeartbeatRecovered"}
+SEVERITIES = {SILENT: "HIGH", NEVER: "HIGH", RECOVERED: "INFO"}
+WHAT_TO_DO = (
+    "Until the heartbeat returns, root activity in a silent region may go unnoticed. Check, in that "
+    "account and region: the CloudTrail trail is logging (aws cloudtrail get-trail-status) and records "
+    "management events; the root-activity-monitor forwarding rules exist, are in state "
+    "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS and target the hub bus; the heartbeat schedule and its "
+    "role exist; the forwarding dead-letter queue is empty. See docs/operations.md, section Heartbeat."
+)
+
+
+def when(epoch: int | None) -> str:
+    """ISO 8601 in UTC, or an empty string."""
+    return "" if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def severity(changes: Sequence[Change]) -> str:
+    """HIGH while any region is silent or never heard; INFO when the run only saw recoveries."""
+    return "HIGH" if any(change.kind != RECOVERED for change in changes) else "INFO"
+
+
+def reason(change: Change, now: int) -> str:
+    """One sentence per change, for the email, the document and the card."""
+    if change.kind == SILENT:
+        return f"no heartbeat since {when(change.last_heard)} ({_duration(now - (change.since or now))})"
+    if change.kind == NEVER:
+        waited = _duration(now - (change.since or now))
+        return f"no heartbeat ever received; expected since {when(change.since)} ({waited})"
+    return f"heartbeat heard again at {when(change.last_heard)}"
+
+
+def title(changes: Sequence[Change]) -> str:
+    gaps = [change for change in changes if change.kind != RECOVERED]
+    if not gaps:
+        return f"Monitoring restored in {_regions(changes)}"
+    return f"Monitoring gap: no heartbeat from {_regions(gaps)}"
+
+
+def document(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> dict[str, Any]:
+    """The JSON document (schema of DESIGN.md), one event per change."""
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "category": CATEGORY,
+        "severity": severity(changes),
+        "title": title(changes),
+        "account": {"id": account_id, "name": account_name},
+        "eventCount": len(changes),
+        "events": [
+            {
+                "eventID": f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
+                "eventName": EVENT_NAMES[change.kind],
+                "eventTime": when(now),
+                "awsRegion": change.region,
+                "sourceIPAddress": "",
+                "userAgent": "",
+                "severity": SEVERITIES[change.kind],
+                "reason": reason(change, now),
+                "lastHeard": when(change.last_heard),
+            }
+            for change in changes
+        ],
+        "truncated": False,
+        "unparseable": [],
+    }
+
+
+def email_text(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> str:
+    lines = [title(changes), "", f"Account: {account_name} ({account_id})", f"Checked: {when(now)}", ""]
+    lines += [f"- {change.region}: {EVENT_NAMES[change.kind]}: {reason(change, now)}" for change in changes]
+    if any(change.kind != RECOVERED for change in changes):
+        lines += ["", "What to do:", WHAT_TO_DO]
+    return "\n".join(lines) + "\n"
+
+
+def chatbot(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> str:
+    """An AWS Chatbot custom notification (Slack/Teams)."""
+    rows = [f"*{change.region}*: {md_plain(reason(change, now))}" for change in changes]
+    card = {
+        "version": "1.0",
+        "source": "custom",
+        "content": {
+            "textType": "client-markdown",
+            "title": md_plain(f"[{severity(changes)}] {title(changes)} - {account_name} ({account_id})"),
+            "description": "\n".join(rows),
+        },
+    }
+    return json.dumps(card, separators=(",", ":"))
+
+
+def publish_request(
+    topic_arn: str, account_id: str, account_name: str, changes: Sequence[Change], now: int
+) -> PublishRequest:
+    """The request for one account's changes in one watchdog run."""
+    level = severity(changes)
+    gaps = [change for change in changes if change.kind != RECOVERED]
+    what = f"Monitoring gap in {_count(gaps)}" if gaps else f"Monitoring restored in {_count(changes)}"
+    subject = shorten(printable_ascii(f"[{level}] {what} - {account_name} ({account_id})"), SUBJECT_CHARS)
+    doc = document(account_id, account_name, changes, now)
+    bodies = {
+        "default": json.dumps(doc, separators=(",", ":")),
+        "email": email_text(account_id, account_name, changes, now),
+        "https": chatbot(account_id, account_name, changes, now),
+    }
+    attributes = {
+        "category": CATEGORY,
+        "severity": level,
+        "accountId": account_id,
+        "eventName": EVENT_NAMES[changes[0].kind],
+    }
+    attributes = {key: valid_unicode(shorten(one_line(value), 256)) for key, value in attributes.items()}
+    return PublishRequest(
+        topic_arn, subject, json.dumps(bodies, separators=(",", ":")), attributes, False, ()
+    )
+
+
+def _regions(changes: Sequence[Change]) -> str:
+    names = [change.region for change in changes]
+    return names[0] if len(names) == 1 else f"{len(names)} regions ({', '.join(names)})"
+
+
+def _count(changes: Sequence[Change]) -> str:
+    return changes[0].region if len(changes) == 1 else f"{len(changes)} regions"
+
+
+def _duration(seconds: int) -> str:
+    minutes = max(0, seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"

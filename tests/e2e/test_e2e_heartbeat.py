@@ -1,0 +1,60 @@
+"""The heartbeat end to end: every covered (account, region) is heard, and a break is notified as a gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from root_activity_monitor.simulate import SimulationReport, simulate
+from root_activity_monitor.simulate.cli import main
+
+SPOKE = "222222222222"
+NEVER_DEPLOYED = "333333333333"  # listed in the hub's spokeAccountIds, but no spoke stack is replayed for it
+REGIONS = {"us-east-1", "eu-west-1", "eu-central-1"}
+
+
+def gaps_by_account(report: SimulationReport) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for note in report.gap_notifications:
+        events = [(e["awsRegion"], e["eventName"]) for e in note.document["events"]]
+        found.setdefault(note.document["account"]["id"], []).extend(events)
+    return found
+
+
+def test_a_heartbeat_arrives_from_every_covered_account_and_region(example_report: SimulationReport) -> None:
+    """GIVEN the example hub and spoke THEN each schedule's call reaches the hub's table, from both accounts
+    in all three regions, and no heartbeat is notified."""
+    arrived = {(row.account, row.region) for row in example_report.heartbeats if row.arrived}
+    assert arrived == {(account, region) for account in ("111111111111", SPOKE) for region in REGIONS}
+    # No heartbeat notified, and the notifier and watchdog may use the table (the replay checks their roles).
+    assert example_report.problems == []
+    assert example_report.gap_notifications == []
+
+
+@pytest.mark.parametrize(
+    ("breakage", "silent_regions"),
+    [("spoke-rule", {"us-east-1"}), ("role-policy", REGIONS), ("heartbeat-policy", REGIONS)],
+)
+def test_breaking_a_spoke_is_notified_as_a_monitoring_gap(
+    example_hub: Path, example_spoke: Path, breakage: str, silent_regions: set[str]
+) -> None:
+    """GIVEN a spoke whose heartbeat rule or a role policy is deleted WHEN the clock passes N intervals THEN
+    the watchdog notifies HeartbeatMissing for exactly the broken regions (and the never-deployed spoke)."""
+    report = simulate(example_hub, [example_spoke], breaks=[breakage])
+    assert report.broken is not None and SPOKE in report.broken
+    gaps = gaps_by_account(report)
+    assert set(gaps[SPOKE]) == {(region, "HeartbeatMissing") for region in silent_regions}
+    assert set(gaps[NEVER_DEPLOYED]) == {(region, "HeartbeatNeverReceived") for region in REGIONS}
+    assert all(note.document["category"] == "monitoring-gap" for note in report.gap_notifications)
+
+
+def test_the_break_flag_prints_the_gap_email(
+    example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GIVEN --break spoke-rule THEN the report shows heartbeats, the trail assumption and the gap email."""
+    main(["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--break", "spoke-rule"])
+    out = capsys.readouterr().out
+    assert f"{SPOKE}  us-east-1     arrived" in out
+    assert "Assumption: A CloudTrail trail with logging enabled" in out
+    assert f"Subject: [HIGH] Monitoring gap in us-east-1 - workloads-production ({SPOKE})" in out
+    assert "HeartbeatMissing: no heartbeat since 2025-03-14T10:00:00Z" in out
