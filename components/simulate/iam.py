@@ -105,30 +105,41 @@ def _value_test(operator: str) -> tuple[Callable[[str, str], bool], bool] | None
     }.get(operator)
 
 
+def _operator_holds(
+    tests: Any,
+    context: Mapping[str, str],
+    matches: Callable[[str, str], bool],
+    *,
+    negated: bool,
+    if_exists: bool,
+) -> bool:
+    for key, expected in dict(tests).items():
+        actual = context.get(str(key).lower())
+        if actual is None:
+            # An absent key fails a condition, except a negated one or one marked ...IfExists.
+            if if_exists or negated:
+                continue
+            return False
+        if any(matches(str(candidate), actual) for candidate in _as_list(expected)) == negated:
+            return False
+    return True
+
+
 def _conditions_match(conditions: Any, caller: Caller, unsupported: list[str]) -> bool | None:
     """True when every condition holds, False when one fails, None when only unknown operators remain."""
     context = {key.lower(): value for key, value in caller.context.items()}  # key names ignore case
-    unknown = False
+    holds, unknown = True, False
     for raw_operator, tests in dict(conditions or {}).items():
         operator = str(raw_operator)
-        if_exists = operator.endswith("IfExists")
         value_test = _value_test(operator.removesuffix("IfExists"))
         if value_test is None:
             unsupported.append(operator)
             unknown = True
             continue
         matches, negated = value_test
-        for key, expected in dict(tests).items():
-            actual = context.get(str(key).lower())
-            if actual is None:
-                # An absent key fails a condition, except a negated one or one marked ...IfExists.
-                if if_exists or negated:
-                    continue
-                return False
-            hit = any(matches(str(candidate), actual) for candidate in _as_list(expected))
-            if hit == negated:
-                return False
-    return None if unknown else True
+        if_exists = operator.endswith("IfExists")
+        holds = holds and _operator_holds(tests, context, matches, negated=negated, if_exists=if_exists)
+    return None if holds and unknown else holds
 
 
 def _statement_applies(

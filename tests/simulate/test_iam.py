@@ -352,7 +352,7 @@ CASES: dict[str, Case] = {
                     Principal="*",
                     Action="events:*",
                     Resource=BUS,
-                    Condition={"Null": {}, "StringEquals": {"aws:PrincipalOrgID": "o-zz9"}},
+                    Condition={"StringEquals": {"aws:PrincipalOrgID": "o-zz9"}, "Null": {}},
                 ),
             )
         ],
