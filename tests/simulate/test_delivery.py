@@ -61,15 +61,17 @@ class Setup:
     role_trusts: str = policies.EVENTS_SERVICE
     role_may_put_on: str = HUB_BUS
     spoke_dead_letter: DeadLetter | None = None
-    hub_state: str = "ENABLED"
+    hub_state: str = ROOT_ACTIVITY_RULE_STATE
     buffer_region: str = REGION
     buffer_admits: str = "rule"
     """Whom the buffer queue policy admits: "rule" (the hub rule), "other-rule", or "none"."""
     buffer_key: str | None = None
     key_policy: str | None = None
+    """The policy of `KEY` as the stacks would create it; None when they do not create the key."""
     buffer_dead_letter: DeadLetter | None = None
     hub_forwards_to_third_bus: bool = False
     organization_id: str | None = ORG
+    """The organization the replay takes every simulated account to belong to."""
 
 
 @dataclass(frozen=True)
