@@ -1,17 +1,37 @@
-"""Shared test helpers: the repository root and a fixture that records a program under Pulumi mocks."""
+"""Shared test helpers: the Hypothesis profiles, the repository root and a fixture that records a program
+under Pulumi mocks."""
 
 from __future__ import annotations
 
+import gc
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from root_activity_monitor.simulate import RecordedStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE. "default" runs 600 examples per property: as many
+# as the notifier's hostile-records property always ran, enough to keep the whole suite near a minute on
+# 2 cores. "deep" runs ten times as many (HYPOTHESIS_PROFILE=deep uv run pytest tests/handler
+# tests/infra/test_policies.py) for a nightly job or before a release. No deadline in either: on a loaded
+# machine a wall-clock deadline fails for the machine's sake, and speed is measured by bench/, not here.
+settings.register_profile("default", max_examples=600, deadline=None)
+settings.register_profile("deep", max_examples=6_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move everything the test modules imported (Pulumi, pulumi_aws, moto, boto3) out of the collector's
+    reach: a failed program run ends with a full `gc.collect()` (recording.py), which otherwise walks that
+    whole heap again for every config-error test."""
+    gc.freeze()
 
 
 class RecordStack(Protocol):
@@ -28,7 +48,7 @@ class RecordStack(Protocol):
     ) -> RecordedStack: ...
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def record_stack() -> RecordStack:
     """Evaluate a program (by default this project's `main`) with `config` and return what it registered."""
     # Imported here so test folders that never record a stack (the notifier's) do not load Pulumi.

@@ -2,8 +2,8 @@
 
 moto stores resource policies (event bus, queue, topic) and IAM role policies but does not enforce them,
 so the replay evaluates them itself wherever delivery depends on them: explicit Deny wins, then any Allow
-whose principal, action, resource and conditions all match. Condition operators it does not know make the
-statement not apply (and are reported) rather than granting access by accident.
+whose principal, action, resource and conditions all match. Condition operators it does not know are
+reported and never grant access by accident: an Allow that uses one does not apply, a Deny does.
 """
 
 from __future__ import annotations
@@ -74,47 +74,72 @@ def _principal_matches(principal: Any, caller: Caller) -> bool:
     return False
 
 
-def _string_op(operator: str) -> tuple[bool, bool] | None:
-    """(wildcards allowed, negated) for the string and ARN condition operators the replay knows."""
+def _arn_matches(pattern: str, value: str) -> bool:
+    # ArnEquals and ArnLike behave identically: each of the six colon-separated parts is matched on its
+    # own (a wildcard never spans a colon before the resource), case-sensitively.
+    patterns, values = pattern.split(":", 5), value.split(":", 5)
+    return len(patterns) == len(values) == 6 and all(
+        _wildcard(p, v, case_sensitive=True) for p, v in zip(patterns, values, strict=True)
+    )
+
+
+def _string_equals(pattern: str, value: str) -> bool:
+    return pattern == value
+
+
+def _string_like(pattern: str, value: str) -> bool:
+    return _wildcard(pattern, value, case_sensitive=True)
+
+
+def _value_test(operator: str) -> tuple[Callable[[str, str], bool], bool] | None:
+    """(how a policy value matches the request's, negated) for the operators the replay knows."""
     return {
-        "StringEquals": (False, False),
-        "StringNotEquals": (False, True),
-        "StringLike": (True, False),
-        "StringNotLike": (True, True),
-        "ArnEquals": (False, False),
-        "ArnNotEquals": (False, True),
-        "ArnLike": (True, False),
-        "ArnNotLike": (True, True),
+        "StringEquals": (_string_equals, False),
+        "StringNotEquals": (_string_equals, True),
+        "StringLike": (_string_like, False),
+        "StringNotLike": (_string_like, True),
+        "ArnEquals": (_arn_matches, False),
+        "ArnNotEquals": (_arn_matches, True),
+        "ArnLike": (_arn_matches, False),
+        "ArnNotLike": (_arn_matches, True),
     }.get(operator)
 
 
-def _conditions_match(conditions: Any, caller: Caller, unsupported: list[str]) -> bool:
-    if not conditions:
-        return True
-    for raw_operator, tests in dict(conditions).items():
-        operator = str(raw_operator)
-        if_exists = operator.endswith("IfExists")
-        base = operator.removesuffix("IfExists")
-        shape = _string_op(base)
-        if shape is None:
-            unsupported.append(operator)
+def _operator_holds(
+    tests: Any,
+    context: Mapping[str, str],
+    matches: Callable[[str, str], bool],
+    *,
+    negated: bool,
+    if_exists: bool,
+) -> bool:
+    for key, expected in dict(tests).items():
+        actual = context.get(str(key).lower())
+        if actual is None:
+            # An absent key fails a condition, except a negated one or one marked ...IfExists.
+            if if_exists or negated:
+                continue
             return False
-        wildcards, negated = shape
-        for key, expected in dict(tests).items():
-            actual = caller.context.get(str(key))
-            if actual is None:
-                if if_exists or negated:
-                    continue
-                return False
-            hit = any(
-                _wildcard(str(candidate), actual, case_sensitive=True)
-                if wildcards
-                else str(candidate) == actual
-                for candidate in _as_list(expected)
-            )
-            if hit == negated:
-                return False
+        if any(matches(str(candidate), actual) for candidate in _as_list(expected)) == negated:
+            return False
     return True
+
+
+def _conditions_match(conditions: Any, caller: Caller, unsupported: list[str]) -> bool | None:
+    """True when every condition holds, False when one fails, None when only unknown operators remain."""
+    context = {key.lower(): value for key, value in caller.context.items()}  # key names ignore case
+    holds, unknown = True, False
+    for raw_operator, tests in dict(conditions or {}).items():
+        operator = str(raw_operator)
+        value_test = _value_test(operator.removesuffix("IfExists"))
+        if value_test is None:
+            unsupported.append(operator)
+            unknown = True
+            continue
+        matches, negated = value_test
+        if_exists = operator.endswith("IfExists")
+        holds = holds and _operator_holds(tests, context, matches, negated=negated, if_exists=if_exists)
+    return None if holds and unknown else holds
 
 
 def _statement_applies(
@@ -133,7 +158,10 @@ def _statement_applies(
     resources = _as_list(statement.get("Resource")) or ["*"]
     if not any(_wildcard(str(r), resource, case_sensitive=True) for r in resources):
         return False
-    return _conditions_match(statement.get("Condition"), caller, unsupported)
+    conditions = _conditions_match(statement.get("Condition"), caller, unsupported)
+    # A condition the replay cannot evaluate might hold: a Deny is then taken to apply, an Allow not,
+    # so what the replay cannot judge is never granted.
+    return conditions is True or (conditions is None and statement.get("Effect") == "Deny")
 
 
 def parse_policy(document: str | Mapping[str, Any] | None) -> dict[str, Any]:

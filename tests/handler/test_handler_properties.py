@@ -117,7 +117,8 @@ def test_every_record_is_published_or_ignored_and_nothing_escapes() -> None:
     with mock_aws():
         topic_arn = boto3.client("sns", region_name="us-east-1").create_topic(Name="t")["TopicArn"]
 
-        @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        # The example budget comes from the Hypothesis profile (tests/conftest.py).
+        @settings(suppress_health_check=[HealthCheck.too_slow])
         @given(batch=batches)
         def check(batch: dict[str, Any]) -> None:
             published: list[PublishRequest] = []
@@ -155,7 +156,6 @@ def test_every_record_is_published_or_ignored_and_nothing_escapes() -> None:
         check()
 
 
-@settings(max_examples=300, deadline=None)
 @given(event=json_values | st.fixed_dictionaries({"Records": st.lists(json_values, max_size=5)}))
 def test_any_event_shape_returns_a_batch_response(event: Any) -> None:
     """An event of any shape, even not an SQS batch, never raises."""

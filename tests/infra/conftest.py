@@ -9,9 +9,8 @@ from infra_fixtures import HUB_ACCOUNT, HUB_BUS_ARN, HUB_REGION, REGIONS, SPOKE_
 from root_activity_monitor.simulate import RecordedStack
 
 
-@pytest.fixture
-def hub_config() -> dict[str, Any]:
-    """A complete hub stack config (a fresh copy per test)."""
+def complete_hub_config() -> dict[str, Any]:
+    """A complete hub stack config, new on every call."""
     return {
         "aws:region": HUB_REGION,
         "mode": "hub",
@@ -25,9 +24,8 @@ def hub_config() -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def spoke_config() -> dict[str, Any]:
-    """A complete spoke stack config naming the hub bus by ARN (a fresh copy per test)."""
+def complete_spoke_config() -> dict[str, Any]:
+    """A complete spoke stack config naming the hub bus by ARN, new on every call."""
     return {
         "aws:region": HUB_REGION,
         "mode": "spoke",
@@ -37,12 +35,26 @@ def spoke_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def hub_stack(record_stack: Any, hub_config: dict[str, Any]) -> RecordedStack:
-    """The hub program's recorded graph in the hub account."""
-    return record_stack(hub_config, account_id=HUB_ACCOUNT)  # type: ignore[no-any-return]
+def hub_config() -> dict[str, Any]:
+    """A complete hub stack config (a fresh copy per test, free to change)."""
+    return complete_hub_config()
 
 
 @pytest.fixture
-def spoke_stack(record_stack: Any, spoke_config: dict[str, Any]) -> RecordedStack:
-    """The spoke program's recorded graph in a member account."""
-    return record_stack(spoke_config, account_id=SPOKE_ACCOUNT)  # type: ignore[no-any-return]
+def spoke_config() -> dict[str, Any]:
+    """A complete spoke stack config (a fresh copy per test, free to change)."""
+    return complete_spoke_config()
+
+
+# Recorded once per session: the tests only read these graphs, and tests that need another config record
+# their own from `hub_config` / `spoke_config`.
+@pytest.fixture(scope="session")
+def hub_stack(record_stack: Any) -> RecordedStack:
+    """The hub program's recorded graph in the hub account, from the complete hub config."""
+    return record_stack(complete_hub_config(), account_id=HUB_ACCOUNT)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def spoke_stack(record_stack: Any) -> RecordedStack:
+    """The spoke program's recorded graph in a member account, from the complete spoke config."""
+    return record_stack(complete_spoke_config(), account_id=SPOKE_ACCOUNT)  # type: ignore[no-any-return]
