@@ -136,7 +136,7 @@ def _not_replayed(report: SimulationReport) -> list[str]:
         groups.setdefault((entry.type, entry.reason), []).append(entry.name)
     return [
         f"  {kind} {names[0]}: {reason}" if len(names) == 1 else f"  {kind} x{len(names)}: {reason}"
-        for (kind, reason), names in groups.items()
+        for (kind, reason), names in sorted(groups.items())
     ]
 
 
