@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from example_stacks import REGIONS, write_example
 from root_activity_monitor.program import main as program
 from root_activity_monitor.simulate import simulate
 from root_activity_monitor.simulate.stacks import (
@@ -20,32 +20,16 @@ from root_activity_monitor.simulate.stacks import (
     spoke_accounts,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-REGIONS = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
-    "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-southeast-1", "ap-southeast-2", "sa-east-1",
-]  # fmt: skip
 SPOKES = 3
 RUNS = 3
-
-
-def _write(example: str, directory: Path, **changes: object) -> Path:
-    document = yaml.safe_load((REPO_ROOT / example).read_text())
-    for key, value in changes.items():
-        document["config"][f"root-activity-monitor:{key}"] = value
-    path = directory / example
-    path.write_text(yaml.safe_dump(document))
-    return path
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         accounts = ["222222222222", "333333333333", "444444444444"]
-        hub = _write("Pulumi.hub.yaml", directory, regions=REGIONS, spokeAccountIds=accounts)
-        spoke = _write("Pulumi.spoke.yaml", directory, regions=REGIONS)
+        hub = write_example("Pulumi.hub.yaml", directory, regions=REGIONS, spokeAccountIds=accounts)
+        spoke = write_example("Pulumi.spoke.yaml", directory, regions=REGIONS)
         spokes = [spoke] * SPOKES
 
         hub_file, spoke_file = load_stack_file(hub), load_stack_file(spoke)
