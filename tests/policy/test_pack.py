@@ -77,4 +77,5 @@ def test_policy_names_are_unique_and_levels_explicit() -> None:
     levels = {policy.name: policy.enforcement_level for policy in ALL_POLICIES}
     assert levels[GLOBAL_REGION_POLICY.name] == EnforcementLevel.ADVISORY
     assert all(level is not None for level in levels.values())
-    assert sum(isinstance(policy, StackValidationPolicy) for policy in ALL_POLICIES) == 1
+    # us-east-1 coverage, a tamper rule beside every forwarding rule, an alarm on every dead-letter queue.
+    assert sum(isinstance(policy, StackValidationPolicy) for policy in ALL_POLICIES) == 3
