@@ -3,7 +3,9 @@ under Pulumi mocks."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -50,10 +52,18 @@ class RecordStack(Protocol):
 
 @pytest.fixture(scope="session")
 def record_stack() -> RecordStack:
-    """Evaluate a program (by default this project's `main`) with `config` and return what it registered."""
+    """Evaluate a program (by default this project's `main`) with `config` and return what it registered.
+
+    The project's own program is evaluated once per distinct (config, account, stack, stack outputs) in a
+    session: many tests read the same example graphs. Each caller gets its own copy of the lists, and the
+    recorded resources are frozen; no test changes a recorded input in place (mutations copy, see
+    tests/policy/recorded_policy_args.py).
+    """
     # Imported here so test folders that never record a stack (the notifier's) do not load Pulumi.
     from root_activity_monitor.program import main
     from root_activity_monitor.simulate import record_program
+
+    recorded: dict[str, RecordedStack] = {}
 
     def record(
         config: Mapping[str, Any],
@@ -63,8 +73,21 @@ def record_stack() -> RecordStack:
         stack: str = "test",
         stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> RecordedStack:
-        return record_program(
-            program or main, config, account_id=account_id, stack=stack, stack_outputs=stack_outputs
+        if program is not None:
+            return record_program(
+                program, config, account_id=account_id, stack=stack, stack_outputs=stack_outputs
+            )
+        key = json.dumps([config, account_id, stack, stack_outputs], sort_keys=True, default=str)
+        if key not in recorded:
+            recorded[key] = record_program(
+                main, config, account_id=account_id, stack=stack, stack_outputs=stack_outputs
+            )
+        return dataclasses.replace(
+            recorded[key],
+            resources=list(recorded[key].resources),
+            exports=dict(recorded[key].exports),
+            warnings=list(recorded[key].warnings),
+            reads=list(recorded[key].reads),
         )
 
     return record
