@@ -18,31 +18,13 @@ from .iam import KeyPolicyLookup
 from .notifier import run_notifiers
 from .observer import read_observer
 from .recording import RecordedResource
-from .report import Notification
+from .report import HeartbeatRow, Notification
 from .stacks import SimulatedStack
 from .watchdog_task import run_watchdogs, table_refusals
 
 START = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
 GAP_CATEGORY = "monitoring-gap"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-
-
-@dataclass(frozen=True)
-class HeartbeatRow:
-    """Whether one (account, region)'s heartbeat reached the hub's table."""
-
-    account: str
-    region: str
-    arrived: bool
-    reason: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "account": self.account,
-            "region": self.region,
-            "arrived": self.arrived,
-            "reason": self.reason,
-        }
 
 
 @dataclass

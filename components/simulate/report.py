@@ -10,7 +10,6 @@ from .events import DrivenEvent
 
 if TYPE_CHECKING:
     from .delivery import Trace
-    from .heartbeat_run import HeartbeatRow
     from .resources import NotReplayed
     from .stack_sets import DeployedInstance
 
@@ -51,6 +50,25 @@ class Notification:
     def event_ids(self) -> list[str]:
         """The CloudTrail eventIDs the notification reports, one per entry."""
         return [str(event.get("eventID")) for event in self.document.get("events", [])]
+
+
+@dataclass(frozen=True)
+class HeartbeatRow:
+    """Whether one (account, region)'s heartbeat reached the hub's table."""
+
+    account: str
+    region: str
+    arrived: bool
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        """The entry of the report's `heartbeats` list."""
+        return {
+            "account": self.account,
+            "region": self.region,
+            "arrived": self.arrived,
+            "reason": self.reason,
+        }
 
 
 @dataclass
