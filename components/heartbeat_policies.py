@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .policies import publisher_statements
+
 Policy = dict[str, Any]
 
 _VERSION = "2012-10-17"
@@ -92,23 +94,6 @@ def watchdog_policy(table_arn: str, topic_arn: str, key_arn: str, log_group_arn:
                 "Action": ["dynamodb:Scan", "dynamodb:UpdateItem"],
                 "Resource": table_arn,
             },
-            {
-                "Sid": "PublishNotifications",
-                "Effect": "Allow",
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-            },
-            {
-                "Sid": "UseTopicKey",
-                "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": key_arn,
-            },
-            {
-                "Sid": "WriteOwnLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": f"{log_group_arn}:*",
-            },
+            *publisher_statements(topic_arn, key_arn, log_group_arn),
         ],
     }

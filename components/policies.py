@@ -122,6 +122,30 @@ def lambda_assume_role_policy() -> Policy:
     }
 
 
+def publisher_statements(topic_arn: str, key_arn: str, log_group_arn: str) -> list[dict[str, Any]]:
+    """What every function that notifies needs: publish to the topic, with its key, and write its own logs."""
+    return [
+        {
+            "Sid": "PublishNotifications",
+            "Effect": "Allow",
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+        },
+        {
+            "Sid": "UseTopicKey",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": key_arn,
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:*",
+        },
+    ]
+
+
 def notifier_policy(queue_arn: str, topic_arn: str, key_arn: str, log_group_arn: str) -> Policy:
     """What the notifier may do: drain its queue, publish to its topic with its key, write its logs."""
     return {
@@ -138,24 +162,7 @@ def notifier_policy(queue_arn: str, topic_arn: str, key_arn: str, log_group_arn:
                 ],
                 "Resource": queue_arn,
             },
-            {
-                "Sid": "PublishNotifications",
-                "Effect": "Allow",
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-            },
-            {
-                "Sid": "UseTopicKey",
-                "Effect": "Allow",
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": key_arn,
-            },
-            {
-                "Sid": "WriteOwnLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": f"{log_group_arn}:*",
-            },
+            *publisher_statements(topic_arn, key_arn, log_group_arn),
         ],
     }
 

@@ -48,6 +48,45 @@ def notifier_role(name: str, *, parent: pulumi.Resource, tags: Tags) -> aws.iam.
     )
 
 
+def handler_function(
+    name: str,
+    *,
+    function_name: str,
+    description: str,
+    handler: str,
+    role: aws.iam.Role,
+    timeout_seconds: int,
+    memory_mb: int,
+    variables: Mapping[str, pulumi.Input[str]],
+    log_group: aws.cloudwatch.LogGroup,
+    tags: Tags,
+    opts: pulumi.ResourceOptions,
+) -> aws.lambda_.Function:
+    """A function running one entry point of the `handler` package (the notifier, the watchdog): the same code
+    archive, runtime and architecture, JSON logs into its own group."""
+    return aws.lambda_.Function(
+        name,
+        name=function_name,
+        description=description,
+        code=handler_archive(),
+        handler=handler,
+        runtime=FUNCTION_RUNTIME,
+        architectures=["arm64"],
+        role=role.arn,
+        timeout=timeout_seconds,
+        memory_size=memory_mb,
+        environment=aws.lambda_.FunctionEnvironmentArgs(variables=dict(variables)),
+        logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+            log_format="JSON",
+            log_group=log_group.name,
+            application_log_level="INFO",
+            system_log_level="WARN",
+        ),
+        tags=tag_input(tags),
+        opts=opts,
+    )
+
+
 def notifier(
     name: str,
     *,
@@ -83,34 +122,24 @@ def notifier(
     )
     # The function must not run before it may drain the queue, publish and log.
     after_permissions = pulumi.ResourceOptions(parent=parent, depends_on=[role_policy])
-    function = aws.lambda_.Function(
+    function = handler_function(
         f"{name}-notifier",
-        name=function_name,
+        function_name=function_name,
         description="Turns batches of root-user activity into notifications",
-        code=handler_archive(),
         handler=HANDLER_FUNCTION,
-        runtime=FUNCTION_RUNTIME,
-        architectures=["arm64"],
-        role=role.arn,
-        timeout=FUNCTION_TIMEOUT_SECONDS,
-        memory_size=FUNCTION_MEMORY_MB,
-        environment=aws.lambda_.FunctionEnvironmentArgs(
-            variables={
-                "TOPIC_ARN": topic.arn,
-                "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
-                # Changes these principals make to the monitor are tamper alerts at LOW severity.
-                "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
-                # Heartbeat hook (issue 9): where the notifier records heartbeats instead of notifying them.
-                **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
-            }
-        ),
-        logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-            log_format="JSON",
-            log_group=log_group.name,
-            application_log_level="INFO",
-            system_log_level="WARN",
-        ),
-        tags=tag_input(tags),
+        role=role,
+        timeout_seconds=FUNCTION_TIMEOUT_SECONDS,
+        memory_mb=FUNCTION_MEMORY_MB,
+        variables={
+            "TOPIC_ARN": topic.arn,
+            "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
+            # Changes these principals make to the monitor are tamper alerts at LOW severity.
+            "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
+            # Where the notifier records heartbeats instead of notifying them.
+            **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
+        },
+        log_group=log_group,
+        tags=tags,
         opts=after_permissions,
     )
     mapping = aws.lambda_.EventSourceMapping(

@@ -16,9 +16,9 @@ import pulumi
 import pulumi_aws as aws
 
 from .. import heartbeat, heartbeat_policies, policies
-from ..lambda_bundle import HANDLER_PACKAGE, handler_archive
+from ..lambda_bundle import HANDLER_PACKAGE
 from ..tagging import Tags, tag_input
-from .notifier import FUNCTION_RUNTIME
+from .notifier import handler_function
 
 WATCHDOG_HANDLER = f"{HANDLER_PACKAGE}.watchdog.watchdog_handler"
 WATCHDOG_TIMEOUT_SECONDS = 120
@@ -117,30 +117,23 @@ def watchdog(
         ),
         opts=child,
     )
-    function = aws.lambda_.Function(
+    function = handler_function(
         f"{name}-watchdog",
-        name=function_name,
+        function_name=function_name,
         description="Notifies when an (account, region) heartbeat falls silent, never arrives, or recovers",
-        code=handler_archive(),
         handler=WATCHDOG_HANDLER,
-        runtime=FUNCTION_RUNTIME,
-        architectures=["arm64"],
-        role=role.arn,
-        timeout=WATCHDOG_TIMEOUT_SECONDS,
-        memory_size=WATCHDOG_MEMORY_MB,
-        environment=aws.lambda_.FunctionEnvironmentArgs(
-            variables={
-                "TOPIC_ARN": topic.arn,
-                "HEARTBEAT_TABLE": table.name,
-                "HEARTBEAT_INTERVAL_MINUTES": str(interval_minutes),
-                "SILENT_INTERVALS": str(silent_intervals),
-                "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
-            }
-        ),
-        logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-            log_format="JSON", log_group=log_group.name, application_log_level="INFO", system_log_level="WARN"
-        ),
-        tags=tag_input(tags),
+        role=role,
+        timeout_seconds=WATCHDOG_TIMEOUT_SECONDS,
+        memory_mb=WATCHDOG_MEMORY_MB,
+        variables={
+            "TOPIC_ARN": topic.arn,
+            "HEARTBEAT_TABLE": table.name,
+            "HEARTBEAT_INTERVAL_MINUTES": str(interval_minutes),
+            "SILENT_INTERVALS": str(silent_intervals),
+            "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
+        },
+        log_group=log_group,
+        tags=tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy]),
     )
     schedule_role = aws.iam.Role(
