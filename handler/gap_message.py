@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from .document import SCHEMA_VERSION
 from .gaps import NEVER, RECOVERED, SILENT, Change
-from .sns_message import PublishRequest
-from .textsafe import md_plain, one_line, printable_ascii, shorten, valid_unicode
+from .render import subject_line
+from .sns_message import PublishRequest, filter_attributes, structured_message
+from .textsafe import md_plain
 
 CATEGORY = "monitoring-gap"
-SCHEMA_VERSION = "1.0"
-SUBJECT_CHARS = 100
 EVENT_NAMES = {SILENT: "HeartbeatMissing", NEVER: "HeartbeatNeverReceived", RECOVERED: "HeartbeatRecovered"}
 SEVERITIES = {SILENT: "HIGH", NEVER: "HIGH", RECOVERED: "INFO"}
 WHAT_TO_DO = (
@@ -116,23 +116,21 @@ def publish_request(
     level = severity(changes)
     gaps = [change for change in changes if change.kind != RECOVERED]
     what = f"Monitoring gap in {_count(gaps)}" if gaps else f"Monitoring restored in {_count(changes)}"
-    subject = shorten(printable_ascii(f"[{level}] {what} - {account_name} ({account_id})"), SUBJECT_CHARS)
-    doc = document(account_id, account_name, changes, now)
-    bodies = {
-        "default": json.dumps(doc, separators=(",", ":")),
-        "email": email_text(account_id, account_name, changes, now),
-        "https": chatbot(account_id, account_name, changes, now),
-    }
-    attributes = {
-        "category": CATEGORY,
-        "severity": level,
-        "accountId": account_id,
-        "eventName": EVENT_NAMES[changes[0].kind],
-    }
-    attributes = {key: valid_unicode(shorten(one_line(value), 256)) for key, value in attributes.items()}
-    return PublishRequest(
-        topic_arn, subject, json.dumps(bodies, separators=(",", ":")), attributes, False, ()
+    message = structured_message(
+        json.dumps(document(account_id, account_name, changes, now), separators=(",", ":")),
+        email_text(account_id, account_name, changes, now),
+        chatbot(account_id, account_name, changes, now),
     )
+    attributes = filter_attributes(
+        {
+            "category": CATEGORY,
+            "severity": level,
+            "accountId": account_id,
+            "eventName": EVENT_NAMES[changes[0].kind],
+        }
+    )
+    subject = subject_line(level, what, account_id, account_name)
+    return PublishRequest(topic_arn, subject, message, attributes, False, ())
 
 
 def _regions(changes: Sequence[Change]) -> str:

@@ -32,14 +32,24 @@ def title(notification: Notification) -> str:
 
 
 def subject(notification: Notification, account_name: str) -> str:
-    """``[SEVERITY] title - name (id)``: printable ASCII, one line, at most 100 characters."""
-    head = f"[{notification.severity.name}] "
-    account_id = printable_ascii(notification.account_id)[:20]
+    """The SNS subject of a root-activity notification."""
+    return subject_line(
+        notification.severity.name, title(notification), notification.account_id, account_name
+    )
+
+
+def subject_line(severity: str, headline: str, account_id: str, account_name: str) -> str:
+    """``[SEVERITY] headline - name (id)``: printable ASCII, one line, at most 100 characters (SNS's rule).
+
+    Every category's subject: the headline is cut to fit, never the account it names.
+    """
+    head = f"[{severity}] "
+    account_id = printable_ascii(account_id)[:20]
     name = printable_ascii(account_name)
     account = f"{shorten(name, 30)} ({account_id})" if name and name != account_id else account_id
     tail = f" - {account}"
     room = SUBJECT_LIMIT - len(head) - len(tail)
-    return head + shorten(printable_ascii(title(notification)), room) + tail
+    return head + shorten(printable_ascii(headline), room) + tail
 
 
 def console_url(event: RootEvent) -> str:

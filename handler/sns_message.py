@@ -11,6 +11,7 @@ cut, and the document says ``truncated: true``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
@@ -54,6 +55,18 @@ class PublishRequest:
         return len(self.message.encode()) + len(self.subject.encode()) + attributes
 
 
+def filter_attributes(values: Mapping[str, str]) -> dict[str, str]:
+    """Message attributes for subscription filter policies: one line, valid UTF-8, 256 characters at most."""
+    return {k: valid_unicode(shorten(one_line(v), ATTRIBUTE_CHARS)) or "unknown" for k, v in values.items()}
+
+
+def structured_message(document_json: str, email: str, https: str) -> str:
+    """The ``MessageStructure=json`` message: the JSON document for ``default`` (every protocol without a key
+    of its own), the text for ``email``, the AWS Chatbot card for ``https``."""
+    bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, document_json) | {"email": email, "https": https}
+    return json.dumps(bodies, separators=(",", ":"))
+
+
 def message_attributes(notification: Notification) -> dict[str, str]:
     """``category``, ``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event)."""
     top = notification.top
@@ -64,7 +77,7 @@ def message_attributes(notification: Notification) -> dict[str, str]:
         "accountId": notification.account_id,
         "eventName": event_name,
     }
-    return {k: valid_unicode(shorten(one_line(v), ATTRIBUTE_CHARS)) or "unknown" for k, v in values.items()}
+    return filter_attributes(values)
 
 
 def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
@@ -85,8 +98,7 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
         truncated = clipper.clipped or len(shown) < len(entries)
         text = email_text(notification, account_name, clipper, [parts[i].email for i in shown])
         doc = document_json(notification, account_name, clipper, [parts[i].doc for i in shown], truncated)
-        bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, doc) | {"email": text, "https": https}
-        message = json.dumps(bodies, separators=(",", ":"))
+        message = structured_message(doc, text, https)
         return PublishRequest(
             topic_arn, title_line, message, attributes, truncated, tuple(notification.message_ids)
         )

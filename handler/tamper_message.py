@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .sns_message import SNS_MESSAGE_LIMIT, PublishRequest
+from .document import SCHEMA_VERSION
+from .render import subject_line
+from .sns_message import SNS_MESSAGE_LIMIT, PublishRequest, filter_attributes, structured_message
 from .tamper import CATEGORY, TamperEntry, TamperNotification
-from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten, valid_unicode
+from .textsafe import md_code, md_plain, one_line, shorten, valid_unicode
 
-SCHEMA_VERSION = "1.0"
-SUBJECT_LIMIT = 100
 CHATBOT_EVENTS = 10
 CHATBOT_DESCRIPTION_CHARS = 3500
 # (events listed, characters per field): the first shows everything a real batch holds.
@@ -38,12 +38,10 @@ def title(notification: TamperNotification) -> str:
 
 
 def subject(notification: TamperNotification, account_name: str) -> str:
-    """``[SEVERITY] Tamper: title - name (id)``: printable ASCII, one line, at most 100 characters."""
-    head = f"[{notification.severity.name}] Tamper: "
-    account_id = printable_ascii(notification.account_id)[:20]
-    name = printable_ascii(account_name)
-    tail = f" - {shorten(name, 30)} ({account_id})" if name and name != account_id else f" - {account_id}"
-    return head + shorten(printable_ascii(title(notification)), SUBJECT_LIMIT - len(head) - len(tail)) + tail
+    """``[SEVERITY] Tamper: title - name (id)``."""
+    return subject_line(
+        notification.severity.name, f"Tamper: {title(notification)}", notification.account_id, account_name
+    )
 
 
 def next_steps(notification: TamperNotification) -> list[str]:
@@ -144,13 +142,14 @@ def chatbot(notification: TamperNotification, account_name: str) -> str:
 
 
 def attributes(notification: TamperNotification) -> dict[str, str]:
-    values = {
-        "severity": notification.severity.name,
-        "accountId": notification.account_id,
-        "eventName": notification.top.event.event_name,
-        "category": CATEGORY,
-    }
-    return {k: valid_unicode(shorten(one_line(v), 256)) or "unknown" for k, v in values.items()}
+    return filter_attributes(
+        {
+            "severity": notification.severity.name,
+            "accountId": notification.account_id,
+            "eventName": notification.top.event.event_name,
+            "category": CATEGORY,
+        }
+    )
 
 
 def build_tamper_request(
@@ -159,15 +158,15 @@ def build_tamper_request(
     """The request to publish, listing fewer events with shorter fields until it fits SNS's limit."""
     for events, chars in CUTS:
         doc = document(notification, account_name, events, chars)
-        bodies = {
-            "default": json.dumps(doc, separators=(",", ":")),
-            "email": email_text(notification, account_name, events, chars),
-            "https": chatbot(notification, account_name),
-        }
+        message = structured_message(
+            json.dumps(doc, separators=(",", ":")),
+            email_text(notification, account_name, events, chars),
+            chatbot(notification, account_name),
+        )
         request = PublishRequest(
             topic_arn,
             subject(notification, account_name),
-            json.dumps(bodies, separators=(",", ":")),
+            message,
             attributes(notification),
             bool(doc["truncated"]),
             tuple(notification.message_ids),

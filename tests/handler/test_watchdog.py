@@ -50,7 +50,8 @@ class Watch:
             table=TABLE,
             topic_arn=self.topic.topic_arn,
             threshold=THRESHOLD,
-            account_name={SPOKE: "Payments"}.get,  # type: ignore[arg-type]
+            # As the static resolver does: a name where one is configured, else the ID itself.
+            account_name=lambda account: {SPOKE: "Payments"}.get(account, account),
             publish=self.publish,
         )
         return self.topic.received()
