@@ -88,6 +88,36 @@ def target_retry_policy() -> aws.cloudwatch.EventTargetRetryPolicyArgs:
     )
 
 
+def delivering_target(
+    name: str,
+    *,
+    rule: aws.cloudwatch.EventRule,
+    arn: pulumi.Input[str],
+    dead_letter_queue: aws.sqs.Queue,
+    depends_on: Sequence[pulumi.Resource],
+    parent: pulumi.Resource,
+    region: str | None = None,
+    event_bus_name: pulumi.Input[str] | None = None,
+    role_arn: pulumi.Input[str] | None = None,
+) -> aws.cloudwatch.EventTarget:
+    """A rule's target with the project's retry policy and dead-letter queue.
+
+    `depends_on`: what the first delivery needs (the role's permission, the policies that let the rule write
+    to the target queue and the DLQ), so no event is refused while the stack is still being built.
+    """
+    return aws.cloudwatch.EventTarget(
+        name,
+        region=region,
+        event_bus_name=event_bus_name,
+        rule=rule.name,
+        arn=arn,
+        role_arn=role_arn,
+        retry_policy=target_retry_policy(),
+        dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dead_letter_queue.arn),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+    )
+
+
 def dead_letter_queue(
     name: str, *, parent: pulumi.Resource, tags: Tags, region: str | None = None
 ) -> aws.sqs.Queue:
@@ -191,16 +221,15 @@ def forward_region(
         f"{name}-{region}-dlq-policy", dlq, list(rules.values()), parent=parent, region=region
     )
     targets = {
-        kind: aws.cloudwatch.EventTarget(
+        kind: delivering_target(
             f"{name}-{region}-{rule_suffix(kind).removesuffix('rule')}target",
-            region=region,
-            rule=rule.name,
+            rule=rule,
             arn=hub_event_bus_arn,
+            dead_letter_queue=dlq,
+            depends_on=[role_policy, dlq_policy],
+            parent=parent,
+            region=region,
             role_arn=role.arn,
-            retry_policy=target_retry_policy(),
-            dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn),
-            # The role must be able to put events, and the DLQ must accept them, before the first delivery.
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy, dlq_policy]),
         )
         for kind, rule in rules.items()
     }

@@ -6,33 +6,19 @@ Kept apart from `policies.py` so the heartbeat's least-privilege grants can be r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from .policies import publisher_statements
+from .policies import POLICY_VERSION, Policy, Ref, publisher_statements, service_assume_role_policy
 
-Policy = dict[str, Any]
-
-_VERSION = "2012-10-17"
 SCHEDULER_SERVICE = "scheduler.amazonaws.com"
 HEARTBEAT_ACTION = "events:TestEventPattern"
 
 
-def scheduler_assume_role_policy(account_id: str) -> Policy:
+def scheduler_assume_role_policy(account_id: Ref) -> Policy:
     """Trust for a role EventBridge Scheduler assumes, only for `account_id`'s schedules (confused deputy)."""
-    return {
-        "Version": _VERSION,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": SCHEDULER_SERVICE},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
+    return service_assume_role_policy(SCHEDULER_SERVICE, account_id)
 
 
-def heartbeat_call_policy(regions: Sequence[str]) -> Policy:
+def heartbeat_call_policy(regions: Sequence[Ref]) -> Policy:
     """The heartbeat role's one permission: `events:TestEventPattern`, in the covered regions only.
 
     TestEventPattern has no resource type in the IAM service authorization reference, so no ARN can be
@@ -40,7 +26,7 @@ def heartbeat_call_policy(regions: Sequence[str]) -> Policy:
     nothing: it only tells whether an event given in the request matches a pattern given in the request.
     """
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "HeartbeatCall",
@@ -56,7 +42,7 @@ def heartbeat_call_policy(regions: Sequence[str]) -> Policy:
 def invoke_function_policy(function_arn: str) -> Policy:
     """What the watchdog's schedule role may do: invoke exactly the watchdog function."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "InvokeWatchdog",
@@ -71,7 +57,7 @@ def invoke_function_policy(function_arn: str) -> Policy:
 def record_heartbeat_policy(table_arn: str) -> Policy:
     """The notifier's extra permission: write a heartbeat's last-heard time to the table, nothing else."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "RecordHeartbeats",
@@ -86,7 +72,7 @@ def record_heartbeat_policy(table_arn: str) -> Policy:
 def watchdog_policy(table_arn: str, topic_arn: str, key_arn: str, log_group_arn: str) -> Policy:
     """What the watchdog may do: read and mark the table, publish with the topic's key, write its logs."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "ReadAndMarkHeartbeats",

@@ -14,7 +14,7 @@ Ref = str | Mapping[str, Any]
 """An ARN or ID, or a CloudFormation intrinsic (`{"Ref": …}`, `{"Fn::GetAtt": …}`) that resolves to one: the
 StackSet template builds its policies with these same functions."""
 
-_VERSION = "2012-10-17"
+POLICY_VERSION = "2012-10-17"
 EVENTS_SERVICE = "events.amazonaws.com"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 SNS_SERVICE = "sns.amazonaws.com"
@@ -56,7 +56,7 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
     if not statements:
         message = "an event bus policy needs an organization ID or at least one account ID"
         raise ValueError(message)
-    return {"Version": _VERSION, "Statement": statements}
+    return {"Version": POLICY_VERSION, "Statement": statements}
 
 
 def queue_send_from_rule_policy(queue_arn: Ref, rule_arn: str | Sequence[Ref]) -> Policy:
@@ -64,7 +64,7 @@ def queue_send_from_rule_policy(queue_arn: Ref, rule_arn: str | Sequence[Ref]) -
     source: Ref | list[Ref]
     source = rule_arn if isinstance(rule_arn, str) else rule_arn[0] if len(rule_arn) == 1 else list(rule_arn)
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "AllowRuleToSendMessage",
@@ -78,14 +78,14 @@ def queue_send_from_rule_policy(queue_arn: Ref, rule_arn: str | Sequence[Ref]) -
     }
 
 
-def events_assume_role_policy(account_id: Ref) -> Policy:
-    """Trust for a delivery role: EventBridge, acting for rules in this account only."""
+def service_assume_role_policy(service: str, account_id: Ref) -> Policy:
+    """Trust for a role an AWS service assumes only for this account's resources (confused deputy)."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"Service": EVENTS_SERVICE},
+                "Principal": {"Service": service},
                 "Action": "sts:AssumeRole",
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
             }
@@ -93,10 +93,15 @@ def events_assume_role_policy(account_id: Ref) -> Policy:
     }
 
 
+def events_assume_role_policy(account_id: Ref) -> Policy:
+    """Trust for a delivery role: EventBridge, acting for rules in this account only."""
+    return service_assume_role_policy(EVENTS_SERVICE, account_id)
+
+
 def put_events_policy(event_bus_arn: Ref) -> Policy:
     """A delivery role's permission: put events on exactly one bus."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "PutEventsOnHubBus",
@@ -115,7 +120,7 @@ def lambda_assume_role_policy() -> Policy:
     condition on a missing key would deny every invocation. `iam:PassRole` guards who can use it.
     """
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {"Effect": "Allow", "Principal": {"Service": LAMBDA_SERVICE}, "Action": "sts:AssumeRole"}
         ],
@@ -149,7 +154,7 @@ def publisher_statements(topic_arn: str, key_arn: str, log_group_arn: str) -> li
 def notifier_policy(queue_arn: str, topic_arn: str, key_arn: str, log_group_arn: str) -> Policy:
     """What the notifier may do: drain its queue, publish to its topic with its key, write its logs."""
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "ConsumeBufferQueue",
@@ -175,7 +180,7 @@ def topic_key_policy(account_id: str, notifier_role_arn: str) -> Policy:
     notifier role may encrypt what it publishes. No other principal appears.
     """
     return {
-        "Version": _VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "AllowAccountAdministration",

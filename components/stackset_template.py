@@ -77,13 +77,11 @@ def _heartbeat() -> tuple[forwarding.ForwardedEvents, dict[str, Any]]:
                 # One role per regional stack instance: IAM is global, so the region is in the name.
                 "RoleName": {"Fn::Sub": heartbeat.ROLE_NAME_PREFIX + "${AWS::Region}"},
                 "Description": heartbeat.ROLE_DESCRIPTION,
-                "AssumeRolePolicyDocument": heartbeat_policies.scheduler_assume_role_policy(
-                    cast(Any, account)
-                ),
+                "AssumeRolePolicyDocument": heartbeat_policies.scheduler_assume_role_policy(account),
                 "Policies": [
                     {
                         "PolicyName": HEARTBEAT_ROLE_POLICY_NAME,
-                        "PolicyDocument": heartbeat_policies.heartbeat_call_policy([cast(Any, region)]),
+                        "PolicyDocument": heartbeat_policies.heartbeat_call_policy([region]),
                     }
                 ],
             },

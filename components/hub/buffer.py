@@ -80,14 +80,14 @@ def buffer(
         f"{name}-notify-dlq-policy", rule_dlq, list(rules.values()), parent=parent
     )
     targets = {
-        kind: aws.cloudwatch.EventTarget(
+        kind: forwarding.delivering_target(
             f"{name}-{_prefix(kind)}target",
-            event_bus_name=bus.name,
-            rule=rule.name,
+            rule=rule,
             arn=queue.arn,
-            retry_policy=forwarding.target_retry_policy(),
-            dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=rule_dlq.arn),
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[queue_policy, rule_dlq_policy]),
+            dead_letter_queue=rule_dlq,
+            depends_on=[queue_policy, rule_dlq_policy],
+            parent=parent,
+            event_bus_name=bus.name,
         )
         for kind, rule in rules.items()
     }

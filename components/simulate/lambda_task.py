@@ -21,6 +21,10 @@ from typing import Any
 
 import pulumi
 
+from ..arns import parse_arn
+from .accounts import AwsAccounts
+from .recording import RecordedResource
+
 Handler = Callable[[Any, Any], Any]
 
 
@@ -59,6 +63,22 @@ def _write_asset(asset: object, target: Path) -> None:
     else:
         message = f"{target.name} is a {type(asset).__name__}, which the replay cannot read"
         raise UnpackError(message)
+
+
+def function_environment(aws: AwsAccounts, account_id: str, function: RecordedResource) -> dict[str, str]:
+    """What Lambda gives a recorded function's code: its variables, its region and its role's credentials."""
+    variables = (function.inputs.get("environment") or {}).get("variables") or {}
+    role = parse_arn(str(function.inputs["role"]))
+    credentials = aws.credentials(account_id, role.resource_name if role is not None else "")
+    return {
+        **{key: str(value) for key, value in variables.items()},
+        "AWS_REGION": function.region,
+        "AWS_DEFAULT_REGION": function.region,
+        "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
+        "AWS_SESSION_TOKEN": credentials["aws_session_token"],
+        "AWS_LAMBDA_FUNCTION_NAME": str(function.outputs.get("name")),
+    }
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from ..arns import parse_arn, queue_url
 from ..hub.notifier import REPORT_BATCH_ITEM_FAILURES
 from .accounts import AwsAccounts
 from .iam import Caller, KeyPolicyLookup, evaluate
-from .lambda_task import UnpackError, loaded_handler
+from .lambda_task import UnpackError, function_environment, loaded_handler
 from .recording import RecordedResource, RecordedStack
 
 _MAX_RECEIVE = 10  # SQS ReceiveMessage returns at most 10 messages per call
@@ -178,18 +178,8 @@ def run_notifiers(
         if refusal:
             run.problems.append(refusal)
             continue
-        role = parse_arn(str(function.inputs["role"]))
-        credentials = aws.credentials(stack.account_id, role.resource_name if role is not None else "")
         name = str(function.outputs.get("name"))
-        environment = {
-            **{key: str(value) for key, value in variables.items()},
-            "AWS_REGION": function.region,
-            "AWS_DEFAULT_REGION": function.region,
-            "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
-            "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
-            "AWS_SESSION_TOKEN": credentials["aws_session_token"],
-            "AWS_LAMBDA_FUNCTION_NAME": name,
-        }
+        environment = function_environment(aws, stack.account_id, function)
         try:
             with loaded_handler(
                 function.inputs.get("code"), str(function.inputs["handler"]), environment

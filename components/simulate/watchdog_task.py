@@ -16,7 +16,7 @@ from ..arns import parse_arn
 from ..heartbeat_policies import SCHEDULER_SERVICE
 from .accounts import AwsAccounts
 from .iam import Caller, KeyPolicyLookup, evaluate
-from .lambda_task import UnpackError, loaded_handler
+from .lambda_task import UnpackError, function_environment, loaded_handler
 from .notifier import publish_refusal
 from .recording import RecordedResource, RecordedStack
 
@@ -103,17 +103,7 @@ def run_watchdogs(
         if refusal:
             problems.append(refusal)
             continue
-        role = parse_arn(str(function.inputs["role"]))
-        credentials = aws.credentials(stack.account_id, role.resource_name if role is not None else "")
-        environment = {
-            **variables,
-            "AWS_REGION": function.region,
-            "AWS_DEFAULT_REGION": function.region,
-            "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
-            "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
-            "AWS_SESSION_TOKEN": credentials["aws_session_token"],
-            "AWS_LAMBDA_FUNCTION_NAME": str(function.outputs.get("name")),
-        }
+        environment = function_environment(aws, stack.account_id, function)
         payload = str(schedule.inputs["target"].get("input") or "{}")
         event = json.loads(payload.replace(SCHEDULED_TIME, when.strftime("%Y-%m-%dT%H:%M:%SZ")))
         try:
