@@ -36,6 +36,9 @@ DEFAULT_REGION = GLOBAL_EVENTS_REGION
 
 # Pulumi runtime state is process-global: one program evaluation at a time.
 _RUN_LOCK = threading.Lock()
+# The event loop an evaluation leaves current, for code that reads Outputs after it; the next evaluation
+# closes it. Dropped unclosed, a loop is closed by the collector, after its sockets, and that fails.
+_idle_loop: asyncio.AbstractEventLoop | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +337,7 @@ def record_program(
     mocks = RecordingMocks(account_id=account_id, default_region=region, stack_outputs=stack_outputs)
     monitor = RecordingMonitor(mocks)
     catcher = _WarningCatcher()
+    global _idle_loop  # noqa: PLW0603 - replaced under _RUN_LOCK by each evaluation
     with _RUN_LOCK:
         # Each evaluation gets its own event loop: a failed one leaves tasks behind (registrations still
         # waiting on the Output that raised) that would otherwise fail the next evaluation.
@@ -343,6 +347,8 @@ def record_program(
         # point the collector runs (inside `ast.parse`, that trips a CPython 3.11 recursion check).
         loop.set_exception_handler(_ignore_unretrieved_errors)
         asyncio.set_event_loop(loop)
+        if _idle_loop is not None and not _idle_loop.is_running():
+            _idle_loop.close()
         pulumi_settings.ROOT.set(None)
         pulumi.runtime.set_all_config(flat, [])
         pulumi.runtime.set_mocks(
@@ -368,7 +374,8 @@ def record_program(
             raise
         finally:
             _discard_pending_tasks(loop)
-            asyncio.set_event_loop(asyncio.new_event_loop())
+            _idle_loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(_idle_loop)
             _forget_pending_work()
             pulumi_settings.ROOT.set(None)
     recorded = RecordedStack(
