@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import os
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,11 +30,48 @@ settings.register_profile("deep", max_examples=6_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# A full collection slower than this means the oldest generation holds a large long-lived heap.
+SLOW_FULL_COLLECTION_S = 0.03
+_full_collection_started = 0.0
+_freeze_after_this_test = False
+
+
+def _watch_full_collections(phase: str, info: dict[str, int]) -> None:
+    global _full_collection_started, _freeze_after_this_test  # noqa: PLW0603 - the collector's callback
+    if info["generation"] != 2:
+        return
+    if phase == "start":
+        _full_collection_started = time.perf_counter()
+    elif time.perf_counter() - _full_collection_started > SLOW_FULL_COLLECTION_S:
+        _freeze_after_this_test = True
+
+
+gc.callbacks.append(_watch_full_collections)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Move everything the test modules imported (Pulumi, pulumi_aws, moto, boto3) out of the collector's
     reach: a failed program run ends with a full `gc.collect()` (recording.py), which otherwise walks that
     whole heap again for every config-error test."""
     gc.freeze()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """After a test during which a full collection was slow, freeze what survives it.
+
+    The first simulation imports most of moto and parses botocore's service models; cfn-lint loads its
+    schemas: hundreds of thousands of objects that live to the end of the session. Left in the oldest
+    generation, every full collection walks them again (a third of the suite's time went to that);
+    frozen, collections see only what the tests create.
+    """
+    global _freeze_after_this_test  # noqa: PLW0603 - set by the collector's callback
+    result = yield
+    if _freeze_after_this_test:
+        _freeze_after_this_test = False
+        gc.collect()
+        gc.freeze()
+    return result
 
 
 class RecordStack(Protocol):
