@@ -12,6 +12,7 @@ resources they are meant to match.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
@@ -257,10 +258,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A mock monitor that also remembers each resource's parent and whether it is custom."""
+    """A mock monitor that also remembers each resource's parent and whether it is custom.
+
+    The SDK calls it from the evaluation loop's executor threads, and the mock monitor gives each such
+    thread an event loop of its own; `thread_loops` remembers them so the evaluation can close them.
+    """
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
+        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
         self.parents: dict[str, str | None] = {}
         self.inputs: dict[str, dict[str, Any]] = {}
         self.custom: dict[str, bool] = {}
@@ -269,8 +275,21 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.dependencies: dict[str, tuple[str, ...]] = {}
         self.ignore_changes: dict[str, tuple[str, ...]] = {}
 
+    def _note_thread_loop(self) -> None:
+        with contextlib.suppress(RuntimeError):  # a call that returned before the monitor made one
+            self.thread_loops.add(asyncio.get_event_loop_policy().get_event_loop())
+
+    def Invoke(self, request: Any) -> Any:  # the gRPC method name the SDK calls
+        try:
+            return super().Invoke(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_thread_loop()
+
     def ReadResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
-        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        try:
+            response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_thread_loop()
         self.parents[response.urn] = request.parent or None
         self.inputs[response.urn] = pulumi.runtime.rpc.deserialize_properties(request.properties)
         self.custom[response.urn] = True
@@ -278,7 +297,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResource(self, request: Any) -> Any:  # the gRPC method name the SDK calls
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        try:
+            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             urn = response.urn
             self.parents[urn] = request.parent or None
@@ -374,6 +396,8 @@ def record_program(
             raise
         finally:
             _discard_pending_tasks(loop)
+            for thread_loop in monitor.thread_loops:
+                thread_loop.close()
             _idle_loop = asyncio.new_event_loop()
             asyncio.set_event_loop(_idle_loop)
             _forget_pending_work()
@@ -421,6 +445,8 @@ def _discard_pending_tasks(loop: asyncio.AbstractEventLoop) -> None:
         task.cancel()
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    # Joins the executor's threads: none is still inside the monitor when their loops are closed.
+    loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
 
 
