@@ -68,9 +68,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     global _freeze_after_this_test  # noqa: PLW0603 - set by the collector's callback
     result = yield
     if _freeze_after_this_test:
-        _freeze_after_this_test = False
         gc.collect()
         gc.freeze()
+        _freeze_after_this_test = False  # after the collection, which is slow too and would set it again
     return result
 
 
