@@ -32,21 +32,47 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # A full collection slower than this means the oldest generation holds a large long-lived heap.
 SLOW_FULL_COLLECTION_S = 0.03
-_full_collection_started = 0.0
-_freeze_after_this_test = False
 
 
-def _watch_full_collections(phase: str, info: dict[str, int]) -> None:
-    global _full_collection_started, _freeze_after_this_test  # noqa: PLW0603 - the collector's callback
-    if info["generation"] != 2:
-        return
-    if phase == "start":
-        _full_collection_started = time.perf_counter()
-    elif time.perf_counter() - _full_collection_started > SLOW_FULL_COLLECTION_S:
-        _freeze_after_this_test = True
+class _FullCollections:
+    """Watches the collector's full (generation 2) collections: their count and time, and whether one was
+    slow since the last freeze."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self.slow = False
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        elapsed = time.perf_counter() - self._started
+        self.count += 1
+        self.seconds += elapsed
+        self.slow = self.slow or elapsed > SLOW_FULL_COLLECTION_S
 
 
-gc.callbacks.append(_watch_full_collections)
+FULL_COLLECTIONS = _FullCollections()
+gc.callbacks.append(FULL_COLLECTIONS)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--gc-report",
+        action="store_true",
+        help="print how many full garbage collections ran in this process and how long they took",
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.getoption("gc_report"):
+        terminalreporter.write_line(
+            f"full garbage collections: {FULL_COLLECTIONS.count}, {FULL_COLLECTIONS.seconds:.2f} s"
+        )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -65,12 +91,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     generation, every full collection walks them again (a third of the suite's time went to that);
     frozen, collections see only what the tests create.
     """
-    global _freeze_after_this_test  # noqa: PLW0603 - set by the collector's callback
     result = yield
-    if _freeze_after_this_test:
+    if FULL_COLLECTIONS.slow:
         gc.collect()
         gc.freeze()
-        _freeze_after_this_test = False  # after the collection, which is slow too and would set it again
+        FULL_COLLECTIONS.slow = False  # after the collection, which is slow too and would set it again
     return result
 
 
