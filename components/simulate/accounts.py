@@ -7,6 +7,7 @@ always explicit, so nothing from the user's AWS profile is read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -100,6 +101,14 @@ class AwsAccounts:
         """IAM (global) in one account."""
         client: IAMClient = self._client("iam", account_id, GLOBAL_EVENTS_REGION)
         return client
+
+    def role_trust_policy(self, account_id: str, role_name: str) -> str | Mapping[str, Any] | None:
+        """A role's trust (assume-role) policy document, or None when the role does not exist."""
+        iam = self.iam(account_id)
+        try:
+            return iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+        except iam.exceptions.NoSuchEntityException:
+            return None
 
     def inline_role_policies(self, account_id: str, role_name: str) -> list[Any] | None:
         """The inline policy documents of a role, or None when the role does not exist.

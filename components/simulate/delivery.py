@@ -26,7 +26,7 @@ from ..arns import Arn, parse_arn, queue_url
 from ..event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX, ROOT_ACTIVITY_RULE_STATE
 from ..policies import EVENTS_SERVICE
 from .accounts import AwsAccounts
-from .iam import Caller, KeyPolicyLookup, evaluate
+from .iam import Caller, KeyPolicyLookup, evaluate, service_may_assume
 
 
 @dataclass
@@ -268,23 +268,13 @@ class EventRouter:
     def _refuse_role(
         self, rule: _Rule, account: str, role_arn: str, action: str, resource: str
     ) -> str | None:
-        iam = self._aws.iam(account)
         role_name = _arn(role_arn).resource_name
-        try:
-            role = iam.get_role(RoleName=role_name)["Role"]
-        except iam.exceptions.NoSuchEntityException:
+        trust = self._aws.role_trust_policy(account, role_name)
+        if trust is None:
             return f"delivery role {role_arn} does not exist"
-        trust = role.get("AssumeRolePolicyDocument")
-        trusted = evaluate(
-            [trust if isinstance(trust, (str, dict)) else None],
-            action="sts:AssumeRole",
-            resource=role_arn,
-            caller=Caller(
-                service=EVENTS_SERVICE, context={"aws:SourceAccount": account, "aws:SourceArn": rule.arn}
-            ),
-            resource_based=True,
-        )
-        if not trusted.allowed:
+        if not service_may_assume(
+            trust, role_arn=role_arn, service=EVENTS_SERVICE, source_account=account, source_arn=rule.arn
+        ):
             return f"role {role_arn} does not trust {EVENTS_SERVICE}"
         documents = self._aws.inline_role_policies(account, role_name) or []
         decision = evaluate(

@@ -10,7 +10,6 @@ errorCode, as CloudTrail does. It assumes, as the real heartbeat does, that a tr
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from ..heartbeat import EVENT_NAME, EVENT_SOURCE, TARGET_ARN
 from ..heartbeat_policies import HEARTBEAT_ACTION, SCHEDULER_SERVICE
 from .accounts import AwsAccounts
 from .delivery import EventRouter, Trace
-from .iam import Caller, evaluate
+from .iam import Caller, evaluate, service_may_assume
 from .recording import RecordedResource
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -160,20 +159,16 @@ def _fire(
         return Fired(account, region, name, False, "the schedule does not exist", trace)
     role = parse_arn(role_arn)
     role_name = role.resource_name if role is not None else ""
-    iam = aws.iam(account)
-    try:
-        trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
-    except iam.exceptions.NoSuchEntityException:
+    trust = aws.role_trust_policy(account, role_name)
+    if trust is None:
         return Fired(account, region, name, False, f"role {role_arn} does not exist", trace)
-    source = {"aws:SourceAccount": account, "aws:SourceArn": str(resource.arn)}
-    assumed = evaluate(
-        [trust if isinstance(trust, (str, dict)) else json.dumps(trust)],
-        action="sts:AssumeRole",
-        resource=role_arn,
-        caller=Caller(service=SCHEDULER_SERVICE, context=source),
-        resource_based=True,
-    )
-    if not assumed.allowed:
+    if not service_may_assume(
+        trust,
+        role_arn=role_arn,
+        service=SCHEDULER_SERVICE,
+        source_account=account,
+        source_arn=str(resource.arn),
+    ):
         return Fired(
             account, region, name, False, f"role {role_arn} does not trust {SCHEDULER_SERVICE}", trace
         )

@@ -172,6 +172,22 @@ def parse_policy(document: str | Mapping[str, Any] | None) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {"Statement": []}
 
 
+def service_may_assume(
+    trust: str | Mapping[str, Any], *, role_arn: str, service: str, source_account: str, source_arn: str
+) -> bool:
+    """Whether `service`, acting for `source_arn` in `source_account`, may assume the role whose trust
+    policy is `trust` (sts:AssumeRole, with the aws:SourceAccount and aws:SourceArn keys AWS sets)."""
+    return evaluate(
+        [trust],
+        action="sts:AssumeRole",
+        resource=role_arn,
+        caller=Caller(
+            service=service, context={"aws:SourceAccount": source_account, "aws:SourceArn": source_arn}
+        ),
+        resource_based=True,
+    ).allowed
+
+
 def evaluate(
     documents: Sequence[str | Mapping[str, Any] | None],
     *,

@@ -15,7 +15,7 @@ from datetime import datetime
 from ..arns import parse_arn
 from ..heartbeat_policies import SCHEDULER_SERVICE
 from .accounts import AwsAccounts
-from .iam import Caller, KeyPolicyLookup, evaluate
+from .iam import Caller, KeyPolicyLookup, evaluate, service_may_assume
 from .lambda_task import UnpackError, function_environment, loaded_handler
 from .notifier import publish_refusal
 from .recording import RecordedResource, RecordedStack
@@ -37,19 +37,16 @@ def _invoke_refusal(
     role_arn = str(schedule.inputs["target"]["roleArn"])
     role = parse_arn(role_arn)
     name = role.resource_name if role is not None else ""
-    iam = aws.iam(account)
-    try:
-        trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
-    except iam.exceptions.NoSuchEntityException:
+    trust = aws.role_trust_policy(account, name)
+    if trust is None:
         return f"the schedule's role {role_arn} does not exist"
-    context = {"aws:SourceAccount": account, "aws:SourceArn": str(schedule.arn)}
-    if not evaluate(
-        [trust if isinstance(trust, (str, dict)) else json.dumps(trust)],
-        action="sts:AssumeRole",
-        resource=role_arn,
-        caller=Caller(service=SCHEDULER_SERVICE, context=context),
-        resource_based=True,
-    ).allowed:
+    if not service_may_assume(
+        trust,
+        role_arn=role_arn,
+        service=SCHEDULER_SERVICE,
+        source_account=account,
+        source_arn=str(schedule.arn),
+    ):
         return f"the schedule's role {role_arn} does not trust {SCHEDULER_SERVICE}"
     if not evaluate(
         aws.inline_role_policies(account, name) or [],

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from root_activity_monitor.simulate.iam import Caller, Decision, evaluate
+from root_activity_monitor.heartbeat_policies import SCHEDULER_SERVICE, scheduler_assume_role_policy
+from root_activity_monitor.simulate.iam import Caller, Decision, evaluate, service_may_assume
 
 HUB = "111111111111"
 SPOKE = "222222222222"
@@ -409,3 +410,34 @@ def test_evaluation_follows_the_aws_rule_the_case_names(case: Case) -> None:
         resource_based=case.resource_based,
     )
     assert decision == Decision(allowed=case.allowed, unsupported=case.unsupported)
+
+
+SCHEDULE = f"arn:aws:scheduler:eu-west-1:{SPOKE}:schedule/default/root-activity-heartbeat"
+
+
+@pytest.mark.parametrize(
+    ("trust", "service", "source_account", "allowed"),
+    [
+        pytest.param(scheduler_assume_role_policy(SPOKE), SCHEDULER_SERVICE, SPOKE, True, id="own-schedule"),
+        pytest.param(
+            json.dumps(scheduler_assume_role_policy(SPOKE)), SCHEDULER_SERVICE, SPOKE, True, id="as-text"
+        ),
+        pytest.param(
+            scheduler_assume_role_policy(SPOKE), SCHEDULER_SERVICE, OTHER, False, id="confused-deputy"
+        ),
+        pytest.param(scheduler_assume_role_policy(SPOKE), EVENTS, SPOKE, False, id="other-service"),
+    ],
+)
+def test_a_service_assumes_a_role_only_as_its_trust_policy_says(
+    trust: Any, service: str, source_account: str, allowed: bool
+) -> None:
+    """GIVEN the project's Scheduler trust policy for one account WHEN a service acting for a schedule asks to
+    assume the role THEN only Scheduler, acting for that account, may (IAM User Guide: the confused deputy
+    problem, aws:SourceAccount)."""
+    schedule = SCHEDULE.replace(SPOKE, source_account)
+    assert (
+        service_may_assume(
+            trust, role_arn=ROLE, service=service, source_account=source_account, source_arn=schedule
+        )
+        is allowed
+    )
