@@ -5,20 +5,21 @@ evaluates the program under Pulumi mocks, `resources` creates what it recorded i
 `accounts`), `events` builds CloudTrail events, `delivery` delivers them as EventBridge would (deciding
 with `iam`), `notifier` runs the notifier as its event source mapping would (loading its code with
 `lambda_task`), `observer` reads what the topic delivered and `report` says what was covered; `run`
-ties them together and `cli` is the command. With `--org`, `rollout` builds the organization
+records the stacks and runs `phases` (create → put events → notify → heartbeats → report) inside moto, and
+`cli` is the command. With `--org`, `rollout` builds the organization
 (`organization`) and deploys the org stack's StackSets through moto (`stack_sets`, correcting moto's
 gaps with `stack_set_gaps`). Names exported here need only Pulumi; the modules that
 talk to moto need the `simulate` extra.
 """
 
 from .recording import RecordedResource, RecordedStack, record_program
-from .report import Coverage, Notification, SimulationReport
+from .report import Coverage, DeliveredNotification, SimulationReport
 from .run import record_stacks, simulate
 from .stacks import StackInputError
 
 __all__ = [
     "Coverage",
-    "Notification",
+    "DeliveredNotification",
     "RecordedResource",
     "RecordedStack",
     "SimulationReport",

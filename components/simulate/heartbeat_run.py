@@ -18,7 +18,7 @@ from .iam import KeyPolicyLookup
 from .notifier import run_notifiers
 from .observer import read_observer
 from .recording import RecordedResource
-from .report import HeartbeatRow, Notification
+from .report import DeliveredNotification, HeartbeatRow
 from .stacks import SimulatedStack
 from .watchdog_task import run_watchdogs, table_refusals
 
@@ -30,7 +30,7 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 @dataclass
 class HeartbeatResult:
     rows: list[HeartbeatRow] = field(default_factory=list)
-    gap_notifications: list[Notification] = field(default_factory=list)
+    gap_notifications: list[DeliveredNotification] = field(default_factory=list)
     broken: str | None = None
     """What the break-it run broke, and how far it advanced the clock."""
     problems: list[str] = field(default_factory=list)

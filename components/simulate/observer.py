@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .accounts import AwsAccounts
-from .report import Notification
+from .report import DeliveredNotification
 from .stacks import SimulatedStack
 
 OBSERVER_QUEUE = "root-activity-monitor-simulate-observer"
@@ -46,10 +46,10 @@ def _email_texts(account: str, region: str) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def read_observer(aws: AwsAccounts, account: str, region: str, url: str) -> list[Notification]:
+def read_observer(aws: AwsAccounts, account: str, region: str, url: str) -> list[DeliveredNotification]:
     sqs = aws.sqs(account, region)
     emails = _email_texts(account, region)
-    notifications: list[Notification] = []
+    notifications: list[DeliveredNotification] = []
     while True:
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         if not messages:
@@ -58,6 +58,8 @@ def read_observer(aws: AwsAccounts, account: str, region: str, url: str) -> list
             envelope = json.loads(message["Body"])
             subject, email_text = emails.get(envelope["MessageId"], (envelope.get("Subject") or "", ""))
             notifications.append(
-                Notification(document=json.loads(envelope["Message"]), subject=subject, email_text=email_text)
+                DeliveredNotification(
+                    document=json.loads(envelope["Message"]), subject=subject, email_text=email_text
+                )
             )
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

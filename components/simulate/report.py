@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ class Coverage:
 
 
 @dataclass(frozen=True)
-class Notification:
+class DeliveredNotification:
     """One message the topic delivered: the JSON document, and what an email subscriber reads."""
 
     document: dict[str, Any]
@@ -76,7 +77,7 @@ class SimulationReport:
     """What a simulation found."""
 
     coverage: list[Coverage]
-    notifications: list[Notification]
+    notifications: list[DeliveredNotification]
     not_replayed: list[NotReplayed]
     driven: list[DrivenEvent]
     problems: list[str] = field(default_factory=list)
@@ -90,7 +91,7 @@ class SimulationReport:
     """Changes a break-it run made to the monitor (`--break`), each expected in a tamper notification."""
     heartbeats: list[HeartbeatRow] = field(default_factory=list)
     """One row per heartbeat schedule: did its call reach the hub's table."""
-    gap_notifications: list[Notification] = field(default_factory=list)
+    gap_notifications: list[DeliveredNotification] = field(default_factory=list)
     """What the watchdog published (category monitoring-gap)."""
     broken: str | None = None
     """What a break-it run broke."""
@@ -102,11 +103,11 @@ class SimulationReport:
 
     def entries_for(self, event_id: str) -> int:
         """How many notification entries report the event with this CloudTrail eventID."""
-        return sum(notification.event_ids().count(event_id) for notification in self.notifications)
+        return entries_for(self.notifications, event_id)
 
-    def notification_for(self, event_id: str) -> Notification | None:
+    def notification_for(self, event_id: str) -> DeliveredNotification | None:
         """The notification that reports this event, if any."""
-        return next((n for n in self.notifications if event_id in n.event_ids()), None)
+        return notification_for(self.notifications, event_id)
 
     def as_json(self) -> dict[str, Any]:
         """The document `simulate --json` prints."""
@@ -125,6 +126,18 @@ class SimulationReport:
         return document
 
 
+def entries_for(notifications: Sequence[DeliveredNotification], event_id: str) -> int:
+    """How many notification entries report the event with this CloudTrail eventID."""
+    return sum(notification.event_ids().count(event_id) for notification in notifications)
+
+
+def notification_for(
+    notifications: Sequence[DeliveredNotification], event_id: str
+) -> DeliveredNotification | None:
+    """The notification that reports this event, if any."""
+    return next((n for n in notifications if event_id in n.event_ids()), None)
+
+
 def _gap_reason(region: str, drop: str) -> str:
     if drop == f"no rule in {region}":
         if region == GLOBAL_EVENTS_REGION:
@@ -133,15 +146,23 @@ def _gap_reason(region: str, drop: str) -> str:
     return drop
 
 
-def coverage(report: SimulationReport, traces: dict[str, Trace], problems: list[str]) -> list[Coverage]:
-    """One row per (account, region) where root events were put: covered when each reached a notification."""
+def coverage(
+    driven: Sequence[DrivenEvent],
+    notifications: Sequence[DeliveredNotification],
+    traces: dict[str, Trace],
+    problems: Sequence[str],
+) -> list[Coverage]:
+    """One row per (account, region) where root events were put: covered when each reached a notification.
+
+    `problems`: what went wrong delivering notifications; the first explains a queued event none reported.
+    """
     places: dict[tuple[str, str], list[DrivenEvent]] = {}
-    for event in report.driven:
+    for event in driven:
         if event.root:
             places.setdefault((event.account_id, event.region), []).append(event)
     rows: list[Coverage] = []
     for (account, region), events in places.items():
-        missed = [event for event in events if report.entries_for(event.event_id) == 0]
+        missed = [event for event in events if entries_for(notifications, event.event_id) == 0]
         if not missed:
             rows.append(Coverage(account, region, True, f"all {len(events)} root events notified"))
             continue

@@ -10,6 +10,7 @@
    program wrote (`iam`); `notifier` runs the notifier on what reached the buffer queue.
 4. What SNS delivered to an SQS subscriber of the topic (`observer`) is the list of notifications; an
    (account, region) is covered when every root event put there appears in one (`report`).
+Steps 2-4, then the heartbeats and the report, are the phases of `phases`, run inside moto.
 With an org stack (`--org`), step 2 also rolls its StackSet out to a simulated organization (`rollout`),
 and step 3 covers every account of it in the org stack's regions.
 """
@@ -21,22 +22,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from ..regions import GLOBAL_EVENTS_REGION
-from .events import DrivenEvent, events_for, forged_events
-from .report import SimulationReport, coverage
-from .rollout import (
-    DEFAULT_MEMBERS,
-    check_members,
-    org_stack_account,
-    replay_rollout,
-    spoke_accounts_beside,
-)
+from .report import SimulationReport
+from .rollout import DEFAULT_MEMBERS, check_members, org_stack_account, spoke_accounts_beside
 from .stacks import (
     SimulatedStack,
     StackFile,
     StackInputError,
     hub_account_for,
-    key_policy_lookup,
     load_stack_file,
     record_stack,
     spoke_accounts,
@@ -143,127 +135,6 @@ def simulate(
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, org_path=org_path, program=program)
     with _embedded_aws():
-        return _run(stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks)
+        from .phases import run_phases  # noqa: PLC0415 - needs moto, the optional `simulate` extra
 
-
-def _run(
-    stacks: list[SimulatedStack],
-    say: Progress,
-    *,
-    members: int,
-    hub_in_ou: bool,
-    breaks: Sequence[str] = (),
-) -> SimulationReport:
-    # These need boto3 and moto, the optional `simulate` extra: imported once moto is known to be there.
-    from .accounts import AwsAccounts  # noqa: PLC0415
-    from .breaks import BREAKS  # noqa: PLC0415
-    from .delivery import EventRouter, Trace  # noqa: PLC0415
-    from .heartbeat_run import BREAKS as HEARTBEAT_BREAKS  # noqa: PLC0415
-    from .heartbeat_run import replay_heartbeats  # noqa: PLC0415
-    from .notifier import run_notifiers  # noqa: PLC0415
-    from .observer import read_observer, subscribe_observers  # noqa: PLC0415
-    from .resources import replay  # noqa: PLC0415
-    from .stack_sets import STACK_SET_TYPES  # noqa: PLC0415
-
-    aws = AwsAccounts()
-    say("creating the recorded resources in moto")
-    not_replayed = replay(
-        aws,
-        [
-            (stack.account_id, [r for r in stack.recorded.resources if r.type not in STACK_SET_TYPES])
-            for stack in stacks
-        ],
-    )
-    hub = stacks[0]
-    places: dict[str, tuple[str, ...]] = {}
-    for stack in stacks:
-        places[stack.account_id] = (*places.get(stack.account_id, ()), *stack.file.regions)
-    rollout = None
-    for org in (stack for stack in stacks if stack.role == "org"):
-        say("rolling the StackSet out to the simulated organization through moto's CloudFormation")
-        rollout = replay_rollout(aws, org, hub_account=hub.account_id, members=members, hub_in_ou=hub_in_ou)
-        for account, org_regions in rollout.places.items():
-            places[account] = (*places.get(account, ()), *org_regions)
-    observers = subscribe_observers(aws, hub)
-    organization = hub.file.value("organizationId")
-    key_policy = key_policy_lookup(stacks)
-    router = EventRouter(
-        aws,
-        organization_id=str(organization) if organization else None,
-        key_policy=key_policy,
-    )
-    driven: list[DrivenEvent] = []
-    traces: dict[str, Trace] = {}
-    say("putting CloudTrail events on every account's default bus")
-    for account, account_regions in places.items():
-        regions = dict.fromkeys([*account_regions, GLOBAL_EVENTS_REGION])
-        for event in events_for(account, regions):
-            driven.append(event)
-            traces[event.event_id] = trace = Trace()
-            router.put_from_cloudtrail(event.event, trace)
-    hub_bus = _hub_bus_arn(hub)
-    if hub_bus and len(stacks) > 1:
-        say("forging root events from a member account onto the hub bus")
-        for event in forged_events(stacks[1].account_id, victim=hub.account_id):
-            driven.append(event)
-            traces[event.event_id] = trace = Trace()
-            router.put_events_from_account(event.event, event.account_id, hub_bus, trace)
-    tampering: list[DrivenEvent] = []
-    for name in (name for name in breaks if name in BREAKS):
-        say(f"breaking it: {name}")
-        event, trace = BREAKS[name](aws, stacks, router)
-        tampering.append(event)
-        traces[event.event_id] = trace
-    say("running the notifier on the buffer queue")
-    problems: list[str] = list(rollout.problems) if rollout else []
-    for stack in stacks:
-        problems.extend(run_notifiers(aws, stack.recorded, key_policy).problems)
-    notifications = [
-        n for account, region, url in observers for n in read_observer(aws, account, region, url)
-    ]
-    report = SimulationReport(
-        coverage=[],
-        notifications=notifications,
-        not_replayed=not_replayed,
-        driven=driven,
-        problems=problems,
-        stack_instances=rollout.instances if rollout else [],
-        late_joiner=rollout.late_joiner if rollout else None,
-        tampering=tampering,
-    )
-    report.coverage = coverage(report, traces, problems)
-    report.traces = traces
-    say("firing every heartbeat schedule and running the watchdog")
-    beats = replay_heartbeats(
-        aws,
-        stacks,
-        organization_id=str(organization) if organization else None,
-        key_policy=key_policy,
-        observers=observers,
-        breakage=next((name for name in breaks if name in HEARTBEAT_BREAKS), None),
-    )
-    report.heartbeats, report.gap_notifications, report.broken = (
-        beats.rows,
-        beats.gap_notifications,
-        beats.broken,
-    )
-    problems.extend(beats.problems)
-    for event in driven:
-        if not event.root and report.entries_for(event.event_id):
-            problems.append(
-                f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
-            )
-    for event in tampering:
-        notification = report.notification_for(event.event_id)
-        if notification is None or notification.document.get("category") != "tamper":
-            drops = "; ".join(traces[event.event_id].drops) or "no drop recorded"
-            problems.append(f"no tamper notification for {event.kind} in {event.account_id} ({drops})")
-    return report
-
-
-def _hub_bus_arn(hub: SimulatedStack) -> str | None:
-    """The ARN of the bus the hub stack created, which its policy opens to the spokes."""
-    for resource in hub.recorded.resources:
-        if resource.type == "aws:cloudwatch/eventBus:EventBus":
-            return str(resource.outputs.get("arn") or "") or None
-    return None
+        return run_phases(stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks)
