@@ -2,7 +2,8 @@
 
 `HubNotifier` goes in one hub account: it receives root activity from every account and region and
 notifies people. `SpokeForwarder` goes in each member account: it forwards that account's root
-activity, region by region, to the hub.
+activity, region by region, to the hub. `OrganizationRollout` goes in the management account (or a
+delegated administrator): it deploys the spoke to every account of some OUs, new ones included.
 """
 
 from .event_pattern import (
@@ -12,6 +13,7 @@ from .event_pattern import (
     root_activity_pattern,
 )
 from .hub_notifier import HubNotifier, HubNotifierArgs
+from .organization_rollout import OrganizationRollout, OrganizationRolloutArgs
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
 from .validation import ConfigError
 
@@ -22,6 +24,8 @@ __all__ = [
     "ConfigError",
     "HubNotifier",
     "HubNotifierArgs",
+    "OrganizationRollout",
+    "OrganizationRolloutArgs",
     "SpokeForwarder",
     "SpokeForwarderArgs",
     "root_activity_pattern",

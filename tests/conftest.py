@@ -10,10 +10,12 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
+
+from tests.recording import RecordStack
 
 if TYPE_CHECKING:
     from root_activity_monitor.simulate import RecordedStack
@@ -97,20 +99,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         gc.freeze()
         FULL_COLLECTIONS.slow = False  # after the collection, which is slow too and would set it again
     return result
-
-
-class RecordStack(Protocol):
-    """Signature of the `record_stack` fixture."""
-
-    def __call__(
-        self,
-        config: Mapping[str, Any],
-        *,
-        program: Callable[[], object] | None = None,
-        account_id: str = ...,
-        stack: str = ...,
-        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
-    ) -> RecordedStack: ...
 
 
 @pytest.fixture(scope="session")

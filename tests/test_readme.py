@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from tests.recording import RecordStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -24,7 +25,7 @@ def first_table_column(text: str) -> set[str]:
     return set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE))
 
 
-def test_library_example_runs_as_written(record_stack: Any) -> None:
+def test_library_example_runs_as_written(record_stack: RecordStack) -> None:
     """GIVEN the README's Python example WHEN run as a program THEN it builds a hub and a spoke."""
     code = re.search(r"```python\n(.*?)```", section("Use the components from another Pulumi program"), re.S)
     assert code is not None
@@ -47,7 +48,7 @@ def test_config_reference_lists_every_key_of_the_project() -> None:
     assert set(schema) | {"accountNames", "tags", "aws:region"} == documented
 
 
-def test_stack_outputs_table_names_every_export(record_stack: Any) -> None:
+def test_stack_outputs_table_names_every_export(record_stack: RecordStack) -> None:
     """GIVEN both example stacks WHEN evaluated THEN the README's outputs table names just their exports."""
     exported: set[str] = set()
     for file_name in ("Pulumi.hub.yaml", "Pulumi.spoke.yaml", "Pulumi.org.yaml"):

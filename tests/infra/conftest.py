@@ -8,6 +8,8 @@ import pytest
 from infra_fixtures import HUB_ACCOUNT, HUB_BUS_ARN, HUB_REGION, REGIONS, SPOKE_ACCOUNT
 from root_activity_monitor.simulate import RecordedStack
 
+from tests.recording import RecordStack
+
 
 def complete_hub_config() -> dict[str, Any]:
     """A complete hub stack config, new on every call."""
@@ -49,12 +51,12 @@ def spoke_config() -> dict[str, Any]:
 # Recorded once per session: the tests only read these graphs, and tests that need another config record
 # their own from `hub_config` / `spoke_config`.
 @pytest.fixture(scope="session")
-def hub_stack(record_stack: Any) -> RecordedStack:
+def hub_stack(record_stack: RecordStack) -> RecordedStack:
     """The hub program's recorded graph in the hub account, from the complete hub config."""
-    return record_stack(complete_hub_config(), account_id=HUB_ACCOUNT)  # type: ignore[no-any-return]
+    return record_stack(complete_hub_config(), account_id=HUB_ACCOUNT)
 
 
 @pytest.fixture(scope="session")
-def spoke_stack(record_stack: Any) -> RecordedStack:
+def spoke_stack(record_stack: RecordStack) -> RecordedStack:
     """The spoke program's recorded graph in a member account, from the complete spoke config."""
-    return record_stack(complete_spoke_config(), account_id=SPOKE_ACCOUNT)  # type: ignore[no-any-return]
+    return record_stack(complete_spoke_config(), account_id=SPOKE_ACCOUNT)

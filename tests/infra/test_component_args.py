@@ -14,6 +14,8 @@ from root_activity_monitor import (
     SpokeForwarderArgs,
 )
 
+from tests.recording import RecordStack
+
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 GOOD_HUB: dict[str, Any] = {"regions": ["us-east-1"], "organization_id": "o-a1b2c3d4e5"}
 GOOD_SPOKE: dict[str, Any] = {"regions": ["us-east-1"], "hub_event_bus_arn": HUB_BUS_ARN}
@@ -39,7 +41,7 @@ GOOD_SPOKE: dict[str, Any] = {"regions": ["us-east-1"], "hub_event_bus_arn": HUB
     ],
 )
 def test_bad_hub_arguments_name_the_argument(
-    record_stack: Any, changes: dict[str, Any], message: str
+    record_stack: RecordStack, changes: dict[str, Any], message: str
 ) -> None:
     """GIVEN a bad HubNotifier argument WHEN the component is built THEN ConfigError names it."""
     args = {**GOOD_HUB, **changes}
@@ -62,7 +64,7 @@ def test_bad_hub_arguments_name_the_argument(
     ],
 )
 def test_bad_spoke_arguments_name_the_argument(
-    record_stack: Any, changes: dict[str, Any], message: str
+    record_stack: RecordStack, changes: dict[str, Any], message: str
 ) -> None:
     """GIVEN a bad SpokeForwarder argument WHEN the component is built THEN ConfigError names it."""
     args = {key: value for key, value in {**GOOD_SPOKE, **changes}.items() if value is not None}
@@ -70,7 +72,7 @@ def test_bad_spoke_arguments_name_the_argument(
         record_stack({}, program=lambda: SpokeForwarder("spoke", SpokeForwarderArgs(**args)))  # type: ignore[typeddict-item]
 
 
-def test_hub_log_retention_is_configurable(record_stack: Any) -> None:
+def test_hub_log_retention_is_configurable(record_stack: RecordStack) -> None:
     """GIVEN log_retention_days 30 THEN the notifier's log group keeps logs for 30 days."""
     recorded = record_stack(
         {}, program=lambda: HubNotifier("hub", HubNotifierArgs(**GOOD_HUB, log_retention_days=30))
@@ -82,7 +84,7 @@ def test_hub_log_retention_is_configurable(record_stack: Any) -> None:
     }
 
 
-def test_event_bus_name_also_names_the_function_and_log_group(record_stack: Any) -> None:
+def test_event_bus_name_also_names_the_function_and_log_group(record_stack: RecordStack) -> None:
     """GIVEN event_bus_name 'audit' THEN the bus, functions and log groups are named from it."""
     recorded = record_stack(
         {}, program=lambda: HubNotifier("hub", HubNotifierArgs(**GOOD_HUB, event_bus_name="audit"))

@@ -11,8 +11,17 @@ from typing import Any
 import pulumi
 import pytest
 import root_activity_monitor
-from root_activity_monitor import HubNotifier, HubNotifierArgs, SpokeForwarder, SpokeForwarderArgs
+from root_activity_monitor import (
+    HubNotifier,
+    HubNotifierArgs,
+    OrganizationRollout,
+    OrganizationRolloutArgs,
+    SpokeForwarder,
+    SpokeForwarderArgs,
+)
 from root_activity_monitor.simulate import RecordedStack
+
+from tests.recording import RecordStack
 
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 
@@ -56,6 +65,18 @@ CASES = [
         outputs=frozenset({"rule_arns", "delivery_role_arn", "health_topic_arns"}),
         example={"regions": ["us-east-1"], "hub_event_bus_arn": HUB_BUS_ARN},
     ),
+    ComponentCase(
+        component=OrganizationRollout,
+        args=OrganizationRolloutArgs,
+        type_token="root-activity-monitor:index:OrganizationRollout",
+        required_args=frozenset({"hub_event_bus_arn", "regions", "organizational_unit_ids"}),
+        outputs=frozenset({"stack_set_name", "stack_set_arn", "own_account_rule_arns"}),
+        example={
+            "regions": ["us-east-1"],
+            "hub_event_bus_arn": HUB_BUS_ARN,
+            "organizational_unit_ids": ["r-a1b2"],
+        },
+    ),
 ]
 IDS = [case.component.__name__ for case in CASES]
 
@@ -74,21 +95,21 @@ def documented_attributes(cls: type) -> dict[str, str]:
     return documented
 
 
-def record_component(record_stack: Any, case: ComponentCase, name: str = "example") -> RecordedStack:
+def record_component(record_stack: RecordStack, case: ComponentCase, name: str = "example") -> RecordedStack:
     """A program that builds just this component with its example args."""
 
     def program() -> None:
         case.component(name, case.args(**case.example))
 
-    return record_stack({"aws:region": "eu-west-1"}, program=program, account_id="222222222222")  # type: ignore[no-any-return]
+    return record_stack({"aws:region": "eu-west-1"}, program=program, account_id="222222222222")
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_component_registers_under_its_type_token(record_stack: Any, case: ComponentCase) -> None:
+def test_component_registers_under_its_type_token(record_stack: RecordStack, case: ComponentCase) -> None:
     """GIVEN a component WHEN built THEN it registers with the package:index:Noun type token."""
     recorded = record_component(record_stack, case)
-    (component,) = [r for r in recorded if not r.custom]
-    assert component.type == case.type_token
+    (component,) = [r for r in recorded if r.type == case.type_token]
+    assert not component.custom
     assert component.name == "example"
 
 
@@ -120,7 +141,7 @@ def test_outputs_are_documented_annotated_attributes(case: ComponentCase) -> Non
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_register_outputs_is_called_last_with_the_documented_outputs(
-    record_stack: Any, monkeypatch: pytest.MonkeyPatch, case: ComponentCase
+    record_stack: RecordStack, monkeypatch: pytest.MonkeyPatch, case: ComponentCase
 ) -> None:
     """GIVEN the component WHEN built THEN register_outputs gets exactly its outputs, after every child."""
     calls: list[tuple[set[str], int]] = []
@@ -142,19 +163,26 @@ def test_register_outputs_is_called_last_with_the_documented_outputs(
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_children_are_parented_and_named_from_the_component(record_stack: Any, case: ComponentCase) -> None:
-    """GIVEN the component THEN every child has it as parent and a name starting with the component's."""
+def test_children_are_parented_and_named_from_the_component(
+    record_stack: RecordStack, case: ComponentCase
+) -> None:
+    """GIVEN the component THEN every resource it creates descends from it and has a name starting with
+    the component's."""
     recorded = record_component(record_stack, case, name="watch")
-    (component,) = [r for r in recorded if not r.custom]
+    (component,) = [r for r in recorded if r.type == case.type_token]
+    parents = {r.urn: r.parent_urn for r in recorded}
     children = [r for r in recorded if r is not component]
     assert children
     for child in children:
-        assert child.parent_urn == component.urn, child.name
+        ancestor = child.parent_urn
+        while ancestor in parents and ancestor != component.urn:
+            ancestor = parents[ancestor]
+        assert ancestor == component.urn, child.name
         assert child.name.startswith("watch-"), child.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_two_instances_do_not_collide(record_stack: Any, case: ComponentCase) -> None:
+def test_two_instances_do_not_collide(record_stack: RecordStack, case: ComponentCase) -> None:
     """GIVEN two instances in one program THEN every logical name is distinct (no hard-coded child names)."""
     example = dict(case.example)
 
@@ -163,6 +191,8 @@ def test_two_instances_do_not_collide(record_stack: Any, case: ComponentCase) ->
         second = dict(example)
         if case.component is HubNotifier:
             second["event_bus_name"] = "second-bus"  # physical names follow the bus name
+        if case.component is OrganizationRollout:
+            second["stack_set_name"] = "second-stack-set"
         case.component("second", case.args(**second))
 
     recorded = record_stack({"aws:region": "eu-west-1"}, program=program, account_id="222222222222")
@@ -172,15 +202,14 @@ def test_two_instances_do_not_collide(record_stack: Any, case: ComponentCase) ->
 
 def test_package_exports_the_public_api() -> None:
     """GIVEN the package THEN __all__ names the components, their args, the pattern and ConfigError."""
-    assert {"HubNotifier", "HubNotifierArgs", "SpokeForwarder", "SpokeForwarderArgs", "ConfigError"} <= set(
-        root_activity_monitor.__all__
-    )
+    components = {case.component.__name__ for case in CASES} | {case.args.__name__ for case in CASES}
+    assert {*components, "ConfigError"} <= set(root_activity_monitor.__all__)
     for name in root_activity_monitor.__all__:
         assert hasattr(root_activity_monitor, name), name
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_children_use_the_callers_provider(record_stack: Any, case: ComponentCase) -> None:
+def test_children_use_the_callers_provider(record_stack: RecordStack, case: ComponentCase) -> None:
     """GIVEN a provider passed to the component THEN every child resource is created with it."""
     import pulumi_aws as aws
     from root_activity_monitor.simulate.recording import RecordingMonitor

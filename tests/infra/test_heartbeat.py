@@ -23,6 +23,8 @@ from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.validation import ConfigError
 
+from tests.recording import RecordStack
+
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 TABLE = "aws:dynamodb/table:Table"
 SPOKE_ROLE = "root-activity-monitor-forward-heartbeat-role"
@@ -80,7 +82,7 @@ def test_every_spoke_region_gets_an_hourly_schedule_calling_test_event_pattern(
         assert EventPattern.load(request["EventPattern"]).matches_event(event)  # type: ignore[arg-type]
 
 
-def test_the_interval_comes_from_config(record_stack: Any, spoke_config: dict[str, Any]) -> None:
+def test_the_interval_comes_from_config(record_stack: RecordStack, spoke_config: dict[str, Any]) -> None:
     """GIVEN heartbeatIntervalMinutes 15 THEN every schedule runs every 15 minutes."""
     recorded = record_stack({**spoke_config, "heartbeatIntervalMinutes": 15}, account_id=SPOKE_ACCOUNT)
     assert {s.inputs["scheduleExpression"] for s in recorded.of_type(SCHEDULE)} == {"rate(15 minutes)"}
@@ -95,7 +97,7 @@ def test_the_interval_comes_from_config(record_stack: Any, spoke_config: dict[st
     ],
 )
 def test_a_bad_heartbeat_setting_names_its_key(
-    record_stack: Any,
+    record_stack: RecordStack,
     hub_config: dict[str, Any],
     spoke_config: dict[str, Any],
     *,

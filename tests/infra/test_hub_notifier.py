@@ -35,6 +35,8 @@ from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_a
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
 
+from tests.recording import RecordStack
+
 EXPECTED_HUB_RESOURCES = (
     {
         (BUS, f"{COMPONENT}-bus"),
@@ -138,7 +140,7 @@ def test_bus_policy_allows_only_the_organization_and_listed_accounts(hub_stack: 
     ],
 )
 def test_bus_policy_has_one_statement_when_one_source_is_given(
-    record_stack: Any, hub_config: dict[str, Any], drop: str, remaining_sid: str
+    record_stack: RecordStack, hub_config: dict[str, Any], drop: str, remaining_sid: str
 ) -> None:
     """GIVEN only an org ID or only accounts THEN the bus policy has just that statement."""
     del hub_config[drop]
@@ -255,7 +257,9 @@ def test_event_source_mapping_folds_batches_and_reports_item_failures(hub_stack:
     assert mapping.inputs["batchSize"] == 1000
 
 
-def test_no_batching_window_caps_the_batch_at_ten(record_stack: Any, hub_config: dict[str, Any]) -> None:
+def test_no_batching_window_caps_the_batch_at_ten(
+    record_stack: RecordStack, hub_config: dict[str, Any]
+) -> None:
     """GIVEN batchWindowSeconds 0 THEN the batch size is 10, the most SQS allows without a window."""
     hub_config["batchWindowSeconds"] = 0
     mapping = record_stack(hub_config).one(EVENT_SOURCE_MAPPING)
@@ -306,7 +310,7 @@ def test_one_email_subscription_per_address(hub_stack: RecordedStack) -> None:
         assert subscription.inputs["topic"] == topic.arn
 
 
-def test_no_emails_means_no_subscriptions(record_stack: Any, hub_config: dict[str, Any]) -> None:
+def test_no_emails_means_no_subscriptions(record_stack: RecordStack, hub_config: dict[str, Any]) -> None:
     """GIVEN no notificationEmails THEN the topic has no subscriptions (others can subscribe later)."""
     del hub_config["notificationEmails"]
     assert record_stack(hub_config).of_type(SUBSCRIPTION) == []

@@ -10,10 +10,14 @@ import pytest
 from root_activity_monitor import ConfigError
 from root_activity_monitor.regions import known_regions
 
+from tests.recording import RecordStack
+
 NS = "root-activity-monitor"
 
 
-def test_hub_bus_arn_naming_a_default_bus_is_refused(record_stack: Any, spoke_config: dict[str, Any]) -> None:
+def test_hub_bus_arn_naming_a_default_bus_is_refused(
+    record_stack: RecordStack, spoke_config: dict[str, Any]
+) -> None:
     """GIVEN hubEventBusArn naming a bus called default WHEN the spoke program runs THEN it fails naming the
     key and saying the hub's own bus is expected."""
     spoke_config["hubEventBusArn"] = "arn:aws:events:eu-west-1:111111111111:event-bus/default"
@@ -24,7 +28,7 @@ def test_hub_bus_arn_naming_a_default_bus_is_refused(record_stack: Any, spoke_co
 
 
 def test_region_unknown_to_the_provider_is_refused_with_suggestions(
-    record_stack: Any, hub_config: dict[str, Any]
+    record_stack: RecordStack, hub_config: dict[str, Any]
 ) -> None:
     """GIVEN a well-formed region name the installed pulumi-aws does not know WHEN the hub program runs THEN
     it fails naming the key and suggesting the closest known regions."""
@@ -45,7 +49,7 @@ def test_known_regions_are_the_providers_commercial_regions() -> None:
     assert not [r for r in known_regions() if r.startswith(("cn-", "us-gov-", "us-iso"))]
 
 
-def test_spoke_forwarder_refuses_a_default_bus_as_the_hub(record_stack: Any) -> None:
+def test_spoke_forwarder_refuses_a_default_bus_as_the_hub(record_stack: RecordStack) -> None:
     """GIVEN SpokeForwarder with hub_event_bus_arn naming a default bus WHEN built THEN ConfigError names the
     argument."""
     from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs

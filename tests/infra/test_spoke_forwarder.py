@@ -29,6 +29,8 @@ from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.simulate import RecordedStack
 
+from tests.recording import RecordStack
+
 EXPECTED_SPOKE_RESOURCES = forwarding_resources() | heartbeat_resources()
 DELIVERY_ROLE = f"{COMPONENT}-forward-role"
 
@@ -136,7 +138,7 @@ def test_spoke_outputs_are_exported(spoke_stack: RecordedStack) -> None:
 
 
 def test_spoke_reads_the_hub_bus_from_a_stack_reference(
-    record_stack: Any, spoke_config: dict[str, Any]
+    record_stack: RecordStack, spoke_config: dict[str, Any]
 ) -> None:
     """GIVEN hubStack instead of hubEventBusArn THEN the hub stack's eventBusArn output becomes the target."""
     del spoke_config["hubEventBusArn"]
@@ -155,7 +157,7 @@ def test_spoke_reads_the_hub_bus_from_a_stack_reference(
 
 
 def test_a_malformed_arn_from_the_stack_reference_fails_with_the_argument_named(
-    record_stack: Any, spoke_config: dict[str, Any]
+    record_stack: RecordStack, spoke_config: dict[str, Any]
 ) -> None:
     """GIVEN a hub stack whose eventBusArn is not a bus ARN THEN the program fails naming the argument."""
     del spoke_config["hubEventBusArn"]
@@ -166,7 +168,7 @@ def test_a_malformed_arn_from_the_stack_reference_fails_with_the_argument_named(
 
 
 def test_spoke_in_the_hub_account_warns_and_still_deploys(
-    record_stack: Any, spoke_config: dict[str, Any]
+    record_stack: RecordStack, spoke_config: dict[str, Any]
 ) -> None:
     """GIVEN a spoke in the hub bus's account THEN it warns that the hub covers itself, and deploys."""
     recorded = record_stack(spoke_config, account_id=HUB_ACCOUNT)
@@ -180,7 +182,7 @@ def test_spoke_in_a_member_account_does_not_warn(spoke_stack: RecordedStack) -> 
 
 
 def test_spoke_in_the_hub_account_warns_for_a_stack_reference_too(
-    record_stack: Any, spoke_config: dict[str, Any]
+    record_stack: RecordStack, spoke_config: dict[str, Any]
 ) -> None:
     """GIVEN the hub ARN from a stack reference and the hub's account THEN the warning still appears."""
     del spoke_config["hubEventBusArn"]
@@ -191,7 +193,7 @@ def test_spoke_in_the_hub_account_warns_for_a_stack_reference_too(
     assert any("already forwards its own root activity" in warning for warning in recorded.warnings)
 
 
-def test_component_takes_an_explicit_account_id(record_stack: Any) -> None:
+def test_component_takes_an_explicit_account_id(record_stack: RecordStack) -> None:
     """GIVEN account_id as an argument THEN the trust policy uses it instead of the caller identity."""
 
     def program() -> None:

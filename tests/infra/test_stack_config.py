@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from root_activity_monitor import ConfigError
 
+from tests.recording import RecordStack
+
 NS = "root-activity-monitor"
 
 HUB_ERRORS = [
@@ -150,7 +152,7 @@ def apply(config: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("changes", "message"), HUB_ERRORS)
 def test_bad_hub_config_fails_naming_the_key(
-    record_stack: Any, hub_config: dict[str, Any], changes: dict[str, Any], message: str
+    record_stack: RecordStack, hub_config: dict[str, Any], changes: dict[str, Any], message: str
 ) -> None:
     """GIVEN a hub config with one bad value WHEN the program runs THEN ConfigError names the key."""
     with pytest.raises(ConfigError, match=re.escape(message)):
@@ -159,14 +161,14 @@ def test_bad_hub_config_fails_naming_the_key(
 
 @pytest.mark.parametrize(("changes", "message"), SPOKE_ERRORS)
 def test_bad_spoke_config_fails_naming_the_key(
-    record_stack: Any, spoke_config: dict[str, Any], changes: dict[str, Any], message: str
+    record_stack: RecordStack, spoke_config: dict[str, Any], changes: dict[str, Any], message: str
 ) -> None:
     """GIVEN a spoke config with one bad value WHEN the program runs THEN ConfigError names the key."""
     with pytest.raises(ConfigError, match=re.escape(message)):
         record_stack(apply(spoke_config, changes))
 
 
-def test_a_config_error_registers_nothing(record_stack: Any, hub_config: dict[str, Any]) -> None:
+def test_a_config_error_registers_nothing(record_stack: RecordStack, hub_config: dict[str, Any]) -> None:
     """GIVEN a bad value THEN the program fails before registering any resource (no half-made stack)."""
     from root_activity_monitor.simulate.recording import RecordingMonitor
 
@@ -185,7 +187,9 @@ def test_a_config_error_registers_nothing(record_stack: Any, hub_config: dict[st
     assert registered == ["pulumi:pulumi:Stack"]
 
 
-def test_regions_default_to_the_provider_region(record_stack: Any, spoke_config: dict[str, Any]) -> None:
+def test_regions_default_to_the_provider_region(
+    record_stack: RecordStack, spoke_config: dict[str, Any]
+) -> None:
     """GIVEN no regions THEN the stack watches aws:region only."""
     del spoke_config["regions"]
     recorded = record_stack(spoke_config, account_id="222222222222")
@@ -194,7 +198,7 @@ def test_regions_default_to_the_provider_region(record_stack: Any, spoke_config:
 
 @pytest.mark.parametrize("mode_config", ["hub_config", "spoke_config"])
 def test_leaving_out_us_east_1_warns_that_sign_ins_are_missed(
-    request: pytest.FixtureRequest, record_stack: Any, mode_config: str
+    request: pytest.FixtureRequest, record_stack: RecordStack, mode_config: str
 ) -> None:
     """GIVEN regions without us-east-1 THEN the program warns that root sign-ins would go unseen."""
     config = request.getfixturevalue(mode_config)
@@ -203,7 +207,7 @@ def test_leaving_out_us_east_1_warns_that_sign_ins_are_missed(
     assert any("leave out us-east-1, where root console sign-ins" in warning for warning in recorded.warnings)
 
 
-def test_pulumi_yaml_empty_defaults_mean_not_set(record_stack: Any) -> None:
+def test_pulumi_yaml_empty_defaults_mean_not_set(record_stack: RecordStack) -> None:
     """GIVEN the empty defaults Pulumi.yaml applies ("" and []) THEN they count as unset, not as errors."""
     config = {
         "aws:region": "us-east-1",
@@ -226,7 +230,7 @@ def test_pulumi_yaml_empty_defaults_mean_not_set(record_stack: Any) -> None:
     assert recorded.warnings == []
 
 
-def test_hub_defaults_apply_when_keys_are_absent(record_stack: Any) -> None:
+def test_hub_defaults_apply_when_keys_are_absent(record_stack: RecordStack) -> None:
     """GIVEN a minimal hub config THEN the bus is named root-activity-monitor and the window is 30 s."""
     recorded = record_stack({"aws:region": "us-east-1", "mode": "hub", "organizationId": "o-a1b2c3d4e5"})
     assert recorded.exports["eventBusName"] == "root-activity-monitor"
@@ -247,7 +251,7 @@ def test_hub_defaults_apply_when_keys_are_absent(record_stack: Any) -> None:
     ],
 )
 def test_keys_of_the_other_mode_are_reported_as_ignored(
-    request: pytest.FixtureRequest, record_stack: Any, mode_config: str, stray_key: str, value: Any
+    request: pytest.FixtureRequest, record_stack: RecordStack, mode_config: str, stray_key: str, value: Any
 ) -> None:
     """GIVEN a key only the other mode reads THEN the program warns that it is ignored, naming it."""
     config = request.getfixturevalue(mode_config)

@@ -11,6 +11,8 @@ import yaml
 from root_activity_monitor import settings as hub_settings
 from root_activity_monitor.program import config as stack_config
 
+from tests.recording import RecordStack
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NS = "root-activity-monitor"
 # Every key of DESIGN.md's config table. accountNames is a map, which a project config schema cannot
@@ -70,7 +72,7 @@ def run_root_main() -> None:
     runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
 
 
-def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
+def test_hub_stack_file_deploys_the_hub(record_stack: RecordStack) -> None:
     """GIVEN Pulumi.hub.yaml WHEN __main__.py runs in the hub account THEN the hub exports its six outputs."""
     recorded = record_stack(
         stack_file_config("hub"), program=run_root_main, account_id="111111111111", stack="hub"
@@ -93,7 +95,7 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
     assert recorded.warnings == []
 
 
-def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Any) -> None:
+def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: RecordStack) -> None:
     """GIVEN Pulumi.org.yaml WHEN __main__.py runs in the management account THEN its StackSet sends every
     member account to the hub stack's bus, with no warning."""
     hub = record_stack(
@@ -109,7 +111,7 @@ def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Any) 
     assert org.warnings == []
 
 
-def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: Any) -> None:
+def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: RecordStack) -> None:
     """GIVEN both example files THEN the spoke's hubEventBusArn is the bus the hub stack exports."""
     hub = record_stack(
         stack_file_config("hub"), program=run_root_main, account_id="111111111111", stack="hub"

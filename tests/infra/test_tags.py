@@ -18,6 +18,8 @@ from root_activity_monitor import (
 )
 from root_activity_monitor.simulate import RecordedStack
 
+from tests.recording import RecordStack
+
 TAGS = {"team": "security", "cost-center": "4711"}
 
 
@@ -36,7 +38,7 @@ def taggable_children(recorded: RecordedStack) -> list[Any]:
     return [r for r in recorded.resources if r.custom and r.type.startswith("aws:") and is_taggable(r.type)]
 
 
-def test_hub_tags_every_taggable_child(record_stack: Any) -> None:
+def test_hub_tags_every_taggable_child(record_stack: RecordStack) -> None:
     """GIVEN HubNotifier with tags THEN each taggable child (bus, rules, queues, key, topic…) has them."""
     recorded = record_stack(
         {},
@@ -53,7 +55,7 @@ def test_hub_tags_every_taggable_child(record_stack: Any) -> None:
     assert untagged == []
 
 
-def test_spoke_tags_every_taggable_child(record_stack: Any) -> None:
+def test_spoke_tags_every_taggable_child(record_stack: RecordStack) -> None:
     """GIVEN SpokeForwarder with tags THEN the role, every rule, DLQ, health topic and alarm have them."""
     recorded = record_stack(
         {},
@@ -74,7 +76,7 @@ def test_without_tags_no_tags_input_is_sent(hub_stack: RecordedStack) -> None:
 
 @pytest.mark.parametrize("mode", ["hub", "spoke"])
 def test_tags_config_key_reaches_the_resources(
-    record_stack: Any, hub_config: dict[str, Any], spoke_config: dict[str, Any], mode: str
+    record_stack: RecordStack, hub_config: dict[str, Any], spoke_config: dict[str, Any], mode: str
 ) -> None:
     """GIVEN `tags` in a hub or spoke stack file THEN the program's resources are tagged with it."""
     config = {**(hub_config if mode == "hub" else spoke_config), "tags": TAGS}
@@ -95,14 +97,14 @@ def test_tags_config_key_reaches_the_resources(
     ],
 )
 def test_bad_tags_in_config_name_the_key(
-    record_stack: Any, hub_config: dict[str, Any], tags: Any, message: str
+    record_stack: RecordStack, hub_config: dict[str, Any], tags: Any, message: str
 ) -> None:
     """GIVEN malformed tags in the stack file THEN ConfigError names the `tags` key and the problem."""
     with pytest.raises(ConfigError, match=re.escape(message)):
         record_stack({**hub_config, "tags": tags})
 
 
-def test_bad_tags_argument_names_the_argument(record_stack: Any) -> None:
+def test_bad_tags_argument_names_the_argument(record_stack: RecordStack) -> None:
     """GIVEN SpokeForwarderArgs.tags with a reserved key THEN ConfigError names the argument."""
     args = SpokeForwarderArgs(hub_event_bus_arn=HUB_BUS_ARN, regions=["us-east-1"], tags={"aws:x": "y"})
     with pytest.raises(

@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 import pytest
-from root_activity_monitor import ConfigError
-from root_activity_monitor.organization_rollout import OrganizationRollout, OrganizationRolloutArgs
+from root_activity_monitor import ConfigError, OrganizationRollout, OrganizationRolloutArgs
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.stackset_template import spoke_template_body
+
+from tests.recording import RecordStack
 
 NS = "root-activity-monitor"
 MANAGEMENT = "999999999999"
@@ -35,9 +36,9 @@ def org_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def org_stack(record_stack: Any, org_config: dict[str, Any]) -> RecordedStack:
+def org_stack(record_stack: RecordStack, org_config: dict[str, Any]) -> RecordedStack:
     """The org program's recorded graph in the management account."""
-    return record_stack(org_config, account_id=MANAGEMENT)  # type: ignore[no-any-return]
+    return record_stack(org_config, account_id=MANAGEMENT)
 
 
 def test_stack_set_is_service_managed_and_follows_the_organization(org_stack: RecordedStack) -> None:
@@ -87,7 +88,7 @@ def test_management_account_is_covered_by_its_own_forwarder(org_stack: RecordedS
 
 
 def test_delegated_administrator_calls_as_such_and_does_not_cover_itself(
-    record_stack: Any, org_config: dict[str, Any]
+    record_stack: RecordStack, org_config: dict[str, Any]
 ) -> None:
     """GIVEN callAs DELEGATED_ADMIN THEN StackSet and instances say so, and no own forwarder is made (the
     delegated administrator is a member account the StackSet reaches)."""
@@ -97,7 +98,7 @@ def test_delegated_administrator_calls_as_such_and_does_not_cover_itself(
     assert recorded.of_type(SPOKE) == []
 
 
-def test_hub_bus_from_a_stack_reference(record_stack: Any, org_config: dict[str, Any]) -> None:
+def test_hub_bus_from_a_stack_reference(record_stack: RecordStack, org_config: dict[str, Any]) -> None:
     """GIVEN hubStack instead of hubEventBusArn THEN the StackSet's parameters come from the hub's outputs."""
     del org_config["hubEventBusArn"]
     org_config["hubStack"] = "my-org/root-activity-monitor/hub"
@@ -109,7 +110,7 @@ def test_hub_bus_from_a_stack_reference(record_stack: Any, org_config: dict[str,
     assert recorded.one(STACK_SET).inputs["parameters"]["HubEventBusArn"] == HUB_BUS_ARN
 
 
-def test_component_from_another_program(record_stack: Any) -> None:
+def test_component_from_another_program(record_stack: RecordStack) -> None:
     """GIVEN OrganizationRollout built directly with a custom StackSet name and tags THEN both are used."""
     recorded = record_stack(
         {},
@@ -157,7 +158,7 @@ ORG_ERRORS = [
 
 @pytest.mark.parametrize(("changes", "message"), ORG_ERRORS)
 def test_bad_org_config_fails_naming_the_key(
-    record_stack: Any, org_config: dict[str, Any], changes: dict[str, Any], message: str
+    record_stack: RecordStack, org_config: dict[str, Any], changes: dict[str, Any], message: str
 ) -> None:
     """GIVEN an org config with one bad value WHEN the program runs THEN ConfigError names the key."""
     for key, value in changes.items():

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from root_activity_monitor.simulate import RecordedStack
 
+from tests.recording import RecordStack
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "root-activity-monitor"
 HUB_ACCOUNT = "111111111111"
@@ -29,21 +31,21 @@ def example_config(stack: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def hub_stack(record_stack: Any) -> RecordedStack:
+def hub_stack(record_stack: RecordStack) -> RecordedStack:
     """Pulumi.hub.yaml evaluated in the hub account."""
-    return record_stack(example_config("hub"), account_id=HUB_ACCOUNT, stack="hub")  # type: ignore[no-any-return]
+    return record_stack(example_config("hub"), account_id=HUB_ACCOUNT, stack="hub")
 
 
 @pytest.fixture
-def spoke_stack(record_stack: Any) -> RecordedStack:
+def spoke_stack(record_stack: RecordStack) -> RecordedStack:
     """Pulumi.spoke.yaml evaluated in a member account."""
-    return record_stack(example_config("spoke"), account_id=SPOKE_ACCOUNT, stack="spoke")  # type: ignore[no-any-return]
+    return record_stack(example_config("spoke"), account_id=SPOKE_ACCOUNT, stack="spoke")
 
 
 @pytest.fixture
-def org_stack(record_stack: Any) -> RecordedStack:
+def org_stack(record_stack: RecordStack) -> RecordedStack:
     """Pulumi.org.yaml evaluated in the management account."""
-    return record_stack(example_config("org"), account_id=MANAGEMENT_ACCOUNT, stack="org")  # type: ignore[no-any-return]
+    return record_stack(example_config("org"), account_id=MANAGEMENT_ACCOUNT, stack="org")
 
 
 @pytest.fixture(params=["hub", "spoke", "org"])
