@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .validation import ConfigError
+
 Policy = dict[str, Any]
 Ref = str | Mapping[str, Any]
 """An ARN or ID, or a CloudFormation intrinsic (`{"Ref": …}`, `{"Fn::GetAtt": …}`) that resolves to one: the
@@ -54,8 +56,11 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
             }
         )
     if not statements:
-        message = "an event bus policy needs an organization ID or at least one account ID"
-        raise ValueError(message)
+        message = (
+            "an event bus policy needs an organization ID or at least one account ID "
+            "(organization_id or account_ids)"
+        )
+        raise ConfigError(message)
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 

@@ -21,6 +21,7 @@ import pulumi
 
 from .event_pattern import API_CALL_DETAIL_TYPE
 from .forwarding import ForwardedEvents
+from .validation import ConfigError
 
 TAMPER_KIND = "tamper"
 # EventBridge's default event-pattern quota (adjustable to 4,096): the pattern must fit it.
@@ -149,7 +150,7 @@ def pattern_text(pattern: dict[str, Any]) -> str:
             f"the tamper event pattern is {len(text)} characters, over EventBridge's default quota of "
             f"{EVENT_PATTERN_LIMIT}: use a shorter component name or event_bus_name"
         )
-        raise ValueError(message)
+        raise ConfigError(message)
     return text
 
 

@@ -94,7 +94,7 @@ class RecordedStack:
         found = self.of_type(type_token)
         if len(found) != 1:
             message = f"expected exactly one {type_token}, found {len(found)}: {[r.name for r in found]}"
-            raise AssertionError(message)
+            raise LookupError(message)
         return found[0]
 
     def named(self, type_token: str, name: str) -> RecordedResource:
@@ -103,7 +103,7 @@ class RecordedStack:
             if resource.type == type_token and resource.name == name:
                 return resource
         message = f"no {type_token} named {name!r}; recorded: {[r.name for r in self.of_type(type_token)]}"
-        raise AssertionError(message)
+        raise LookupError(message)
 
     def children_of(self, parent: RecordedResource) -> list[RecordedResource]:
         """Every resource registered with `parent` as its parent."""

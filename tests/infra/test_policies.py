@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from root_activity_monitor import policies
+from root_activity_monitor import ConfigError, policies
 
 BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 account_ids = st.lists(st.from_regex(r"\A\d{12}\Z"), max_size=5, unique=True)
@@ -18,7 +18,7 @@ def test_bus_policy_never_grants_an_unconditioned_wildcard(
 ) -> None:
     """GIVEN any org ID and account list THEN '*' appears only with aws:PrincipalOrgID, and only PutEvents."""
     if organization_id is None and not accounts:
-        with pytest.raises(ValueError, match="needs an organization ID or at least one account ID"):
+        with pytest.raises(ConfigError, match="needs an organization ID or at least one account ID"):
             policies.event_bus_policy(BUS_ARN, organization_id, accounts)
         return
     document = policies.event_bus_policy(BUS_ARN, organization_id, accounts)

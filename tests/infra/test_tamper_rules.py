@@ -26,6 +26,7 @@ from infra_fixtures import (
     TOPIC,
 )
 from moto.events.models import EventPattern
+from root_activity_monitor import ConfigError
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.tamper import (
@@ -185,6 +186,6 @@ def test_the_longest_bus_name_still_fits_the_pattern_quota() -> None:
 def test_a_pattern_over_the_quota_is_refused_naming_the_cause() -> None:
     """GIVEN a component name so long the pattern exceeds the quota THEN the error says what to shorten."""
     with pytest.raises(
-        ValueError, match=r"over EventBridge's default quota of 2048: use a shorter component name"
+        ConfigError, match=r"over EventBridge's default quota of 2048: use a shorter component name"
     ):
         pattern_text(tamper_pattern("c" * 120, bus_name="b" * 55, key_id="k"))
