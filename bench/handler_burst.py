@@ -1,6 +1,6 @@
 """The notifier's own CPU per event and its peak memory: prints figures, asserts nothing.
 
-Run: ``uv run python bench/handler_burst.py``. Goals (issue 8): handler CPU <= 0.05 ms per event for a
+Run: ``uv run python bench/handler_burst.py``. Goals: handler CPU <= 0.05 ms per event for a
 200- and a 2,000-event root console session, <= 1 ms for a one-event batch; peak memory for 10,000
 events is printed. "Handler CPU" is everything the function does but the network call: read, grade,
 fold, render, fit to 256 KB, encode; publishing goes to a no-op so moto's own cost is not counted. The

@@ -1,7 +1,7 @@
 """Wall time of the whole test suite: on every core (the README's `uv run pytest`) and in one process,
 with the time the one-process run spent in full garbage collections. Prints figures, asserts nothing.
 
-Run: ``uv run python bench/suite_time.py [--runs N]``. Goal (issue 7): the whole suite within ~60 s on
+Run: ``uv run python bench/suite_time.py [--runs N]``. Goal: the whole suite within ~60 s on
 2 cores with the property tests at the default Hypothesis profile's strength (600 examples each). Any
 failing test makes this exit non-zero: a fast red suite is no figure.
 """

@@ -6,7 +6,7 @@ default bus, where a forwarding rule in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGE
 that sees read-only events) sends it to the hub bus, the buffer and the notifier, exactly like root activity.
 So a heartbeat proves every hop root activity takes, including the trail (which must be logging) and the
 CloudTrail→EventBridge delivery. Read-only `Get/Describe/List` actions cannot be universal targets;
-TestEventPattern is read-only without such a prefix, and the EventBridge user guide names it as one.
+TestEventPattern is read-only without such a prefix (it changes nothing, only matches a pattern).
 """
 
 from __future__ import annotations

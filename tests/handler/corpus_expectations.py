@@ -1,4 +1,4 @@
-"""What the notifier must say about every CloudTrail fixture: the grading of issue 8, one row per file.
+"""What the notifier must say about every CloudTrail fixture: its grading, one row per file.
 
 Root rows: the rule's pattern matches the event, and the one notification it yields has this severity, a
 reason containing every word in `words` and none in `absent` (case-insensitive), for the account given
@@ -7,7 +7,7 @@ the notifier anyway is not notified. Fixture names are file stems under tests/ev
 tests/events/published/; where each came from is in tests/events/SOURCES.md. Adjust rows here, not the test.
 
 ASSUME_ROOT_SESSION: the AssumeRoot call and the member-account action of its session in one batch; the action
-is labelled as done through centralized root access (issue 8: label the target's root actions in the batch).
+is labelled as done through centralized root access (the target's root actions in the batch are labelled).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ CREDENTIAL = "Root credential change"
 WRITE = "Root write call"
 
 ROOT_ROWS: tuple[RootRow, ...] = (
-    # AWS documentation: CloudTrail user guide sign-in examples and IAM centralized root access.
+    # Published by AWS: sign-in examples and centralized root access (tests/events/SOURCES.md).
     root("root_awsdocs_signin_no_mfa", "CRITICAL", NO_MFA),
     root("root_awsdocs_signin_mfa_yes", "HIGH", WITH_MFA),  # MFAUsed "YES" plus an MFAIdentifier
     root("root_awsdocs_signin_failure", "HIGH", SIGNIN_FAILED),
@@ -123,7 +123,7 @@ ROOT_ROWS: tuple[RootRow, ...] = (
 )  # fmt: skip
 
 NON_ROOT_ROWS: tuple[str, ...] = (
-    # AWS documentation: CloudTrail user guide and IAM user guide examples.
+    # Published by AWS: CloudTrail and IAM examples (tests/events/SOURCES.md).
     "non_root_awsdocs_iam_user_signin_no_mfa",
     "non_root_awsdocs_iam_user_signin_mfa",
     "non_root_awsdocs_iam_user_signin_failure",

@@ -2,7 +2,7 @@
 
 The heartbeat record is invented (no published CloudTrail sample of a call made by EventBridge Scheduler's
 universal target exists): an `events:TestEventPattern` call by an assumed role, shaped like the CloudTrail
-records of AssumedRole sessions in the AWS documentation.
+records of AssumedRole sessions that AWS publishes (tests/events/SOURCES.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Published CloudTrail records through the real pattern and notifier, graded as issue 8 says (table in
-corpus_expectations.py)."""
+"""Published CloudTrail records through the real pattern and notifier, graded as the table in
+corpus_expectations.py says."""
 
 from __future__ import annotations
 

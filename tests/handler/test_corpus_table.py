@@ -1,5 +1,5 @@
 """The CloudTrail corpus stays whole: every fixture has one expectation row and a source line, and the
-published part keeps the size issue 8 asks for."""
+published part keeps its size: at least 40 root and 30 non-root records."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_root_rows_are_root_records_and_non_root_rows_are_not() -> None:
 
 
 def test_published_corpus_has_forty_root_and_thirty_non_root_records() -> None:
-    """Issue 8 item 6: at least 40 published root records and 30 published non-root ones."""
+    """At least 40 published root records and 30 published non-root ones: enough shapes to trust."""
     # GIVEN the published fixtures WHEN counted by kind THEN both minimums hold
     published = {path.stem for path in PUBLISHED_DIR.glob("*.json")}
     assert len(published & {row.fixture for row in ROOT_ROWS}) >= 40

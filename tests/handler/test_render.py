@@ -19,7 +19,7 @@ def notification_of(*events: object) -> Notification:
 
 
 def test_subject_names_severity_reason_and_account() -> None:
-    """The subject reads like the issue's example."""
+    """The subject names the severity, the reason and the account, in that order."""
     # GIVEN a root sign-in without MFA WHEN its subject is rendered
     text = subject(notification_of(load_event("root_console_signin_no_mfa")), "prod")
     # THEN

@@ -51,7 +51,7 @@ def test_each_protocol_gets_its_body() -> None:
 
 
 def test_document_has_the_contract_fields() -> None:
-    """The JSON document carries exactly the DESIGN.md field names, with schemaVersion 1.0."""
+    """The JSON document carries exactly the documented field names, with schemaVersion 1.0."""
     # GIVEN a notification WHEN its document is built
     doc = json.loads(
         bodies(build_publish_request(notification_of(load_event("root_api_error")), TOPIC, "prod"))["default"]

@@ -1,4 +1,4 @@
-"""Alarm policies, ahead of the health alarms (issue 9): an alarm made inside the hub component is checked.
+"""Alarm policies: an alarm made inside the hub component is checked.
 
 The example stacks have no alarms yet, so each case adds one to the recorded hub graph, parented to the
 HubNotifier like the component's other children.

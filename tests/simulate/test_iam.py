@@ -1,6 +1,6 @@
 """The replay's IAM evaluation, case by case: each row names the AWS rule it encodes.
 
-Rules from the IAM User Guide: policy evaluation logic (explicit Deny > Allow > implicit deny), the
+The rules: IAM's policy evaluation logic (explicit Deny > Allow > implicit deny), the
 Principal element, the condition operators (absent keys, negated operators, ...IfExists, ARN matching) and
 the Action and Resource elements.
 """
@@ -432,8 +432,8 @@ def test_a_service_assumes_a_role_only_as_its_trust_policy_says(
     trust: Any, service: str, source_account: str, allowed: bool
 ) -> None:
     """GIVEN the project's Scheduler trust policy for one account WHEN a service acting for a schedule asks to
-    assume the role THEN only Scheduler, acting for that account, may (IAM User Guide: the confused deputy
-    problem, aws:SourceAccount)."""
+    assume the role THEN only Scheduler, acting for that account, may (aws:SourceAccount guards against
+    a confused deputy)."""
     schedule = SCHEDULE.replace(SPOKE, source_account)
     assert (
         service_may_assume(
