@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from ..arns import parse_arn
-from ..heartbeat import EVENT_NAME, EVENT_SOURCE, TARGET_ARN
+from ..heartbeat import TARGET_ARN
 from ..heartbeat_policies import HEARTBEAT_ACTION, SCHEDULER_SERVICE
 from .accounts import AwsAccounts
 from .delivery import EventRouter, Trace
+from .heartbeat_record import heartbeat_record
 from .iam import Caller, evaluate, service_may_assume
 from .recording import RecordedResource
 
@@ -81,56 +82,10 @@ def call_record(
     account: str, region: str, role_arn: str, when: datetime, error: str | None
 ) -> dict[str, Any]:
     """The EventBridge event CloudTrail delivers for the heartbeat call made by `role_arn`."""
-    role_name = role_arn.rsplit("/", 1)[-1]
     event_id = str(uuid.uuid5(_NAMESPACE, f"{account}/{region}/{when.isoformat()}"))
-    time = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    detail: dict[str, Any] = {
-        "eventVersion": "1.09",
-        "userIdentity": {
-            "type": "AssumedRole",
-            "principalId": f"AROASIMULATED:{event_id[:8]}",
-            "arn": f"arn:aws:sts::{account}:assumed-role/{role_name}/{event_id[:8]}",
-            "accountId": account,
-            "sessionContext": {
-                "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": "AROASIMULATED",
-                    "arn": role_arn,
-                    "accountId": account,
-                    "userName": role_name,
-                },
-                "attributes": {"creationDate": time, "mfaAuthenticated": "false"},
-            },
-            "invokedBy": SCHEDULER_SERVICE,
-        },
-        "eventTime": time,
-        "eventSource": EVENT_SOURCE,
-        "eventName": EVENT_NAME,
-        "awsRegion": region,
-        "sourceIPAddress": SCHEDULER_SERVICE,
-        "userAgent": SCHEDULER_SERVICE,
-        "requestParameters": None,
-        "responseElements": None,
-        "eventID": event_id,
-        "readOnly": True,
-        "eventType": "AwsApiCall",
-        "managementEvent": True,
-        "recipientAccountId": account,
-        "eventCategory": "Management",
-    }
-    if error:
-        detail |= {"errorCode": "AccessDenied", "errorMessage": error}
-    return {
-        "version": "0",
-        "id": event_id,
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.events",
-        "account": account,
-        "time": time,
-        "region": region,
-        "resources": [],
-        "detail": detail,
-    }
+    return heartbeat_record(
+        account, region, role_arn, when.strftime("%Y-%m-%dT%H:%M:%SZ"), event_id=event_id, error=error
+    )
 
 
 def fire_heartbeats(

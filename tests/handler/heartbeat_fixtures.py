@@ -1,8 +1,6 @@
 """Heartbeat records and a moto heartbeat table for the notifier's and the watchdog's tests.
 
-The heartbeat record is invented (no published CloudTrail sample of a call made by EventBridge Scheduler's
-universal target exists): an `events:TestEventPattern` call by an assumed role, shaped like the CloudTrail
-records of AssumedRole sessions that AWS publishes (tests/events/SOURCES.md).
+The heartbeat record is the replay's own (`simulate.heartbeat_record`, invented: see there).
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ import uuid
 from typing import Any
 
 import boto3
+from root_activity_monitor.simulate.heartbeat_record import heartbeat_record
 
 REGION = "us-east-1"
 
@@ -27,53 +26,12 @@ def heartbeat_event(
     role: str = ROLE,
     **detail_overrides: Any,
 ) -> dict[str, Any]:
-    """The EventBridge event of one heartbeat call, as the hub bus receives it."""
-    detail: dict[str, Any] = {
-        "eventVersion": "1.09",
-        "userIdentity": {
-            "type": "AssumedRole",
-            "principalId": f"AROAEXAMPLE:{uuid.uuid4().hex[:32]}",
-            "arn": f"arn:aws:sts::{account}:assumed-role/{role}/scheduler",
-            "accountId": account,
-            "sessionContext": {
-                "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": "AROAEXAMPLE",
-                    "arn": f"arn:aws:iam::{account}:role/{role}",
-                    "accountId": account,
-                    "userName": role,
-                },
-                "attributes": {"creationDate": time, "mfaAuthenticated": "false"},
-            },
-            "invokedBy": "scheduler.amazonaws.com",
-        },
-        "eventTime": time,
-        "eventSource": "events.amazonaws.com",
-        "eventName": "TestEventPattern",
-        "awsRegion": region,
-        "sourceIPAddress": "scheduler.amazonaws.com",
-        "userAgent": "scheduler.amazonaws.com",
-        "requestParameters": None,
-        "responseElements": None,
-        "eventID": str(uuid.uuid4()),
-        "readOnly": True,
-        "eventType": "AwsApiCall",
-        "managementEvent": True,
-        "recipientAccountId": account,
-        "eventCategory": "Management",
-    }
-    detail.update(detail_overrides)
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.events",
-        "account": account,
-        "time": time,
-        "region": region,
-        "resources": [],
-        "detail": detail,
-    }
+    """The EventBridge event of one heartbeat call, as the hub bus receives it; a new eventID each call."""
+    record = heartbeat_record(
+        account, region, f"arn:aws:iam::{account}:role/{role}", time, event_id=str(uuid.uuid4())
+    )
+    record["detail"].update(detail_overrides)
+    return record
 
 
 def sqs_records(*events: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from moto.events.models import EventPattern
 from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.simulate.heartbeat_record import heartbeat_record
 from root_activity_monitor.validation import ConfigError
 
 from tests.recording import RecordStack
@@ -32,30 +33,9 @@ SPOKE_ROLE = "root-activity-monitor-forward-heartbeat-role"
 
 def call_event(account: str, role_arn: str, **changes: Any) -> dict[str, Any]:
     """What CloudTrail puts on the default bus for a TestEventPattern call by `role_arn`."""
-    detail: dict[str, Any] = {
-        "eventSource": "events.amazonaws.com",
-        "eventName": "TestEventPattern",
-        "awsRegion": "eu-west-1",
-        "readOnly": True,
-        "userIdentity": {
-            "type": "AssumedRole",
-            "sessionContext": {
-                "sessionIssuer": {"type": "Role", "arn": role_arn, "userName": role_arn.rsplit("/", 1)[-1]}
-            },
-        },
-    }
-    detail.update(changes.pop("detail", {}))
-    return {
-        "id": "1",
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.events",
-        "account": account,
-        "region": "eu-west-1",
-        "time": "2026-11-27T05:00:00Z",
-        "resources": [],
-        "detail": detail,
-        **changes,
-    }
+    record = heartbeat_record(account, "eu-west-1", role_arn, "2026-11-27T05:00:00Z", event_id="1")
+    record["detail"].update(changes.pop("detail", {}))
+    return record | changes
 
 
 def statements(resource: Any, key: str = "policy") -> list[dict[str, Any]]:
