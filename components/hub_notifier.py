@@ -53,8 +53,7 @@ class HubNotifierArgs(TypedDict):
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
     heartbeat_interval_minutes: NotRequired[int]
-    """Minutes (1 to 1440) between the heartbeats of each of the hub's regions; also how often the watchdog
-    runs. Default 60."""
+    """Minutes (1 to 1440) between heartbeats of the hub's regions, and between watchdog runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
 

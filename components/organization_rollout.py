@@ -47,8 +47,7 @@ class OrganizationRolloutArgs(TypedDict):
     stack_set_name: NotRequired[str]
     """Name of the StackSet. Default `root-activity-monitor-spoke`."""
     cover_own_account: NotRequired[bool]
-    """Also forward this account's own root activity with a SpokeForwarder (StackSets never deploy to the
-    management account). Default: true when `call_as` is SELF."""
+    """Cover this account too (StackSets skip the management account). Default: only when SELF."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
 

@@ -9,6 +9,7 @@ changed argument or output shows up in review.
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,10 @@ from .spoke_forwarder import SpokeForwarder
 
 PACKAGE_NAME = "root-activity-monitor"
 """The package part of every type token (`root-activity-monitor:index:HubNotifier`)."""
-PACKAGE_VERSION = "0.1.0"
+DISTRIBUTION = "pulumi-root-activity-monitor"
+"""The name pyproject.toml gives the installed distribution."""
+PACKAGE_VERSION = version(DISTRIBUTION)
+"""The installed distribution's version (pyproject.toml's), which the provider serves with the schema."""
 HOSTED_COMPONENTS: list[type[pulumi.ComponentResource]] = [HubNotifier, SpokeForwarder, OrganizationRollout]
 PINNED_SCHEMA = Path(__file__).resolve().parent.parent / "provider" / "schema.json"
 """The reviewed schema, in a checkout (it is not shipped in the wheel)."""

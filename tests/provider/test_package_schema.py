@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+import re
+import tomllib
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +83,39 @@ def test_plugin_manifest_and_entry_point_host_the_package() -> None:
     assert len(host) == 1
     assert [arg.id for arg in host[0].args if isinstance(arg, ast.Name)] == ["HOSTED_COMPONENTS"]
     assert {kw.arg for kw in host[0].keywords} == {"name", "version"}
+
+
+def descriptions(node: object) -> list[str]:
+    """Every `description` anywhere in a schema document."""
+    if isinstance(node, dict):
+        return [
+            text
+            for key, value in node.items()
+            for text in ([value] if key == "description" and isinstance(value, str) else descriptions(value))
+        ]
+    if isinstance(node, list):
+        return [text for item in node for text in descriptions(item)]
+    return []
+
+
+def test_descriptions_read_as_other_languages_see_them(schema: dict[str, Any]) -> None:
+    """GIVEN the schema THEN no description carries a docstring's indentation or a Python argument name
+    (a TypeScript or YAML user knows `callAs`, not `call_as`)."""
+    python_names = {
+        name
+        for component in package.HOSTED_COMPONENTS
+        for name in typing.get_type_hints(component.__init__)["args"].__annotations__
+        if "_" in name
+    }
+    texts = descriptions(schema)
+    assert texts
+    for text in texts:
+        assert "\n " not in text, text
+        assert not python_names & set(re.findall(r"\w+", text)), text
+
+
+def test_the_package_version_is_the_distributions(schema: dict[str, Any]) -> None:
+    """GIVEN pyproject.toml's version THEN the provider serves the package under that version."""
+    declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert declared == package.PACKAGE_VERSION
+    assert schema["version"] == declared
