@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,34 @@ def test_ci_runs_the_repository_s_check_script_on_python_3_11_for_main_and_pull_
     (setup_python,) = steps_using(workflow, "actions/setup-python")
     assert setup_python["with"]["python-version"] == "3.11"
     assert [step["run"] for step in all_steps(workflow) if "run" in step] == ["bash .ci/run"]
+
+
+def locked_version(package: str) -> str:
+    """The version uv.lock pins for `package`."""
+    lock = tomllib.loads((REPO_ROOT / "uv.lock").read_text(encoding="utf-8"))
+    (version,) = [entry["version"] for entry in lock["package"] if entry["name"] == package]
+    return str(version)
+
+
+def test_preview_pins_the_pulumi_cli_of_the_locked_python_sdk() -> None:
+    """GIVEN the Pulumi step WHEN its CLI version is read THEN it is pinned, to the release of the Python SDK
+    that uv.lock installs (without a pin pulumi/actions takes the latest 3.x)."""
+    (step,) = steps_using(load_workflow(PREVIEW), "pulumi/actions")
+    assert str(step["with"]["pulumi-version"]) == locked_version("pulumi")
+
+
+def test_preview_installs_the_policy_pack_s_requirements_into_its_virtualenv_first() -> None:
+    """GIVEN the preview job WHEN its steps are read in order THEN, before the preview, one step creates the
+    virtualenv PulumiPolicy.yaml names and installs policy/requirements.txt into it with the lock's versions
+    (the CLI runs that virtualenv's python as it finds it, and pulumi/actions installs nothing)."""
+    venv = yaml.safe_load((REPO_ROOT / "policy" / "PulumiPolicy.yaml").read_text())["runtime"]["options"]
+    steps = all_steps(load_workflow(PREVIEW))
+    (pulumi_step,) = steps_using(load_workflow(PREVIEW), "pulumi/actions")
+    scripts = [str(step.get("run", "")) for step in steps[: steps.index(pulumi_step)]]
+    (install,) = [script for script in scripts if "policy/requirements.txt" in script]
+    lines = install.splitlines()
+    assert f"uv venv --python 3.11 policy/{venv['virtualenv']}" in lines
+    (pip,) = [line for line in lines if line.startswith("uv pip install")]
+    assert f"--python policy/{venv['virtualenv']}/bin/python" in pip
+    assert "--requirement policy/requirements.txt" in pip
+    assert "--constraints" in pip and "uv export --locked" in install
