@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("pyproject.toml", "README.md", "components", "handler")
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "components", "handler")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,23 @@ def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> N
         "root_activity_monitor/simulate/cli.py",
     } <= names
     assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
+
+
+def test_wheel_ships_the_apache_license_it_declares(wheel: Path) -> None:
+    """GIVEN the built wheel THEN its metadata declares Apache-2.0 and it carries the repository's LICENSE,
+    the full Apache License 2.0 text."""
+    archive = zipfile.ZipFile(wheel)
+    (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    (license_file,) = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    headers = archive.read(metadata).decode().split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: Apache-2.0" in headers
+    assert "License-File: LICENSE" in headers
+    shipped = archive.read(license_file).decode()
+    assert shipped == (REPO_ROOT / "LICENSE").read_text(encoding="utf-8")
+    words = shipped.split()
+    assert words[:4] == ["Apache", "License", "Version", "2.0,"]
+    assert "END OF TERMS AND CONDITIONS" in shipped
+    assert "APPENDIX: How to apply the Apache License to your work." in shipped
 
 
 def run_installed(wheel: Path, tmp_path: Path, probe: str) -> tuple[Path, list[str]]:
