@@ -1,9 +1,10 @@
 """Wall time of the whole test suite: on every core (the README's `uv run pytest`) and in one process,
 with the time the one-process run spent in full garbage collections. Prints figures, asserts nothing.
 
-Run: ``uv run python bench/suite_time.py [--runs N]``. Goal: the whole suite within ~60 s on
+Run: ``uv run python bench/suite_time.py [--runs N] [--record]``. Goal: the whole suite within ~60 s on
 2 cores with the property tests at the default Hypothesis profile's strength (600 examples each). Any
-failing test makes this exit non-zero: a fast red suite is no figure.
+failing test makes this exit non-zero: a fast red suite is no figure. `--record` keeps the output in
+bench/results/suite_time.txt, which docs/verification.md quotes (bench/record.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from record import recorded
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +43,13 @@ def summary(output: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs on every core (default 3)")
-    runs = parser.parse_args().runs
+    parser.add_argument("--record", action="store_true", help="keep the output in bench/results/")
+    arguments = parser.parse_args()
+    with recorded("suite_time", record=arguments.record):
+        measure(arguments.runs)
+
+
+def measure(runs: int) -> None:
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs")
 
     walls, output = [], ""

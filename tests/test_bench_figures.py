@@ -1,0 +1,59 @@
+"""Figures in the docs are what a bench printed: each bench's recorded output is quoted verbatim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import record
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# bench script → the page that quotes its recorded output.
+QUOTED = {"suite_time": REPO_ROOT / "docs" / "verification.md"}
+TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+WHERE = re.compile(
+    r"recorded at commit [0-9a-f]{7,} on \d{4}-\d\d-\d\d \d\d:\d\d UTC; (\d+) CPUs, load average "
+)
+
+
+@pytest.mark.parametrize(("script", "page"), QUOTED.items(), ids=list(QUOTED))
+def test_the_page_quotes_the_bench_s_recorded_output_verbatim(script: str, page: Path) -> None:
+    """GIVEN a bench's recorded output (bench/results/) THEN the page that cites the bench quotes exactly that
+    output in a text block: re-run the bench with --record and paste its file after a change."""
+    recorded = record.recording_path(script).read_text(encoding="utf-8")
+    blocks = TEXT_BLOCK.findall(page.read_text(encoding="utf-8"))
+    assert recorded in blocks, f"{page.name} does not quote bench/results/{script}.txt"
+    assert f"bench/{script}.py" in page.read_text(encoding="utf-8")
+
+
+def test_the_recorded_suite_time_is_a_green_suite_on_two_cores() -> None:
+    """GIVEN bench/results/suite_time.txt THEN it says where it ran, and both runs passed the same tests,
+    none failed or skipped: the figures are of the whole suite."""
+    lines = record.recording_path("suite_time").read_text(encoding="utf-8").splitlines()
+    where = WHERE.match(lines[0])
+    assert where, lines[0]
+    assert where[1] == "2"
+    counts = [re.search(r": (\d+) passed;", line) for line in lines if line.startswith("suite ")]
+    assert len(counts) == 2 and all(counts), lines
+    assert len({count[1] for count in counts if count}) == 1
+    assert not any(word in line for line in lines for word in ("failed", "skipped", "error"))
+
+
+def test_a_recorded_run_keeps_what_it_printed_and_a_failed_one_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GIVEN --record WHEN a bench prints THEN its file holds the where-line and those lines; WHEN a bench
+    fails THEN no file is written (a failed run is no figure)."""
+    monkeypatch.setattr(record, "RESULTS", tmp_path)
+    with record.recorded("demo", record=True):
+        print("figure: 42 s")
+    kept = (tmp_path / "demo.txt").read_text(encoding="utf-8").splitlines()
+    assert WHERE.match(kept[0]) and kept[1:] == ["figure: 42 s"]
+    assert capsys.readouterr().out.splitlines() == kept
+
+    with pytest.raises(SystemExit), record.recorded("broken", record=True):
+        print("half a figure")
+        raise SystemExit(1)
+    assert not (tmp_path / "broken.txt").exists()
