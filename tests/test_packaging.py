@@ -46,6 +46,7 @@ def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> N
         "root_activity_monitor/hub/notifier.py",
         "root_activity_monitor/program/__init__.py",
         "root_activity_monitor/simulate/cli.py",
+        "root_activity_monitor/simulate/samples/root_console_signin_mfa.json",
     } <= names
     assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
 

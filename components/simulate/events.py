@@ -1,17 +1,20 @@
 """CloudTrail-shaped EventBridge events the replay puts on each account's default bus.
 
-They ship inside the package (the `simulate` command must work from an installed wheel, where the test
-fixtures are absent); the end-to-end tests check that they have the shape of the handler's fixtures in
-tests/events/. Identifiers and times are derived from the account, region and kind, so runs are
-reproducible and each event can be traced to the notification that reports it.
+Each is a CloudTrail record from samples/, shipped inside the package (the `simulate` command must work
+from an installed wheel, where the tests are absent) and linked from tests/events/, so the notifier's tests
+and the replay use the same records. Identifiers and times are derived from the account, region and kind,
+so runs are reproducible and each event can be traced to the notification that reports it.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from ..event_pattern import API_CALL_DETAIL_TYPE, CONSOLE_SIGN_IN_DETAIL_TYPES
@@ -49,17 +52,6 @@ def _root_identity(account_id: str) -> dict[str, Any]:
     }
 
 
-def _user_identity(account_id: str) -> dict[str, Any]:
-    return {
-        "type": "IAMUser",
-        "principalId": "AIDAEXAMPLEDEVELOPER",
-        "arn": f"arn:aws:iam::{account_id}:user/developer",
-        "accountId": account_id,
-        "accessKeyId": "AKIAEXAMPLEDEVELOPER",
-        "userName": "developer",
-    }
-
-
 def assumed_role_identity(account_id: str) -> dict[str, Any]:
     return {
         "type": "AssumedRole",
@@ -77,46 +69,6 @@ def assumed_role_identity(account_id: str) -> dict[str, Any]:
             "attributes": {"creationDate": "2025-03-14T09:00:00Z", "mfaAuthenticated": "true"},
         },
     }
-
-
-def _assumed_root_identity(account_id: str) -> dict[str, Any]:
-    # Centralized root access: the short sts:AssumeRoot session's actions in the member account.
-    identity = _root_identity(account_id)
-    identity["accessKeyId"] = "ASIAEXAMPLEASSUMEDROOT"
-    identity["sessionContext"] = {
-        "attributes": {"creationDate": "2025-03-14T09:20:00Z", "mfaAuthenticated": "false"},
-        "assumedRoot": "true",
-    }
-    return identity
-
-
-def _sign_in(identity: dict[str, Any], *, success: bool, mfa: bool) -> dict[str, Any]:
-    detail: dict[str, Any] = {
-        "userIdentity": identity,
-        "eventSource": "signin.amazonaws.com",
-        "eventName": "ConsoleLogin",
-        "sourceIPAddress": "203.0.113.24",
-        "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:135.0) Gecko/20100101 Firefox/135.0",
-        "requestParameters": None,
-        "responseElements": {"ConsoleLogin": "Success" if success else "Failure"},
-        "additionalEventData": {
-            "LoginTo": "https://console.aws.amazon.com/console/home",
-            "MobileVersion": "No",
-            "MFAUsed": "Yes" if mfa else "No",
-        },
-        "readOnly": False,
-        "eventType": "AwsConsoleSignIn",
-        "managementEvent": True,
-        "eventCategory": "Management",
-        "tlsDetails": {
-            "tlsVersion": "TLSv1.3",
-            "cipherSuite": "TLS_AES_128_GCM_SHA256",
-            "clientProvidedHostHeader": "signin.aws.amazon.com",
-        },
-    }
-    if not success:
-        detail["errorMessage"] = "Failed authentication"
-    return detail
 
 
 def api_call(
@@ -166,80 +118,46 @@ def envelope(
     }
 
 
-_Builder = Callable[[str, str], tuple[str, dict[str, Any]]]
+SAMPLES = Path(__file__).resolve().parent / "samples"
+"""The CloudTrail records the replay drives, kept once (tests/events/ links here for the notifier's tests)."""
 
-# kind → (root?, where it happens, builder(account, region) → (detail-type, detail)).
+
+@functools.cache
+def _sample_text(name: str) -> str:
+    return (SAMPLES / f"{name}.json").read_text(encoding="utf-8")
+
+
+def from_sample(
+    name: str, account_id: str, identity: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """A sample's detail-type and CloudTrail detail, moved to `account_id` (and given `identity` if any);
+    `envelope` then stamps its region, time and IDs."""
+    sample = json.loads(_sample_text(name))
+    moved = json.loads(_sample_text(name).replace(str(sample["account"]), account_id))
+    detail: dict[str, Any] = moved["detail"]
+    if identity is not None:
+        detail["userIdentity"] = identity
+    return str(moved["detail-type"]), detail
+
+
+_Builder = Callable[[str], tuple[str, dict[str, Any]]]
+
+# kind → (root?, builder(account) → (detail-type, detail)). Sign-ins happen in us-east-1, the rest in each
+# region.
 _SIGN_IN_EVENTS: dict[str, tuple[bool, _Builder]] = {
-    "root console sign-in": (
-        True,
-        lambda account, _: (CONSOLE_SIGN_IN, _sign_in(_root_identity(account), success=True, mfa=True)),
-    ),
-    "failed root sign-in": (
-        True,
-        lambda account, _: (CONSOLE_SIGN_IN, _sign_in(_root_identity(account), success=False, mfa=False)),
-    ),
-    "AssumeRoot session action": (
-        True,
-        lambda account, _: (
-            API_CALL,
-            api_call(
-                _assumed_root_identity(account),
-                service="iam",
-                name="DeleteLoginProfile",
-                read_only=False,
-                parameters={"userName": "departed-admin"},
-            ),
-        ),
-    ),
+    "root console sign-in": (True, lambda account: from_sample("root_console_signin_mfa", account)),
+    "failed root sign-in": (True, lambda account: from_sample("root_console_signin_failure", account)),
+    "AssumeRoot session action": (True, lambda account: from_sample("root_assume_root_session", account)),
     "role console sign-in (not root)": (
         False,
-        lambda account, _: (
-            CONSOLE_SIGN_IN,
-            _sign_in(assumed_role_identity(account), success=True, mfa=True),
-        ),
+        lambda account: from_sample("root_console_signin_mfa", account, assumed_role_identity(account)),
     ),
 }
 
 _REGIONAL_EVENTS: dict[str, tuple[bool, _Builder]] = {
-    "root API call": (
-        True,
-        lambda account, _: (
-            API_CALL,
-            api_call(
-                _root_identity(account),
-                service="ec2",
-                name="AuthorizeSecurityGroupIngress",
-                read_only=False,
-                parameters={"groupId": "sg-0123456789abcdef0", "ipPermissions": {"items": []}},
-            ),
-        ),
-    ),
-    "root read-only call": (
-        True,
-        lambda account, _: (
-            API_CALL,
-            api_call(
-                _root_identity(account),
-                service="ec2",
-                name="DescribeInstances",
-                read_only=True,
-                parameters={"instancesSet": {}, "filterSet": {}},
-            ),
-        ),
-    ),
-    "IAM user API call (not root)": (
-        False,
-        lambda account, _: (
-            API_CALL,
-            api_call(
-                _user_identity(account),
-                service="ec2",
-                name="DescribeInstances",
-                read_only=True,
-                parameters={"instancesSet": {}, "filterSet": {}},
-            ),
-        ),
-    ),
+    "root API call": (True, lambda account: from_sample("root_api_write_eu_west_1", account)),
+    "root read-only call": (True, lambda account: from_sample("root_api_read_only", account)),
+    "IAM user API call (not root)": (False, lambda account: from_sample("non_root_iam_user", account)),
 }
 
 
@@ -250,7 +168,7 @@ def events_for(account_id: str, regions: Iterable[str]) -> list[DrivenEvent]:
     targets = [(GLOBAL_EVENTS_REGION, kind, spec) for kind, spec in _SIGN_IN_EVENTS.items()]
     targets += [(region, kind, spec) for region in regions for kind, spec in _REGIONAL_EVENTS.items()]
     for region, kind, (root, build) in targets:
-        detail_type, detail = build(account_id, region)
+        detail_type, detail = build(account_id)
         event = envelope(
             kind, account_id=account_id, region=region, detail_type=detail_type, detail=detail, offset=offset
         )

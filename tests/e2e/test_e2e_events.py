@@ -1,4 +1,4 @@
-"""The events the replay drives have the shape of the handler's recorded fixtures."""
+"""The events the replay drives are the notifier's CloudTrail samples, moved to each account and region."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from root_activity_monitor.simulate.events import events_for
+from root_activity_monitor.simulate.events import SAMPLES, events_for
 
 FIXTURES = Path(__file__).resolve().parents[1] / "events"
+# What the replay stamps on each event it drives, so runs are reproducible and each event traceable.
+STAMPED = {"eventTime", "awsRegion", "eventID", "requestID", "recipientAccountId"}
 
-# Driven kind → the fixture in tests/events/ it stands for.
-COUNTERPARTS = {
+# Driven kind → the sample it is made from (the notifier's tests read it as tests/events/<sample>).
+SAMPLED = {
     "root console sign-in": "root_console_signin_mfa.json",
     "failed root sign-in": "root_console_signin_failure.json",
     "AssumeRoot session action": "root_assume_root_session.json",
@@ -21,18 +23,31 @@ COUNTERPARTS = {
 }
 
 
-@pytest.mark.parametrize(("kind", "fixture"), COUNTERPARTS.items())
-def test_driven_event_matches_its_fixture(kind: str, fixture: str) -> None:
-    """Envelope keys, detail keys, detail-type, source and identity type agree with the handler fixture."""
-    driven = next(e for e in events_for("222222222222", ["eu-west-1"]) if e.kind == kind).event
-    recorded = json.loads((FIXTURES / fixture).read_text())
-    assert set(driven) == set(recorded)
-    assert set(driven["detail"]) == set(recorded["detail"])
-    for key in ("detail-type", "version"):
-        assert driven[key] == recorded[key]
-    assert driven["detail"]["userIdentity"]["type"] == recorded["detail"]["userIdentity"]["type"]
-    if kind.startswith("root"):
-        assert driven["detail"]["readOnly"] == recorded["detail"]["readOnly"]
+@pytest.mark.parametrize(("kind", "sample"), SAMPLED.items())
+def test_driven_event_is_the_notifier_s_sample_moved_to_its_account(kind: str, sample: str) -> None:
+    """GIVEN a driven kind WHEN put in an account and region THEN its detail is the sample the notifier's
+    tests read, account moved, with only time, region and IDs stamped; the envelope names the same account."""
+    driven = next(e for e in events_for("333333333333", ["ap-south-1"]) if e.kind == kind).event
+    recorded = json.loads((FIXTURES / sample).read_text().replace("222222222222", "333333333333"))
+    assert (FIXTURES / sample).resolve() == SAMPLES / sample
+    assert {k: v for k, v in driven["detail"].items() if k not in STAMPED} == {
+        k: v for k, v in recorded["detail"].items() if k not in STAMPED
+    }
+    assert (driven["detail-type"], driven["source"], driven["account"]) == (
+        recorded["detail-type"],
+        recorded["source"],
+        "333333333333",
+    )
+    assert driven["detail"]["awsRegion"] == driven["region"]
+
+
+def test_the_role_sign_in_is_the_root_sign_in_sample_by_an_assumed_role() -> None:
+    """GIVEN the non-root sign-in the replay drives THEN it is the root sign-in sample but for the signer."""
+    events = {e.kind: e.event for e in events_for("333333333333", [])}
+    role, root = events["role console sign-in (not root)"], events["root console sign-in"]
+    assert role["detail"]["userIdentity"]["type"] == "AssumedRole"
+    same = {k for k in root["detail"] if k not in STAMPED | {"userIdentity"}}
+    assert {k: role["detail"][k] for k in same} == {k: root["detail"][k] for k in same}
 
 
 def test_sign_ins_happen_in_us_east_1_and_api_calls_in_each_region() -> None:
