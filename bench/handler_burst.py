@@ -28,7 +28,7 @@ from load import load_event, sqs_batch  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from handler import app  # noqa: E402
-from handler.sns_message import PublishRequest  # noqa: E402
+from handler.sns_request import PublishRequest  # noqa: E402
 
 REPEATS = 15
 REGION = "us-east-1"

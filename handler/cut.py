@@ -1,6 +1,6 @@
 """How much of a notification to show, and a clipper that remembers whether it cut anything.
 
-The SNS message must fit 256 KB; sns_message tries successively smaller cuts until it does.
+The SNS message must fit 256 KB; root_message tries successively smaller cuts until it does.
 """
 
 from __future__ import annotations

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from .document import SCHEMA_VERSION
+from .envelope import envelope
 from .gaps import NEVER, RECOVERED, SILENT, Change
-from .render import subject_line
-from .sns_message import PublishRequest, filter_attributes, structured_message
+from .sns_request import PublishRequest, message_attributes, structured_message, subject_line
 from .textsafe import md_plain
 
 CATEGORY = "monitoring-gap"
@@ -60,14 +59,14 @@ def title(changes: Sequence[Change]) -> str:
 
 def document(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> dict[str, Any]:
     """The JSON document (schema of DESIGN.md), one event per change."""
-    return {
-        "schemaVersion": SCHEMA_VERSION,
-        "category": CATEGORY,
-        "severity": severity(changes),
-        "title": title(changes),
-        "account": {"id": account_id, "name": account_name},
-        "eventCount": len(changes),
-        "events": [
+    return envelope(
+        category=CATEGORY,
+        severity=severity(changes),
+        title=title(changes),
+        account_id=account_id,
+        account_name=account_name,
+        event_count=len(changes),
+        events=[
             {
                 "eventID": f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
                 "eventName": EVENT_NAMES[change.kind],
@@ -81,9 +80,8 @@ def document(account_id: str, account_name: str, changes: Sequence[Change], now:
             }
             for change in changes
         ],
-        "truncated": False,
-        "unparseable": [],
-    }
+        truncated=False,
+    )
 
 
 def email_text(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> str:
@@ -121,14 +119,7 @@ def publish_request(
         email_text(account_id, account_name, changes, now),
         chatbot(account_id, account_name, changes, now),
     )
-    attributes = filter_attributes(
-        {
-            "category": CATEGORY,
-            "severity": level,
-            "accountId": account_id,
-            "eventName": EVENT_NAMES[changes[0].kind],
-        }
-    )
+    attributes = message_attributes(CATEGORY, level, account_id, EVENT_NAMES[changes[0].kind])
     subject = subject_line(level, what, account_id, account_name)
     return PublishRequest(topic_arn, subject, message, attributes, False, ())
 
