@@ -108,8 +108,8 @@ def grade(event: TamperEvent, deployers: frozenset[str]) -> TamperEntry:
     else HIGH."""
     what = f"{event.event_name} on {event.resource}"
     if event.claimed_account:
-        # Short enough that the SNS subject shows both accounts; the deployer cannot vouch for a forgery.
-        reason = f"Possible forgery: {event.account_id} sent a tamper event claiming {event.claimed_account}"
+        # Short enough for the SNS subject, which names the sender; the deployer cannot vouch for a forgery.
+        reason = f"Possible forgery: a tamper event claiming {event.claimed_account}"
         return TamperEntry(event, Severity.CRITICAL, reason, False)
     by_deployer = bool({event.actor, event.issuer} & deployers)
     if by_deployer:

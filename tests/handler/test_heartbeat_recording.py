@@ -69,9 +69,10 @@ def test_an_older_heartbeat_does_not_move_the_time_back(table: SnsToSqs) -> None
 )
 def test_what_is_not_a_heartbeat_is_not_recorded(table: SnsToSqs, why: str, event: dict[str, object]) -> None:
     """GIVEN a TestEventPattern call that is not this account's heartbeat role's successful call THEN no
-    pair is recorded."""
+    pair is recorded, and it is not mailed as tampering either (the call changes nothing)."""
     app.handle_batch(sqs_records(event), table.topic_arn)
     assert item(str(event["account"]), "eu-west-1") is None, why
+    assert table.received() == [], why
 
 
 def test_a_custom_event_cannot_pose_as_a_heartbeat(table: SnsToSqs) -> None:
