@@ -150,6 +150,7 @@ def _classified(
                 message_id, envelope, detail, identity, account=account, claimed=claimed, dedupe_id=dedupe_id
             )
         return Ignored(message_id, event_id, valid_unicode(detail["eventName"]), valid_unicode(identity_type))
+    # A granted AssumeRoot is about the member account it opened; a refused one is the caller's business.
     if call is not None and call.target_account and not claimed:
         account = call.target_account
     return RootEvent(

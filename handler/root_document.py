@@ -105,4 +105,6 @@ def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
             "caller": clip(call.caller),
             "task": clip(call.task),
         }
+        if call.refused:
+            doc["assumeRoot"]["requestedTarget"] = clip(call.requested_target)
     return doc
