@@ -50,8 +50,9 @@ class Clipper:
         return values[:limit]
 
     def _clip(self, text: str, limit: int | None) -> str:
-        self.longest = max(self.longest, len(text))
-        if limit is None or len(text) <= limit:
+        length = len(text)
+        self.longest = max(self.longest, length)
+        if limit is None or length <= limit:
             return text
         self.clipped = True
         return shorten(text, limit, CLIP_MARKER)

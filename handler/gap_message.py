@@ -8,14 +8,19 @@ dozen regions, far below SNS's 256 KB.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from .envelope import envelope
 from .gaps import NEVER, RECOVERED, SILENT, Change
-from .sns_request import PublishRequest, message_attributes, structured_message, subject_line
+from .sns_request import (
+    PublishRequest,
+    compact_json,
+    message_attributes,
+    structured_message,
+    subject_line,
+)
 from .textsafe import md_plain
 
 CATEGORY = "monitoring-gap"
@@ -104,7 +109,7 @@ def chatbot(account_id: str, account_name: str, changes: Sequence[Change], now: 
             "description": "\n".join(rows),
         },
     }
-    return json.dumps(card, separators=(",", ":"))
+    return compact_json(card)
 
 
 def publish_request(
@@ -115,7 +120,7 @@ def publish_request(
     gaps = [change for change in changes if change.kind != RECOVERED]
     what = f"Monitoring gap in {_count(gaps)}" if gaps else f"Monitoring restored in {_count(changes)}"
     message = structured_message(
-        json.dumps(document(account_id, account_name, changes, now), separators=(",", ":")),
+        compact_json(document(account_id, account_name, changes, now)),
         email_text(account_id, account_name, changes, now),
         chatbot(account_id, account_name, changes, now),
     )

@@ -13,6 +13,7 @@ from .cut import Clipper, listed_entries
 from .envelope import envelope
 from .notification import Entry, Notification
 from .root_render import title
+from .sns_request import compact_json
 
 CATEGORY = "root-activity"
 
@@ -63,11 +64,11 @@ def document_json(
     doc = document(notification, account_name, clipper, with_events=False)
     doc["events"] = _EVENTS_SLOT
     doc["truncated"] = truncated or clipper.clipped
-    return json.dumps(doc, separators=(",", ":")).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
+    return compact_json(doc).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
 
 
 def event_json(entry: Entry, clipper: Clipper) -> str:
-    return json.dumps(_event(entry, clipper), separators=(",", ":"))
+    return compact_json(_event(entry, clipper))
 
 
 def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:

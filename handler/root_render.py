@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote
 
@@ -11,7 +10,7 @@ from .cut import Clipper, Cut, listed_entries
 from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
 from .severity import ASSUME_ROOT_LABEL
-from .sns_request import subject_line
+from .sns_request import compact_json, subject_line
 from .textsafe import md_code, md_plain, one_line, shorten
 
 CHATBOT_EVENTS = 10
@@ -175,4 +174,4 @@ def chatbot(notification: Notification, account_name: str) -> str:
         "nextSteps": next_steps(notification),
         "keywords": ["root-activity", notification.severity.name],
     }
-    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
+    return compact_json({"version": "1.0", "source": "custom", "content": content})

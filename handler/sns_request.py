@@ -20,6 +20,8 @@ SUBJECT_LIMIT = 100
 ATTRIBUTE_CHARS = 256
 # SNS sends ``default`` to every protocol without a key of its own: sqs, lambda, email-json, application.
 DOCUMENT_PROTOCOLS = ("default",)
+# One encoder for every body: json.dumps with separators builds a new encoder on each call.
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def structured_message(document_json: str, email: str, https: str) -> str:
     """The ``MessageStructure=json`` message: the JSON document for ``default`` (every protocol without a key
     of its own), the text for ``email``, the AWS Chatbot card for ``https``."""
     bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, document_json) | {"email": email, "https": https}
-    return json.dumps(bodies, separators=(",", ":"))
+    return compact_json(bodies)
 
 
 def subject_line(severity: str, headline: str, account_id: str, account_name: str) -> str:

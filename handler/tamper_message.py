@@ -8,13 +8,13 @@ limit lists fewer events and actors, and ever shorter fields, until it fits; the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .envelope import envelope
 from .sns_request import (
     SNS_MESSAGE_LIMIT,
     PublishRequest,
+    compact_json,
     message_attributes,
     structured_message,
     subject_line,
@@ -159,7 +159,7 @@ def chatbot(notification: TamperNotification, account_name: str) -> str:
         "nextSteps": next_steps(notification),
         "keywords": [CATEGORY, notification.severity.name],
     }
-    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
+    return compact_json({"version": "1.0", "source": "custom", "content": content})
 
 
 def attributes(notification: TamperNotification) -> dict[str, str]:
@@ -175,7 +175,7 @@ def build_tamper_request(
     for events, chars in CUTS:
         doc = document(notification, account_name, events, chars)
         message = structured_message(
-            json.dumps(doc, separators=(",", ":")),
+            compact_json(doc),
             email_text(notification, account_name, events, chars),
             chatbot(notification, account_name),
         )
