@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item
-from load import load_event, sqs_batch
+from load import load_event, sqs_batch, tamper_by
 
 from handler import app, heartbeat
 from handler.sns_request import PublishRequest
@@ -18,17 +18,6 @@ if TYPE_CHECKING:
     from conftest import SnsToSqs
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
-
-
-def tamper_by(actor: int, account: str = "222222222222", **detail: Any) -> dict[str, Any]:
-    """A DisableRule by the ``actor``-th role session of ``account``."""
-    event = load_event("tamper_disable_rule", eventID=f"tamper-{account}-{actor}", **detail)
-    event["account"] = account
-    event["detail"]["recipientAccountId"] = account
-    identity = event["detail"]["userIdentity"]
-    identity["arn"] = f"arn:aws:sts::{account}:assumed-role/Admin{actor}/session"
-    identity["sessionContext"]["sessionIssuer"]["arn"] = f"arn:aws:iam::{account}:role/Admin{actor}"
-    return event
 
 
 def ids(batch: dict[str, Any]) -> list[str]:
