@@ -13,6 +13,30 @@ from typing import Any
 SCHEMA_VERSION = "1.0"
 
 
+def event_fields(
+    *,
+    event_id: str,
+    event_name: str,
+    event_time: str,
+    aws_region: str,
+    source_ip: str,
+    user_agent: str,
+    severity: str,
+    reason: str,
+) -> dict[str, Any]:
+    """The fields every event of every category carries; a category adds its own to the dict."""
+    return {
+        "eventID": event_id,
+        "eventName": event_name,
+        "eventTime": event_time,
+        "awsRegion": aws_region,
+        "sourceIPAddress": source_ip,
+        "userAgent": user_agent,
+        "severity": severity,
+        "reason": reason,
+    }
+
+
 def envelope(
     *,
     category: str,

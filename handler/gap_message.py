@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from .envelope import envelope
+from .envelope import envelope, event_fields
 from .gaps import NEVER, RECOVERED, SILENT, Change
 from .sns_request import (
     PublishRequest,
@@ -72,17 +72,17 @@ def document(account_id: str, account_name: str, changes: Sequence[Change], now:
         account_name=account_name,
         event_count=len(changes),
         events=[
-            {
-                "eventID": f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
-                "eventName": EVENT_NAMES[change.kind],
-                "eventTime": when(now),
-                "awsRegion": change.region,
-                "sourceIPAddress": "",
-                "userAgent": "",
-                "severity": SEVERITIES[change.kind],
-                "reason": reason(change, now),
-                "lastHeard": when(change.last_heard),
-            }
+            event_fields(
+                event_id=f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
+                event_name=EVENT_NAMES[change.kind],
+                event_time=when(now),
+                aws_region=change.region,
+                source_ip="",
+                user_agent="",
+                severity=SEVERITIES[change.kind],
+                reason=reason(change, now),
+            )
+            | {"lastHeard": when(change.last_heard)}
             for change in changes
         ],
         truncated=False,

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from .cut import Clipper, listed_entries
-from .envelope import envelope
+from .envelope import envelope, event_fields
 from .notification import Entry, Notification
 from .root_render import title
 from .sns_request import compact_json
@@ -74,16 +74,16 @@ def event_json(entry: Entry, clipper: Clipper) -> str:
 def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
     """Required keys always; optional keys only when CloudTrail gave a value, to save room."""
     e, clip = entry.event, clipper.field
-    doc: dict[str, Any] = {
-        "eventID": clip(e.event_id),
-        "eventName": clip(e.event_name),
-        "eventTime": clip(e.event_time),
-        "awsRegion": clip(e.aws_region),
-        "sourceIPAddress": clip(e.source_ip),
-        "userAgent": clip(e.user_agent),
-        "severity": entry.verdict.severity.name,
-        "reason": clip(entry.verdict.reason),
-    }
+    doc = event_fields(
+        event_id=clip(e.event_id),
+        event_name=clip(e.event_name),
+        event_time=clip(e.event_time),
+        aws_region=clip(e.aws_region),
+        source_ip=clip(e.source_ip),
+        user_agent=clip(e.user_agent),
+        severity=entry.verdict.severity.name,
+        reason=clip(entry.verdict.reason),
+    )
     optional = {
         "eventSource": e.event_source,
         "invokedBy": e.invoked_by,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .envelope import envelope
+from .envelope import envelope, event_fields
 from .sns_request import (
     SNS_MESSAGE_LIMIT,
     PublishRequest,
@@ -99,15 +99,17 @@ def document(notification: TamperNotification, account_name: str, events: int, c
 
     def event(entry: TamperEntry) -> dict[str, Any]:
         e = entry.event
-        doc = {
-            "eventID": clip(e.event_id),
-            "eventName": clip(e.event_name),
-            "eventTime": clip(e.event_time),
-            "awsRegion": clip(e.aws_region),
-            "sourceIPAddress": clip(e.source_ip),
-            "userAgent": clip(e.user_agent),
-            "severity": entry.severity.name,
-            "reason": clip(entry.reason),
+        doc = event_fields(
+            event_id=clip(e.event_id),
+            event_name=clip(e.event_name),
+            event_time=clip(e.event_time),
+            aws_region=clip(e.aws_region),
+            source_ip=clip(e.source_ip),
+            user_agent=clip(e.user_agent),
+            severity=entry.severity.name,
+            reason=clip(entry.reason),
+        )
+        doc |= {
             "eventSource": clip(e.event_source),
             "actor": clip(e.actor),
             "resource": clip(e.resource),
