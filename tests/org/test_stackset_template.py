@@ -10,8 +10,8 @@ import pytest
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, forwarding, heartbeat
 from root_activity_monitor.forwarding import rule_suffix
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
-from root_activity_monitor.spoke_forwarder import spoke_forwarded_events
-from root_activity_monitor.stackset_template import (
+from root_activity_monitor.spoke import covered_events
+from root_activity_monitor.spoke.template import (
     DEAD_LETTER_QUEUE,
     DEAD_LETTER_QUEUE_POLICY,
     DELIVERY_ROLE,
@@ -28,11 +28,14 @@ from root_activity_monitor.stackset_template import (
     spoke_template,
     spoke_template_body,
 )
+from root_activity_monitor.tamper import tamper_events
 
 ACCOUNT = "222222222222"
 REGION = "eu-west-1"
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 ROOT_RULE = rule_logical_id(forwarding.ROOT_ACTIVITY.kind)
+COVERED = covered_events(tamper_events(RESOURCE_NAME_PREFIX), heartbeat.HUB_HEARTBEAT)
+"""The kinds of events every covered region forwards; the heartbeat's pattern is the spoke's own."""
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +107,7 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
         f"{DEAD_LETTER_QUEUE}.QueueName": str(recorded["dlq"].outputs["name"]),
     }
     # The template builds each rule's ARN from its name; the spoke's rules have their own names.
-    for kind in (*spoke_forwarded_events(RESOURCE_NAME_PREFIX), heartbeat.HUB_HEARTBEAT):
+    for kind in COVERED:
         suffix = rule_suffix(kind.kind)
         rule = by_suffix(spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{suffix}")
         names[
@@ -114,13 +117,16 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
     return resources, recorded
 
 
-def test_rules_match_the_spoke_rules(spoke: RecordedStack) -> None:
-    """GIVEN one region THEN each template rule (root activity, tamper) has SpokeForwarder's pattern,
-    state and description for that kind."""
-    template = spoke_template()["Resources"]
-    kinds = spoke_forwarded_events(RESOURCE_NAME_PREFIX)
-    assert len(kinds) >= 2
-    for kind in kinds:
+def test_rules_match_the_spoke_rules(
+    spoke: RecordedStack, pair: tuple[dict[str, Any], dict[str, RecordedResource]]
+) -> None:
+    """GIVEN one region THEN each template rule (every covered kind) has SpokeForwarder's pattern, state and
+    description for that kind."""
+    template, _ = pair
+    assert {key for key, value in template.items() if value["Type"] == "AWS::Events::Rule"} == {
+        rule_logical_id(kind.kind) for kind in COVERED
+    }
+    for kind in COVERED:
         recorded = by_suffix(
             spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{rule_suffix(kind.kind)}"
         )
