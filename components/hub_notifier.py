@@ -69,8 +69,6 @@ class HubNotifier(pulumi.ComponentResource):
     """ARN of the buffer queue's DLQ: events the notifier failed on five times."""
     function_name: pulumi.Output[str]
     """Name of the notifier Lambda function."""
-    health_topic_arns: dict[str, pulumi.Output[str]]
-    """Region → ARN of the topic the forwarding alarms of the hub's own account publish to."""
 
     def __init__(self, name: str, args: HubNotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Check before registering anything, so a bad argument leaves no half-made component.
@@ -81,7 +79,7 @@ class HubNotifier(pulumi.ComponentResource):
         pipeline = hub_pipeline(name, settings, account_id=account_id, parent=self)
         # The hub's own account is covered like a spoke: its root user, and changes to the monitor (the hub
         # bus, function and topic key among them), in every region: default bus → hub bus.
-        covered = cover_account(
+        cover_account(
             name,
             regions=settings.regions,
             hub_event_bus_arn=pipeline.bus.bus.arn,
@@ -90,7 +88,6 @@ class HubNotifier(pulumi.ComponentResource):
             heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
             parent=self,
             tags=settings.tags,
-            health_emails=settings.notification_emails,
         )
 
         self.event_bus_arn = pipeline.bus.bus.arn
@@ -99,7 +96,6 @@ class HubNotifier(pulumi.ComponentResource):
         self.queue_url = pipeline.buffer.queue.url
         self.dead_letter_queue_arn = pipeline.buffer.dead_letter_queue.arn
         self.function_name = pipeline.notifier.function.name
-        self.health_topic_arns = {region: topic.arn for region, topic in covered.health_topics.items()}
         self.register_outputs(
             {
                 "event_bus_arn": self.event_bus_arn,
@@ -108,6 +104,5 @@ class HubNotifier(pulumi.ComponentResource):
                 "queue_url": self.queue_url,
                 "dead_letter_queue_arn": self.dead_letter_queue_arn,
                 "function_name": self.function_name,
-                "health_topic_arns": self.health_topic_arns,
             }
         )

@@ -44,8 +44,6 @@ class SpokeForwarder(pulumi.ComponentResource):
     """ARN of the forwarding rule in each region, by region."""
     delivery_role_arn: pulumi.Output[str]
     """ARN of the role EventBridge assumes to put events on the hub bus."""
-    health_topic_arns: dict[str, pulumi.Output[str]]
-    """Region → ARN of the topic that region's forwarding alarms publish to; subscribe on-call to it."""
 
     def __init__(
         self, name: str, args: SpokeForwarderArgs, opts: pulumi.ResourceOptions | None = None
@@ -76,16 +74,14 @@ class SpokeForwarder(pulumi.ComponentResource):
             parent=self,
             tags=settings.tags,
         )
-        forwarded, health = covered.forwarding, covered.health_topics
+        forwarded = covered.forwarding
 
         self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}
         self.delivery_role_arn = forwarded.role.arn
-        self.health_topic_arns = {region: topic.arn for region, topic in health.items()}
         self.register_outputs(
             {
                 "rule_arns": self.rule_arns,
                 "delivery_role_arn": self.delivery_role_arn,
-                "health_topic_arns": self.health_topic_arns,
             }
         )
 

@@ -98,6 +98,7 @@ def hub_pipeline(
         name,
         queued=queued,
         function=function.function,
+        watchdog=watched.function,
         event_bus_name=bus.bus.name,
         topic_arn=topic.topic.arn,
         parent=parent,

@@ -3,6 +3,10 @@
 SpokeForwarder (a member account) and HubNotifier (the hub's own account) both call `cover_account`, and the
 StackSet template renders one region of it from `covered_events`, so a feature of a covered account is added
 here once. A plain function, not a component: the children keep the names and parents they always had.
+
+Nothing here alarms or publishes: at 1,000 accounts and 17 regions, one alarm per (account, region) costs
+$1,700 a month and one key $17,000. The heartbeat travels through the root-activity rule itself, so any
+failure on the path root activity takes shows as a missing heartbeat, which the hub's watchdog notifies.
 """
 
 from __future__ import annotations
@@ -11,27 +15,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
-from .. import alarms, forwarding, heartbeat
+from .. import forwarding, heartbeat
 from ..tagging import Tags
+
+ROOT_AND_HEARTBEAT_DESCRIPTION = (
+    "Root-user activity and heartbeats of this account and region, forwarded to the hub"
+)
 
 
 @dataclass(frozen=True)
 class CoveredAccount:
-    """The forwarding, heartbeat and health resources of one account, every region."""
+    """The forwarding and heartbeat resources of one account, every region."""
 
     forwarding: forwarding.Forwarding
     heartbeat: heartbeat.Heartbeat
-    health_topics: dict[str, aws.sns.Topic]
 
 
 def covered_events(
-    tamper: forwarding.ForwardedEvents, beat: forwarding.ForwardedEvents
+    tamper: forwarding.ForwardedEvents, root_or_heartbeat: pulumi.Input[str]
 ) -> tuple[forwarding.ForwardedEvents, ...]:
-    """What every covered region forwards, whoever deploys it: root activity, changes that would blind the
-    monitor (`tamper`), and the region's heartbeats (`beat`)."""
-    return (forwarding.ROOT_ACTIVITY, tamper, beat)
+    """What every covered region forwards, whoever deploys it: on the root-activity rule, root activity or
+    the account's heartbeats (`root_or_heartbeat`, a `heartbeat.forwarding_pattern`); on a rule of its own,
+    changes that would blind the monitor (`tamper`)."""
+    root = forwarding.ForwardedEvents(
+        kind=forwarding.ROOT_ACTIVITY.kind,
+        pattern=root_or_heartbeat,
+        description=ROOT_AND_HEARTBEAT_DESCRIPTION,
+        hub_description=forwarding.ROOT_ACTIVITY.hub_description,
+    )
+    return (root, tamper)
 
 
 def cover_account(
@@ -44,10 +57,8 @@ def cover_account(
     heartbeat_interval_minutes: int,
     parent: pulumi.Resource,
     tags: Tags,
-    health_emails: Sequence[str] = (),
 ) -> CoveredAccount:
-    """The heartbeat, the forwarding of `covered_events` and its alarms, in each of `regions`, named
-    `{name}-forward-…`."""
+    """The heartbeat and the forwarding of `covered_events` in each of `regions`, named `{name}-forward-…`."""
     prefix = f"{name}-forward"
     beats = heartbeat.emit_heartbeats(
         prefix,
@@ -64,9 +75,6 @@ def cover_account(
         account_id=account_id,
         parent=parent,
         tags=tags,
-        forwarded=covered_events(tamper, beats.forwarded),
+        forwarded=covered_events(tamper, beats.forwarding_pattern),
     )
-    # The region's own health topic: an alarm about forwarding cannot travel the forwarding path.
-    health = alarms.health_topics(prefix, regions=regions, emails=health_emails, parent=parent, tags=tags)
-    alarms.forwarding_alarms(prefix, forwarded, health, parent=parent, tags=tags)
-    return CoveredAccount(forwarding=forwarded, heartbeat=beats, health_topics=health)
+    return CoveredAccount(forwarding=forwarded, heartbeat=beats)

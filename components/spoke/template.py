@@ -1,10 +1,10 @@
 """The CloudFormation template a StackSet deploys in every member account and region: one spoke region.
 
 Rendered from the same definitions `cover_account` deploys (`covered_events`, `forwarding`, `heartbeat`,
-`policies`, `event_pattern`): a rule per
-kind of forwarded events with the shared pattern and rule state, its target on the hub bus with the same
-retry policy and dead-letter queue, the dead-letter queue and the policy that lets the rules write to it,
-and the delivery role. What Pulumi knows only at deploy time (the hub bus ARN, the hub account) are
+`policies`, `event_pattern`): a rule per kind of forwarded events (root activity or heartbeats; tamper) with
+the shared patterns and rule state, its target on the hub bus with the same retry policy and dead-letter
+queue, the dead-letter queue and the policy that lets the rules write to it, the delivery role, and the
+heartbeat's role and schedule. What Pulumi knows only at deploy time (the hub bus ARN, the hub account) are
 template parameters, so the template itself is a pure function of the code and can be linted offline.
 
 Global IAM in a per-region StackSet: each regional stack instance creates its own delivery role (named by
@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from .. import alarms, forwarding, heartbeat, heartbeat_policies, policies
+from .. import forwarding, heartbeat, heartbeat_policies, policies
 from ..event_pattern import ROOT_ACTIVITY_RULE_STATE
 from ..tamper import tamper_events
 from .cover import covered_events
@@ -37,7 +37,6 @@ DELIVERY_ROLE = "DeliveryRole"
 DEAD_LETTER_QUEUE = "DeadLetterQueue"
 DEAD_LETTER_QUEUE_POLICY = "DeadLetterQueuePolicy"
 DELIVERY_ROLE_POLICY_NAME = "put-events-on-hub-bus"
-HEALTH_TOPIC = "HealthTopic"
 HEARTBEAT_ROLE = "HeartbeatRole"
 HEARTBEAT_SCHEDULE = "HeartbeatSchedule"
 HEARTBEAT_ROLE_POLICY_NAME = "heartbeat-call"
@@ -54,22 +53,11 @@ def rule_logical_id(kind: str) -> str:
     return _camel(kind) + "Rule"
 
 
-def alarm_logical_id(spec_name: str) -> str:
-    """`DlqAlarm`, `RootActivityFailedinvocationsAlarm`, … from an alarm spec's name."""
-    return _camel(spec_name) + "Alarm"
-
-
-def _heartbeat() -> tuple[forwarding.ForwardedEvents, dict[str, Any]]:
-    """The region's heartbeat as SpokeForwarder makes it: a role (named with heartbeat.ROLE_NAME_PREFIX, as
-    the hub's routing rule expects), a schedule calling events:TestEventPattern at the default interval, and
-    the kind of forwarded events its calls are."""
+def _heartbeat() -> dict[str, Any]:
+    """The region's heartbeat as `cover_account` makes it: a role (named with heartbeat.ROLE_NAME_PREFIX, as
+    the hub's routing rule expects) and a schedule calling events:TestEventPattern at the default interval;
+    the root-activity rule forwards its calls."""
     account, region = _ref("AWS::AccountId"), _ref("AWS::Region")
-    forwarded = forwarding.ForwardedEvents(
-        kind=heartbeat.KIND,
-        pattern=heartbeat.forwarding_pattern(_HEARTBEAT_ROLE_ARN),
-        description=heartbeat.HUB_HEARTBEAT.description,
-        hub_description=heartbeat.HUB_HEARTBEAT.hub_description,
-    )
     interval = heartbeat.DEFAULT_INTERVAL_MINUTES
     resources = {
         HEARTBEAT_ROLE: {
@@ -108,7 +96,7 @@ def _heartbeat() -> tuple[forwarding.ForwardedEvents, dict[str, Any]]:
             },
         },
     }
-    return forwarded, resources
+    return resources
 
 
 def _with_refs(value: Any) -> Any:
@@ -120,36 +108,6 @@ def _with_refs(value: Any) -> Any:
     if isinstance(value, list):
         return [_with_refs(item) for item in value]
     return value
-
-
-def _alarms(forwarded: Sequence[forwarding.ForwardedEvents]) -> dict[str, Any]:
-    """The region's health topic and the alarms SpokeForwarder makes in a region, from the same specs."""
-    specs = alarms.forwarding_region_specs(
-        "",
-        cast(Any, {"Fn::GetAtt": [DEAD_LETTER_QUEUE, "QueueName"]}),
-        {kind.kind: rule_name(kind.kind) for kind in forwarded},
-    )
-    resources: dict[str, Any] = {HEALTH_TOPIC: {"Type": "AWS::SNS::Topic", "Condition": MEMBER_ACCOUNT}}
-    for spec in specs:
-        resources[alarm_logical_id(spec.name)] = {
-            "Type": "AWS::CloudWatch::Alarm",
-            "Condition": MEMBER_ACCOUNT,
-            "Properties": {
-                "AlarmDescription": spec.description,
-                "Namespace": spec.namespace,
-                "MetricName": spec.metric,
-                "Dimensions": [{"Name": key, "Value": value} for key, value in spec.dimensions.items()],
-                "Statistic": spec.statistic,
-                "Period": alarms.PERIOD_SECONDS,
-                "EvaluationPeriods": 1,
-                "Threshold": spec.threshold,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "TreatMissingData": alarms.NOT_BREACHING,
-                "AlarmActions": [_ref(HEALTH_TOPIC)],
-                "OKActions": [_ref(HEALTH_TOPIC)],
-            },
-        }
-    return resources
 
 
 def target_id(kind: str) -> str:
@@ -182,9 +140,10 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
 
     By default it forwards what every covered region forwards (`covered_events`).
     """
-    beat, heartbeat_resources = _heartbeat()
     if forwarded is None:
-        forwarded = covered_events(tamper_events(RESOURCE_NAME_PREFIX), beat)
+        forwarded = covered_events(
+            tamper_events(RESOURCE_NAME_PREFIX), heartbeat.forwarding_pattern(_HEARTBEAT_ROLE_ARN)
+        )
     resources: dict[str, Any] = {
         DELIVERY_ROLE: {
             "Type": "AWS::IAM::Role",
@@ -250,8 +209,7 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
                 ],
             },
         }
-    resources.update(heartbeat_resources)
-    resources.update(_alarms(forwarded))
+    resources.update(_heartbeat())
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "root-activity-monitor spoke: root activity of this account and region, to the hub",
@@ -272,14 +230,11 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
         },
         "Resources": resources,
         "Outputs": {
-            **{
-                f"{rule_logical_id(kind.kind)}Arn": {
-                    "Condition": MEMBER_ACCOUNT,
-                    "Value": _arn(rule_logical_id(kind.kind)),
-                }
-                for kind in forwarded
-            },
-            "HealthTopicArn": {"Condition": MEMBER_ACCOUNT, "Value": _ref(HEALTH_TOPIC)},
+            f"{rule_logical_id(kind.kind)}Arn": {
+                "Condition": MEMBER_ACCOUNT,
+                "Value": _arn(rule_logical_id(kind.kind)),
+            }
+            for kind in forwarded
         },
     }
 
