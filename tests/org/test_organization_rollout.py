@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from root_activity_monitor import ConfigError, OrganizationRollout, OrganizationRolloutArgs
 from root_activity_monitor.simulate import RecordedStack
-from root_activity_monitor.stackset_template import spoke_template_body
+from root_activity_monitor.spoke.template import spoke_template_body
 
 from tests.recording import RecordStack
 
