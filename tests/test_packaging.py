@@ -51,6 +51,18 @@ def test_wheel_ships_the_package_and_exactly_the_handler_files(wheel: Path) -> N
     assert not any(n.startswith(("tests/", "bench/", "handler/")) for n in names)
 
 
+def test_wheel_ships_every_module_of_the_package(wheel: Path) -> None:
+    """GIVEN the built wheel THEN every module under components/, subpackages included, is in it: a subpackage
+    missing from pyproject.toml's package list would fail only after a pip install."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        "root_activity_monitor/" + path.relative_to(REPO_ROOT / "components").as_posix()
+        for path in (REPO_ROOT / "components").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert modules - names == set()
+
+
 def test_wheel_ships_the_apache_license_it_declares(wheel: Path) -> None:
     """GIVEN the built wheel THEN its metadata declares Apache-2.0 and it carries the repository's LICENSE,
     the full Apache License 2.0 text."""
