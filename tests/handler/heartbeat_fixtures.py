@@ -5,7 +5,6 @@ The heartbeat record is the replay's own (`simulate.heartbeat_record`, invented:
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -32,11 +31,6 @@ def heartbeat_event(
     )
     record["detail"].update(detail_overrides)
     return record
-
-
-def sqs_records(*events: dict[str, Any]) -> dict[str, Any]:
-    """An SQS batch holding the events."""
-    return {"Records": [{"messageId": str(uuid.uuid4()), "body": json.dumps(e)} for e in events]}
 
 
 def create_table() -> None:

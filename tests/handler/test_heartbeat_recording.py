@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item, sqs_records
-from load import load_event
+from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item
+from load import load_event, sqs_batch
 
 from handler import app, heartbeat
 from handler.intake import read_record
@@ -34,9 +34,7 @@ def table(sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sns
 def test_heartbeat_is_recorded_and_not_notified(table: SnsToSqs) -> None:
     """GIVEN a batch with a heartbeat and a root sign-in THEN the pair's last-heard time is stored, and only
     the sign-in is notified."""
-    batch = sqs_records(
-        heartbeat_event("222222222222", "eu-west-1"), load_event("root_console_signin_no_mfa")
-    )
+    batch = sqs_batch(heartbeat_event("222222222222", "eu-west-1"), load_event("root_console_signin_no_mfa"))
     response = app.handle_batch(batch, table.topic_arn)
     assert response == {"batchItemFailures": []}
     stored = item("222222222222", "eu-west-1")
@@ -49,8 +47,8 @@ def test_heartbeat_is_recorded_and_not_notified(table: SnsToSqs) -> None:
 
 def test_an_older_heartbeat_does_not_move_the_time_back(table: SnsToSqs) -> None:
     """GIVEN a late heartbeat older than the one recorded THEN the newer time stays."""
-    app.handle_batch(sqs_records(heartbeat_event(time="2026-11-27T06:00:00Z")), table.topic_arn)
-    app.handle_batch(sqs_records(heartbeat_event(time="2026-11-27T05:00:00Z")), table.topic_arn)
+    app.handle_batch(sqs_batch(heartbeat_event(time="2026-11-27T06:00:00Z")), table.topic_arn)
+    app.handle_batch(sqs_batch(heartbeat_event(time="2026-11-27T05:00:00Z")), table.topic_arn)
     stored = item("222222222222", "eu-west-1")
     assert stored is not None and int(stored["lastHeard"]) == epoch("2026-11-27T06:00:00Z")
     assert table.received() == []
@@ -70,7 +68,7 @@ def test_an_older_heartbeat_does_not_move_the_time_back(table: SnsToSqs) -> None
 def test_what_is_not_a_heartbeat_is_not_recorded(table: SnsToSqs, why: str, event: dict[str, object]) -> None:
     """GIVEN a TestEventPattern call that is not this account's heartbeat role's successful call THEN no
     pair is recorded, and it is not mailed as tampering either (the call changes nothing)."""
-    app.handle_batch(sqs_records(event), table.topic_arn)
+    app.handle_batch(sqs_batch(event), table.topic_arn)
     assert item(str(event["account"]), "eu-west-1") is None, why
     assert table.received() == [], why
 
@@ -78,8 +76,8 @@ def test_what_is_not_a_heartbeat_is_not_recorded(table: SnsToSqs, why: str, even
 def test_a_custom_event_cannot_pose_as_a_heartbeat(table: SnsToSqs) -> None:
     """GIVEN a heartbeat-shaped event with a custom source (what PutEvents allows) THEN it is not recorded."""
     forged = heartbeat_event() | {"source": "my.forgery"}
-    assert not isinstance(read_record(sqs_records(forged)["Records"][0]), heartbeat.Heartbeat)
-    app.handle_batch(sqs_records(forged), table.topic_arn)
+    assert not isinstance(read_record(sqs_batch(forged)["Records"][0]), heartbeat.Heartbeat)
+    app.handle_batch(sqs_batch(forged), table.topic_arn)
     assert item("222222222222", "eu-west-1") is None
 
 
@@ -89,7 +87,7 @@ def test_a_failed_write_hands_the_heartbeat_back_for_retry(
     """GIVEN a table that does not exist THEN the heartbeat's record is returned for retry."""
     heartbeat.dynamodb_client.cache_clear()
     monkeypatch.setenv("HEARTBEAT_TABLE", "no-such-table")
-    batch = sqs_records(heartbeat_event())
+    batch = sqs_batch(heartbeat_event())
     response = app.handle_batch(batch, sns_to_sqs.topic_arn)
     assert response == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
     heartbeat.dynamodb_client.cache_clear()
@@ -110,7 +108,7 @@ def test_without_a_table_heartbeats_are_dropped_not_notified(
     """GIVEN a notifier deployed without HEARTBEAT_TABLE THEN a heartbeat is neither notified nor retried,
     and a warning says why."""
     monkeypatch.delenv("HEARTBEAT_TABLE", raising=False)
-    response = app.handle_batch(sqs_records(heartbeat_event()), sns_to_sqs.topic_arn)
+    response = app.handle_batch(sqs_batch(heartbeat_event()), sns_to_sqs.topic_arn)
     assert response == {"batchItemFailures": []}
     assert sns_to_sqs.received() == []
     assert "HEARTBEAT_TABLE is not set" in caplog.text

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item, sqs_records
+from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item
+from load import sqs_batch
 
 from handler import app, heartbeat, publisher, watchdog
 from handler.sns_request import PublishRequest
@@ -57,7 +58,7 @@ class Watch:
         return self.topic.received()
 
     def beat(self, account: str, region: str, when: int) -> None:
-        app.handle_batch(sqs_records(heartbeat_event(account, region, at(when))), self.topic.topic_arn)
+        app.handle_batch(sqs_batch(heartbeat_event(account, region, at(when))), self.topic.topic_arn)
 
 
 @pytest.fixture
