@@ -1,16 +1,19 @@
 """Wall time of `simulate` for 1 hub + 3 spokes covering 17 regions, and program evaluation per stack.
 
-Run: uv run python bench/simulate.py
+Run: uv run python bench/simulate.py [--record]. `--record` keeps the output in bench/results/simulate.txt,
+which docs/simulate.md quotes (bench/record.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
+from record import recorded
 from root_activity_monitor.program import main as program
 from root_activity_monitor.simulate import simulate
 from root_activity_monitor.simulate.stacks import (
@@ -25,6 +28,13 @@ RUNS = 3
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="keep the output in bench/results/")
+    with recorded("simulate", record=parser.parse_args().record):
+        measure()
+
+
+def measure() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         accounts = ["222222222222", "333333333333", "444444444444"]

@@ -11,7 +11,10 @@ from bench import record
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # bench script → the page that quotes its recorded output.
-QUOTED = {"suite_time": REPO_ROOT / "docs" / "verification.md"}
+QUOTED = {
+    "suite_time": REPO_ROOT / "docs" / "verification.md",
+    "simulate": REPO_ROOT / "docs" / "simulate.md",
+}
 TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 WHERE = re.compile(
     r"recorded at commit [0-9a-f]{7,} on \d{4}-\d\d-\d\d \d\d:\d\d UTC; (\d+) CPUs, load average "
