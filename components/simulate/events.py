@@ -43,15 +43,6 @@ class DrivenEvent:
         return str(self.event["detail"]["eventID"])
 
 
-def _root_identity(account_id: str) -> dict[str, Any]:
-    return {
-        "type": "Root",
-        "principalId": account_id,
-        "arn": f"arn:aws:iam::{account_id}:root",
-        "accountId": account_id,
-    }
-
-
 def assumed_role_identity(account_id: str) -> dict[str, Any]:
     return {
         "type": "AssumedRole",
@@ -188,14 +179,12 @@ def forged_events(sender: str, victim: str) -> list[DrivenEvent]:
     another account; neither may be notified as root activity (`root` is False)."""
     forged: list[DrivenEvent] = []
     for offset, (kind, source) in enumerate(FORGED_SOURCES.items()):
-        detail = api_call(
-            _root_identity(victim), service="iam", name="CreateAccessKey", read_only=False, parameters={}
-        )
+        detail_type, detail = from_sample("root_create_access_key", victim)
         event = envelope(
             kind,
             account_id=victim,
             region=GLOBAL_EVENTS_REGION,
-            detail_type=API_CALL,
+            detail_type=detail_type,
             detail=detail,
             offset=offset,
         )
