@@ -295,7 +295,7 @@ KEYS: tuple[ConfigKey, ...] = (
         check=_event_bus_arn,
         description=(
             "the hub bus ARN (`arn:aws:events:<region>:<account>:event-bus/<name>`, the hub stack's "
-            "`eventBusArn` output); or"
+            "`eventBusArn` output); set this or `hubStack`, not both"
         ),
     ),
     ConfigKey(
@@ -304,8 +304,9 @@ KEYS: tuple[ConfigKey, ...] = (
         type="string",
         check=require_stack_name,
         description=(
-            "a stack reference (`org/project/stack`) whose `eventBusArn` (and `heartbeatIntervalMinutes`) "
-            "outputs are used — exactly one of the two"
+            "the hub stack (`org/project/stack`), read through a stack reference: its `eventBusArn` output "
+            "is the hub bus and its `heartbeatIntervalMinutes` output the heartbeat interval; set this or "
+            "`hubEventBusArn`, not both"
         ),
     ),
     ConfigKey(
@@ -314,6 +315,7 @@ KEYS: tuple[ConfigKey, ...] = (
         type="array",
         setting="organizational_unit_ids",
         check=validation.require_organizational_unit_ids,
+        shown_default="—",
         description=(
             "OU IDs (`ou-…`) or the root (`r-…`) whose accounts, today's and those that join later, get the "
             "spoke StackSet in every region of `regions`"
@@ -411,7 +413,7 @@ def pulumi_yaml_schema() -> dict[str, dict[str, Any]]:
         if key.type == "array":
             entry["items"] = {"type": "string"}
         stacks = "All stacks" if key.stacks == MODES else " and ".join(key.stacks).capitalize()
-        entry["description"] = f"{stacks}: {key.description}."
+        entry["description"] = f"{stacks}: {key.description}." + (" Required." if key.required else "")
         if not key.required:
             entry["default"] = key.schema_default
         schema[key.name] = entry
@@ -450,7 +452,16 @@ def _replace_table(text: str, table: str) -> str:
 def _render_schema(schema: dict[str, dict[str, Any]]) -> str:
     import yaml  # noqa: PLC0415 - only when the docs are rewritten
 
-    return yaml.safe_dump({"config": schema}, sort_keys=False, allow_unicode=True, width=110)
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    def folded(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+        style = ">" if len(text) > 60 else None  # noqa: PLR2004 - long descriptions wrap
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    Dumper.add_representer(str, folded)
+    return yaml.dump({"config": schema}, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def write_docs(root: Path = REPO_ROOT) -> None:

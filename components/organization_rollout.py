@@ -51,6 +51,9 @@ class OrganizationRolloutArgs(TypedDict):
     management account). Default: true when `call_as` is SELF."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between the heartbeats of every covered region: the hub's interval (its stack's
+    `heartbeatIntervalMinutes` output, which may be passed as an Output). Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
@@ -128,6 +131,7 @@ class OrganizationRollout(pulumi.ComponentResource):
                     hub_event_bus_arn=settings.hub_event_bus_arn,  # type: ignore[typeddict-item]
                     regions=settings.regions,
                     tags=settings.tags,
+                    heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
