@@ -372,9 +372,19 @@ def check_setting(values: Mapping[str, Any], setting: str, where: str) -> Any:
     return key.check(value, where)
 
 
+def closest_key(name: str) -> list[str]:
+    """The declared key `name` most likely meant: one it begins (cut short), else the closest spelling."""
+    lowered = name.lower()
+    started = sorted((key for key in BY_NAME if key.lower().startswith(lowered)), key=len)
+    if started:
+        return started[:1]
+    by_lowered = {key.lower(): key for key in BY_NAME}
+    return [by_lowered[match] for match in difflib.get_close_matches(lowered, list(by_lowered), n=1)]
+
+
 def unknown_key_error(name: str) -> ConfigError:
     """The error for a key of the namespace that no stack reads, with the closest known key if any."""
-    close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+    close = closest_key(name)
     hint = f"; did you mean `{close[0]}`?" if close else f"; the known keys are {', '.join(sorted(BY_NAME))}"
     return ConfigError(f"{key_name(name)} is not a config key of this project{hint}")
 
@@ -449,6 +459,10 @@ def _replace_table(text: str, table: str) -> str:
     return text[:start] + table + text[end:]
 
 
+FOLDED_FROM_CHARS = 60
+"""Pulumi.yaml writes longer descriptions as folded blocks (`>-`), which wrap."""
+
+
 def _render_schema(schema: dict[str, dict[str, Any]]) -> str:
     import yaml  # noqa: PLC0415 - only when the docs are rewritten
 
@@ -457,7 +471,7 @@ def _render_schema(schema: dict[str, dict[str, Any]]) -> str:
             return True
 
     def folded(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-        style = ">" if len(text) > 60 else None  # noqa: PLR2004 - long descriptions wrap
+        style = ">" if len(text) > FOLDED_FROM_CHARS else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     Dumper.add_representer(str, folded)

@@ -380,7 +380,8 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
 
 
 def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component."""
+    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component, and
+    the heartbeat interval."""
     assert hub_stack.exports == {
         "eventBusArn": hub_stack.one(BUS).arn,
         "eventBusName": "root-activity-monitor",
@@ -391,6 +392,7 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "healthTopicArns": {
             region: hub_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
         },
+        "heartbeatIntervalMinutes": 60,
     }
 
 

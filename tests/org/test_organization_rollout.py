@@ -133,7 +133,9 @@ def test_component_from_another_program(record_stack: Any) -> None:
 
 ORG_ERRORS = [
     pytest.param(
-        {"organizationalUnitIds": None}, f"{NS}:organizationalUnitIds must list at least one OU ID", id="ous-missing"
+        {"organizationalUnitIds": None},
+        f"{NS}:organizationalUnitIds must list at least one OU ID",
+        id="ous-missing",
     ),
     pytest.param(
         {"organizationalUnitIds": ["ou-12"]},

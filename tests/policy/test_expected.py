@@ -29,3 +29,13 @@ def test_component_type_tokens_carry_the_monitor_prefix() -> None:
     """GIVEN the components' type tokens WHEN the pack picks out monitor resources THEN it knows both."""
     assert HUB_TYPE.startswith(expected.MONITOR_TYPE_PREFIX)
     assert SPOKE_TYPE.startswith(expected.MONITOR_TYPE_PREFIX)
+
+
+def test_config_keys_the_pack_names_are_the_projects_keys() -> None:
+    """GIVEN the config keys the pack's fixes name WHEN compared with the project's declarations THEN each
+    is a declared key, of that namespace, becoming the argument the fix names."""
+    from root_activity_monitor import config_keys
+
+    assert expected.CONFIG_NAMESPACE == config_keys.NAMESPACE
+    for name, argument in expected.CONFIG_KEY_ARGUMENTS.items():
+        assert config_keys.BY_NAME[name].setting == argument
