@@ -18,13 +18,6 @@ from root_activity_monitor.spoke_forwarder import SpokeForwarderArgs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NS = config_keys.NAMESPACE
-ORG_CONFIG: dict[str, Any] = {
-    "aws:region": "us-east-1",
-    "mode": "org",
-    "regions": list(REGIONS),
-    "hubEventBusArn": HUB_BUS_ARN,
-    "organizationalUnitIds": ["ou-ab12-cd34ef56"],
-}
 # What each mode's settings and component arguments are.
 READERS: dict[str, tuple[type, type]] = {
     "hub": (HubSettings, HubNotifierArgs),
@@ -33,9 +26,10 @@ READERS: dict[str, tuple[type, type]] = {
 }
 
 
-def config_for(mode: str, hub_config: dict[str, Any], spoke_config: dict[str, Any]) -> dict[str, Any]:
-    """A complete config of `mode`."""
-    return {"hub": hub_config, "spoke": spoke_config, "org": dict(ORG_CONFIG)}[mode]
+def config_for(request: pytest.FixtureRequest, mode: str) -> dict[str, Any]:
+    """A complete config of `mode`, this test's own copy."""
+    config: dict[str, Any] = request.getfixturevalue(f"{mode}_config")
+    return config
 
 
 def test_pulumi_yaml_schema_is_rendered_from_the_declarations() -> None:
@@ -120,9 +114,8 @@ def test_keys_of_other_namespaces_are_not_the_programs(record_stack: Any, hub_co
     ],
 )
 def test_a_key_of_another_mode_is_refused(
+    request: pytest.FixtureRequest,
     record_stack: Any,
-    hub_config: dict[str, Any],
-    spoke_config: dict[str, Any],
     *,
     mode: str,
     stray: str,
@@ -130,7 +123,7 @@ def test_a_key_of_another_mode_is_refused(
 ) -> None:
     """GIVEN a key that stacks of this mode do not read THEN the program fails naming the key, the modes that
     read it and this one, instead of deploying without it."""
-    config = config_for(mode, hub_config, spoke_config)
+    config = config_for(request, mode)
     config[stray] = value
     stacks = " and ".join(config_keys.BY_NAME[stray].stacks)
     expected = f"{NS}:{stray} applies to {stacks} stacks only, and this stack's mode is {mode}: remove it"
@@ -185,12 +178,12 @@ def test_every_declared_key_has_a_bad_value_below() -> None:
 
 @pytest.mark.parametrize("name", sorted(BAD_VALUES))
 def test_each_constraint_names_the_key_and_what_is_expected(
-    record_stack: Any, hub_config: dict[str, Any], spoke_config: dict[str, Any], name: str
+    request: pytest.FixtureRequest, record_stack: Any, name: str
 ) -> None:
     """GIVEN one bad value of a key WHEN the program runs THEN ConfigError names the key and says what it
     expects."""
     mode, value, expected = BAD_VALUES[name]
-    config = config_for(mode, hub_config, spoke_config)
+    config = config_for(request, mode)
     if name == "hubStack":
         del config["hubEventBusArn"]
     config[name] = value

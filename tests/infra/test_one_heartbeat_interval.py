@@ -29,17 +29,6 @@ def by_hub_stack(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def org_config() -> dict[str, Any]:
-    """A complete org stack config run in the management account."""
-    return {
-        "aws:region": "us-east-1",
-        "mode": "org",
-        "regions": list(REGIONS),
-        "hubEventBusArn": HUB_BUS_ARN,
-        "organizationalUnitIds": ["ou-ab12-cd34ef56"],
-    }
-
-
 def rates(recorded: Any) -> set[str]:
     """The schedule expressions of every heartbeat schedule the stack registered."""
     return {schedule.inputs["scheduleExpression"] for schedule in recorded.of_type(SCHEDULE)}
@@ -82,11 +71,11 @@ def test_a_spoke_repeating_the_hubs_interval_is_accepted(
 
 @pytest.mark.parametrize("mode", ["spoke", "org"])
 def test_an_interval_other_than_the_hubs_is_refused_naming_the_key(
-    record_stack: Any, spoke_config: dict[str, Any], mode: str
+    record_stack: Any, spoke_config: dict[str, Any], org_config: dict[str, Any], mode: str
 ) -> None:
     """GIVEN a spoke or org stack naming the hub stack (15 min) and setting 60 THEN the program fails naming
     the key, both values and the fix, instead of letting the watchdog misread every heartbeat."""
-    config = spoke_config if mode == "spoke" else org_config()
+    config = spoke_config if mode == "spoke" else org_config
     config["heartbeatIntervalMinutes"] = 60
     expected = (
         f"{NS}:heartbeatIntervalMinutes is 60, but hub stack '{HUB_STACK}' runs its watchdog every 15 "
@@ -121,17 +110,18 @@ def test_a_malformed_interval_from_the_hub_stack_names_the_output(
         record_stack(by_hub_stack(spoke_config), account_id=SPOKE_ACCOUNT, stack_outputs=hub_outputs(0))
 
 
-def test_the_org_stack_applies_its_interval(record_stack: Any) -> None:
+def test_the_org_stack_applies_its_interval(record_stack: Any, org_config: dict[str, Any]) -> None:
     """GIVEN an org stack with heartbeatIntervalMinutes 30 THEN it is applied (the management account's own
     regions beat every 30 minutes), not ignored with a warning."""
-    config = org_config()
-    config["heartbeatIntervalMinutes"] = 30
-    recorded = record_stack(config, account_id=MANAGEMENT)
+    org_config["heartbeatIntervalMinutes"] = 30
+    recorded = record_stack(org_config, account_id=MANAGEMENT)
     assert rates(recorded) == {"rate(30 minutes)"}
     assert recorded.warnings == []
 
 
-def test_an_org_stack_with_hub_stack_takes_the_hubs_interval(record_stack: Any) -> None:
+def test_an_org_stack_with_hub_stack_takes_the_hubs_interval(
+    record_stack: Any, org_config: dict[str, Any]
+) -> None:
     """GIVEN an org stack naming the hub stack (15 min) THEN the management account beats at the hub's."""
-    recorded = record_stack(by_hub_stack(org_config()), account_id=MANAGEMENT, stack_outputs=hub_outputs(15))
+    recorded = record_stack(by_hub_stack(org_config), account_id=MANAGEMENT, stack_outputs=hub_outputs(15))
     assert rates(recorded) == {"rate(15 minutes)"}
