@@ -190,3 +190,12 @@ def test_each_constraint_names_the_key_and_what_is_expected(
     separator = "" if expected.startswith(("[", " ")) else " "
     with pytest.raises(ConfigError, match=re.escape(f"{NS}:{name}{separator}{expected}")):
         record_stack(config, account_id="222222222222")
+
+
+def test_the_watchdogs_fallbacks_are_the_declared_defaults() -> None:
+    """GIVEN the watchdog function's fallbacks for a missing environment variable THEN they are the declared
+    defaults of the keys that set them (the handler imports nothing of the components)."""
+    from handler import watchdog
+
+    assert watchdog.DEFAULT_INTERVAL_MINUTES == config_keys.BY_NAME["heartbeatIntervalMinutes"].default
+    assert watchdog.DEFAULT_SILENT_INTERVALS == config_keys.BY_NAME["heartbeatSilentIntervals"].default
