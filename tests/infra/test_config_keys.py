@@ -197,5 +197,5 @@ def test_the_watchdogs_fallbacks_are_the_declared_defaults() -> None:
     defaults of the keys that set them (the handler imports nothing of the components)."""
     from handler import watchdog
 
-    assert watchdog.DEFAULT_INTERVAL_MINUTES == config_keys.BY_NAME["heartbeatIntervalMinutes"].default
-    assert watchdog.DEFAULT_SILENT_INTERVALS == config_keys.BY_NAME["heartbeatSilentIntervals"].default
+    assert config_keys.BY_NAME["heartbeatIntervalMinutes"].default == watchdog.DEFAULT_INTERVAL_MINUTES
+    assert config_keys.BY_NAME["heartbeatSilentIntervals"].default == watchdog.DEFAULT_SILENT_INTERVALS
