@@ -52,8 +52,7 @@ class OrganizationRolloutArgs(TypedDict):
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
-    """Minutes (1 to 1440) between the heartbeats of every covered region: the hub's interval (its stack's
-    `heartbeatIntervalMinutes` output, which may be passed as an Output). Default 60."""
+    """Minutes (1 to 1440) between heartbeats: the hub's (its stack's `heartbeatIntervalMinutes`). Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
