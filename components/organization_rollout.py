@@ -52,7 +52,7 @@ class OrganizationRolloutArgs(TypedDict):
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
-    """Minutes (1 to 1440) between heartbeats: the hub's (its `heartbeatIntervalMinutes` output). Default 60."""
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):

@@ -34,7 +34,7 @@ class SpokeForwarderArgs(TypedDict):
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
-    """Minutes (1 to 1440) between heartbeats: the hub's (its `heartbeatIntervalMinutes` output). Default 60."""
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):
