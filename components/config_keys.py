@@ -9,7 +9,7 @@ Pulumi.yaml's `config:` schema and the README's configuration table are rendered
 Adding a key is one entry in `KEYS`:
 
     ConfigKey(
-        "runbookBaseUrl",                      # the name users write, without the namespace
+        "runbookBaseUrl",              # the name users write, without the namespace
         stacks=(HUB,),                 # the modes that read it; any other mode refuses it
         type="string",                 # string, integer, array (of strings) or map
         setting="runbook_base_url",    # the component argument it becomes, if any
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +45,6 @@ MODES = (HUB, SPOKE, ORG)
 Check = Callable[[Any, str], Any]
 # What an unset list or map means: none.
 _EMPTY: dict[str, Any] = {"array": [], "map": {}}
-
-# A stack name, optionally qualified as project/stack or organization/project/stack.
-_STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 
 MIN_HEARTBEAT_INTERVAL_MINUTES = 1
 MAX_HEARTBEAT_INTERVAL_MINUTES = 24 * 60
@@ -94,24 +90,6 @@ class ConfigKey:
         return mode in self.stacks
 
 
-def require_whole_number(value: object, where: str, *, low: int, high: int, meaning: str) -> int:
-    """A whole number from `low` to `high`; `meaning` says what it counts."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        message = f"{where} must be a whole number from {low} to {high} ({meaning}), got {value!r}"
-        raise ConfigError(message)
-    return value
-
-
-def require_stack_name(value: object, where: str) -> str:
-    """A Pulumi stack name, optionally qualified as project/stack or organization/project/stack."""
-    if not isinstance(value, str) or not _STACK_NAME.match(value):
-        message = (
-            f"{where} must be a stack name such as 'hub' or 'my-org/root-activity-monitor/hub', got {value!r}"
-        )
-        raise ConfigError(message)
-    return value
-
-
 def require_mode(value: object, where: str) -> str:
     """One of the three modes."""
     if value not in MODES:
@@ -128,7 +106,7 @@ def _event_bus_arn(value: object, where: str) -> object:
 
 
 heartbeat_interval_check = functools.partial(
-    require_whole_number,
+    validation.require_whole_number,
     low=MIN_HEARTBEAT_INTERVAL_MINUTES,
     high=MAX_HEARTBEAT_INTERVAL_MINUTES,
     meaning="minutes between heartbeats",
@@ -277,7 +255,7 @@ KEYS: tuple[ConfigKey, ...] = (
         setting="heartbeat_silent_intervals",
         default=3,
         check=functools.partial(
-            require_whole_number,
+            validation.require_whole_number,
             low=MIN_HEARTBEAT_SILENT_INTERVALS,
             high=MAX_HEARTBEAT_SILENT_INTERVALS,
             meaning="heartbeat intervals without a heartbeat before the watchdog notifies a gap",
@@ -302,7 +280,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "hubStack",
         stacks=(SPOKE, ORG),
         type="string",
-        check=require_stack_name,
+        check=validation.require_stack_name,
         description=(
             "the hub stack (`org/project/stack`), read through a stack reference: its `eventBusArn` output "
             "is the hub bus and its `heartbeatIntervalMinutes` output the heartbeat interval; set this or "

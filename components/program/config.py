@@ -30,13 +30,12 @@ from ..config_keys import (
     key_name,
     keys_for,
     require_mode,
-    require_stack_name,
     unknown_key_error,
     wrong_mode_error,
 )
 from ..regions import require_region
 from ..settings import HubSettings, Namer, OrgSettings, SpokeSettings, check_hub, check_org, check_spoke
-from ..validation import ConfigError
+from ..validation import ConfigError, require_stack_name
 
 __all__ = [
     "NAMESPACE",
