@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -13,6 +14,7 @@ from infra_fixtures import HUB_BUS_ARN, REGIONS
 from root_activity_monitor import ConfigError, config_keys
 from root_activity_monitor.hub_notifier import HubNotifierArgs
 from root_activity_monitor.organization_rollout import OrganizationRolloutArgs
+from root_activity_monitor.program import main
 from root_activity_monitor.settings import HubSettings, OrgSettings, SpokeSettings
 from root_activity_monitor.spoke_forwarder import SpokeForwarderArgs
 
@@ -199,3 +201,13 @@ def test_the_watchdogs_fallbacks_are_the_declared_defaults() -> None:
 
     assert config_keys.BY_NAME["heartbeatIntervalMinutes"].default == watchdog.DEFAULT_INTERVAL_MINUTES
     assert config_keys.BY_NAME["heartbeatSilentIntervals"].default == watchdog.DEFAULT_SILENT_INTERVALS
+
+
+def test_an_unknown_key_in_the_language_hosts_environment_is_refused(
+    record_stack: Any, hub_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN an unknown key only in PULUMI_CONFIG, the JSON the language host passes the program THEN it is
+    refused like one set through the runtime."""
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({f"{NS}:notificationEmail": "a@example.com"}))
+    with pytest.raises(ConfigError, match=re.escape(f"{NS}:notificationEmail is not a config key")):
+        record_stack(hub_config, program=main)
