@@ -63,7 +63,9 @@ def test_write_docs_reproduces_the_checked_in_files(tmp_path: Path) -> None:
         assert (tmp_path / name).read_text(encoding="utf-8") == (REPO_ROOT / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("key", [key for key in config_keys.KEYS if key.setting is not None], ids=str)
+@pytest.mark.parametrize(
+    "key", [key for key in config_keys.KEYS if key.setting is not None], ids=lambda key: key.name
+)
 def test_each_key_is_an_argument_of_exactly_the_modes_that_read_it(key: config_keys.ConfigKey) -> None:
     """GIVEN a declared key THEN the settings and component arguments of each mode that reads it have its
     setting, and those of the other modes do not: no key is accepted and then ignored."""
