@@ -45,7 +45,6 @@ def _hub(config: HubStackConfig) -> None:
     pulumi.export("queueUrl", hub.queue_url)
     pulumi.export("deadLetterQueueArn", hub.dead_letter_queue_arn)
     pulumi.export("functionName", hub.function_name)
-    pulumi.export("healthTopicArns", hub.health_topic_arns)
     pulumi.export(HUB_INTERVAL_OUTPUT, config.settings.heartbeat_interval_minutes)
 
 
@@ -77,4 +76,3 @@ def _spoke(config: SpokeStackConfig) -> None:
     spoke = SpokeForwarder(COMPONENT_NAME, cast(SpokeForwarderArgs, args))
     pulumi.export("ruleArns", spoke.rule_arns)
     pulumi.export("deliveryRoleArn", spoke.delivery_role_arn)
-    pulumi.export("healthTopicArns", spoke.health_topic_arns)

@@ -125,3 +125,29 @@ def test_an_org_stack_with_hub_stack_takes_the_hubs_interval(
     """GIVEN an org stack naming the hub stack (15 min) THEN the management account beats at the hub's."""
     recorded = record_stack(by_hub_stack(org_config), account_id=MANAGEMENT, stack_outputs=hub_outputs(15))
     assert rates(recorded) == {"rate(15 minutes)"}
+
+
+@pytest.mark.parametrize(
+    ("configured", "outputs", "rate", "age"),
+    [(30, None, "rate(30 minutes)", "1800"), (None, hub_outputs(15), "rate(15 minutes)", "900")],
+)
+def test_the_stack_sets_accounts_beat_at_the_deployments_interval(
+    record_stack: Any,
+    org_config: dict[str, Any],
+    *,
+    configured: int | None,
+    outputs: dict[str, dict[str, Any]] | None,
+    rate: str,
+    age: str,
+) -> None:
+    """GIVEN an org stack with an interval of its own or the hub stack's THEN the StackSet's template
+    parameters give every member account that interval, as the management account has."""
+    if configured is not None:
+        org_config["heartbeatIntervalMinutes"] = configured
+    if outputs is not None:
+        by_hub_stack(org_config)
+    recorded = record_stack(org_config, account_id=MANAGEMENT, stack_outputs=outputs)
+    parameters = recorded.one("aws:cloudformation/stackSet:StackSet").inputs["parameters"]
+    assert parameters["HeartbeatScheduleExpression"] == rate
+    assert parameters["HeartbeatMaximumEventAgeSeconds"] == age
+    assert rates(recorded) == {rate}
