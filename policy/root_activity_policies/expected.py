@@ -59,7 +59,8 @@ A new kind (tamper changes, heartbeats) adds its pattern here, copied from the p
 
 NAMED_PATTERN_KINDS = ("tamper", "heartbeat")
 """Kinds of forwarded events whose pattern names the monitor's own resources (so it differs per stack): their
-rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a fixed pattern."""
+rules (`…-tamper-rule`, the hub bus's `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a
+fixed pattern."""
 
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
