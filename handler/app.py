@@ -16,6 +16,7 @@ from typing import Any
 
 from . import heartbeat, jsonlog, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
+from .assume_root_sessions import SessionTable, correlate, session_client
 from .digest import fold
 from .intake import Intake, read_batch
 from .notification import Notification
@@ -95,6 +96,9 @@ def handle_batch(
         return "published"
 
     notifications = fold(intake)
+    table = heartbeat.table_name()
+    if table:  # AssumeRoot calls and their sessions' actions meet across batches in the hub's table
+        correlate(notifications, SessionTable(table, session_client().update_item))
     if len(notifications) <= 1:
         outcomes = [send(n) for n in notifications]
     else:

@@ -119,7 +119,7 @@ def event_block(entry: Entry, clipper: Clipper) -> str:
 
 
 def _who(notification: Notification, summary: Summary) -> str:
-    callers = {e.event.assume_root_call.caller for e in notification.entries if e.event.assume_root_call}
+    callers = {c.caller for e in notification.entries if (c := e.event.assume_root_call or e.through)}
     if callers:  # the role that opened the session is the person to ask, not "the root user"
         return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
     return "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else "")
