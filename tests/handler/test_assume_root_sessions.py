@@ -1,0 +1,150 @@
+"""AssumeRoot sessions across invocations: AWS's published call and session action meet in the hub's table."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from heartbeat_fixtures import REGION, TABLE, create_table
+from load import load_event, sqs_batch
+
+from handler import app, assume_root_sessions, watchdog
+from handler.assume_root_sessions import SESSION_KEY_PREFIX, SessionTable, correlate
+from handler.digest import fold
+from handler.intake import read_batch
+from handler.severity import Severity
+
+if TYPE_CHECKING:
+    from conftest import SnsToSqs
+
+CALL = "published/root_awsdocs_assume_root_call"
+ACTION = "published/root_awsdocs_assume_root_member_delete_bucket_policy"
+CALLER = "arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1"
+TASK = "S3UnlockBucketPolicy"
+
+
+@pytest.fixture
+def hub(sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch) -> Iterator[SnsToSqs]:
+    """The moto topic and subscriber, the hub's table, and the notifier's environment naming both."""
+    assume_root_sessions.session_client.cache_clear()
+    create_table()
+    monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
+    monkeypatch.setenv("HEARTBEAT_TABLE", TABLE)
+    yield sns_to_sqs
+    assume_root_sessions.session_client.cache_clear()
+
+
+def invoke(*names: str) -> dict[str, Any]:
+    """One notifier invocation with the given fixtures as its batch."""
+    return app.lambda_handler(sqs_batch(*(load_event(name) for name in names)), None)
+
+
+def only_document(hub: SnsToSqs) -> dict[str, Any]:
+    [message] = hub.received()
+    document: dict[str, Any] = message["Message"]
+    return document
+
+
+def test_call_first_then_action_the_action_names_the_caller_and_task(hub: SnsToSqs) -> None:
+    """GIVEN AWS's AssumeRoot call in one invocation WHEN its session's action arrives in the next THEN the
+    action's notification names the caller and the task, graded by the task (MEDIUM)."""
+    assert invoke(CALL) == {"batchItemFailures": []}
+    call = only_document(hub)
+    assert (call["severity"], call["account"]["id"]) == ("MEDIUM", "222222222222")
+    assert invoke(ACTION) == {"batchItemFailures": []}
+    action = only_document(hub)
+    [event] = action["events"]
+    assert event["eventName"] == "DeleteBucketPolicy"
+    assert event["assumeRoot"] == {"targetAccountId": "222222222222", "caller": CALLER, "task": TASK}
+    assert f"through centralized root access by {CALLER} for {TASK}" in event["reason"]
+    assert action["severity"] == event["severity"] == "MEDIUM"
+
+
+def test_action_first_then_call_the_call_names_the_actions_already_seen(hub: SnsToSqs) -> None:
+    """GIVEN the session's action in one invocation (notified on its own, nothing waits) WHEN the call
+    arrives in the next THEN the call's notification names the caller, the task and the action."""
+    assert invoke(ACTION) == {"batchItemFailures": []}
+    alone = only_document(hub)
+    assert alone["severity"] == "HIGH"
+    assert "assumeRoot" not in alone["events"][0]
+    assert invoke(CALL) == {"batchItemFailures": []}
+    call = only_document(hub)
+    [event] = call["events"]
+    assert event["assumeRoot"] == {"targetAccountId": "222222222222", "caller": CALLER, "task": TASK}
+    assert event["reason"].endswith("actions already seen in the session: DeleteBucketPolicy")
+    assert call["severity"] == "MEDIUM"
+
+
+def test_an_earlier_action_outside_the_task_makes_the_call_critical(hub: SnsToSqs) -> None:
+    """GIVEN a session action the S3 unlock task does not allow, seen first WHEN the call arrives THEN the
+    call's notification is CRITICAL and names the action as outside the task."""
+    outside = load_event(ACTION, eventSource="iam.amazonaws.com", eventName="CreateAccessKey")
+    app.lambda_handler(sqs_batch(outside), None)
+    hub.received()
+    invoke(CALL)
+    call = only_document(hub)
+    assert call["severity"] == "CRITICAL"
+    assert call["events"][0]["reason"].endswith("(outside its task: CreateAccessKey)")
+
+
+def test_session_items_expire_after_the_session_and_delivery_delay(hub: SnsToSqs) -> None:
+    """GIVEN a call recorded THEN its item expires (TTL) no sooner than a 900 s session plus a day."""
+    before = time.time()
+    invoke(CALL)
+    key = {"accountId": {"S": SESSION_KEY_PREFIX + "ASIAIOSFODNN7EXAMPLE"}, "region": {"S": "222222222222"}}
+    item = boto3.client("dynamodb", region_name=REGION).get_item(TableName=TABLE, Key=key)["Item"]
+    assert int(item["expiresAt"]["N"]) >= int(before) + 900 + 24 * 60 * 60
+    assert (item["caller"]["S"], item["task"]["S"]) == (CALLER, TASK)
+
+
+def test_a_missing_table_never_holds_a_notification_back(
+    sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a table name whose table does not exist WHEN the call and the action arrive THEN both are still
+    notified and no record is returned for retry."""
+    assume_root_sessions.session_client.cache_clear()
+    monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
+    monkeypatch.setenv("HEARTBEAT_TABLE", "no-such-table")
+    assert invoke(CALL) == {"batchItemFailures": []}
+    assert invoke(ACTION) == {"batchItemFailures": []}
+    assert len(sns_to_sqs.received()) == 2
+    assume_root_sessions.session_client.cache_clear()
+
+
+def test_throttling_stops_the_batch_asking_and_grades_without_the_table(aws_env: None) -> None:
+    """GIVEN a throttled table WHEN a batch holds a call and another session's action THEN the table is asked
+    once, and both keep the grade they have without it."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    other = load_event(ACTION, userIdentity={"type": "Root", "accessKeyId": "ASIAOTHERSESSION0001"})
+    notifications = fold(read_batch(sqs_batch(load_event(CALL), other)))
+    with Stubber(client) as stub:
+        stub.add_client_error("update_item", "ProvisionedThroughputExceededException")
+        table = SessionTable(TABLE, client.update_item)
+        correlate(notifications, table)
+        stub.assert_no_pending_responses()
+    assert table.failures == 1
+    severities = sorted(e.verdict.severity for n in notifications for e in n.entries)
+    assert severities == [Severity.MEDIUM, Severity.HIGH]
+
+
+def test_the_watchdog_does_not_take_session_items_for_heartbeat_pairs(hub: SnsToSqs) -> None:
+    """GIVEN a session item in the shared table WHEN the watchdog runs a day later THEN it counts no pair and
+    notifies no gap."""
+    invoke(CALL)
+    hub.received()
+    client = boto3.client("dynamodb", region_name=REGION)
+    later = {"scheduledTime": "2030-01-01T00:00:00Z"}
+    summary = watchdog.watch(later, table=TABLE, topic_arn=hub.topic_arn, threshold=60, client=client)
+    assert (summary["pairs"], summary["changes"]) == (0, 0)
+    assert hub.received() == []
+
+
+def test_the_session_key_prefix_agrees_with_the_notifier_permissions() -> None:
+    """GIVEN the notifier's IAM leading-key condition THEN it names the prefix sessions are written under."""
+    from root_activity_monitor import heartbeat_policies
+
+    assert heartbeat_policies.SESSION_KEY_PREFIX == SESSION_KEY_PREFIX
