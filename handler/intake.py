@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .root_event import RootEvent, assume_root_call, member, mfa_used, text
+from .root_paths import root_path
 from .shape import wrong_types
 from .textsafe import valid_unicode
 
@@ -118,7 +119,8 @@ def _root_event_or_ignored(
     call = assume_root_call(detail, identity)
     event_name = valid_unicode(detail["eventName"])
     event_id = valid_unicode(text(detail.get("eventID")))
-    if identity_type != "Root" and not assumed_root and call is None:
+    path = root_path(detail, identity) if identity_type != "Root" else None
+    if identity_type != "Root" and not assumed_root and call is None and path is None:
         return Ignored(message_id, event_id, event_name, valid_unicode(identity_type))
     envelope_account = text(envelope.get("account"))
     recipient = text(detail.get("recipientAccountId"))
@@ -127,6 +129,8 @@ def _root_event_or_ignored(
     claimed = recipient if envelope_account and recipient and recipient != envelope_account else ""
     if call is not None and call.target_account and not claimed:
         account = call.target_account
+    if path is not None and path.target_account and not claimed:
+        account = path.target_account
     return RootEvent(
         message_id=message_id,
         event_id=event_id,
@@ -150,6 +154,8 @@ def _root_event_or_ignored(
         claimed_account=_s(claimed),
         identity_arn=_s(identity.get("arn")),
         assume_root_call=call,
+        root_path=_s(path.label) if path else "",
+        issued_by_root=path.issued_by_root if path else False,
     )
 
 
