@@ -187,7 +187,7 @@ def test_pattern_selects_the_assume_root_call_in_the_management_account() -> Non
 
 
 def test_pattern_fits_eventbridges_default_quota() -> None:
-    """GIVEN the root pattern as EventBridge receives it THEN it is within the 2,048-character default quota."""
+    """GIVEN the root pattern as EventBridge receives it THEN it fits the 2,048-character default quota."""
     assert len(ROOT_ACTIVITY_EVENT_PATTERN) <= 2048
 
 
@@ -199,7 +199,7 @@ def test_pattern_matches_root_path_calls_whoever_makes_them(source: str, name: s
     """GIVEN a role of the management account making a call that re-opens or changes root THEN it matches."""
     event = {
         "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws." + source.split(".")[0],
+        "source": "aws." + source.split(".", maxsplit=1)[0],
         "detail": {"eventSource": source, "eventName": name, "userIdentity": {"type": "AssumedRole"}},
     }
     assert matches(event)
