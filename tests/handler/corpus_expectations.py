@@ -125,8 +125,8 @@ ROOT_ROWS: tuple[RootRow, ...] = (
          account="333333333333"),
     root("root_path_disable_root_sessions", "CRITICAL", "Central root sessions turned off", "alice"),
     root("root_path_enable_root_credentials_management", "HIGH", "root credential management turned on"),
-    root("root_path_federated_user_issued_by_root", "HIGH", WRITE, "PutBucketPolicy", "session issued by root",
-         "federated-user/contractor"),
+    root("root_path_federated_user_issued_by_root", "HIGH", WRITE, "PutBucketPolicy",
+         "session issued by root", "federated-user/contractor"),
 )  # fmt: skip
 
 NON_ROOT_ROWS: tuple[str, ...] = (
