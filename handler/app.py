@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import heartbeat, jsonlog, publisher
+from . import expected_use, heartbeat, jsonlog, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .assume_root_sessions import SessionTable, correlate, session_client
 from .digest import fold
@@ -99,6 +99,7 @@ def handle_batch(
     table = heartbeat.table_name()
     if table:  # AssumeRoot calls and their sessions' actions meet across batches in the hub's table
         correlate(notifications, SessionTable(table, session_client().update_item))
+    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
     if len(notifications) <= 1:
         outcomes = [send(n) for n in notifications]
     else:
