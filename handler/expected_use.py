@@ -107,7 +107,7 @@ def now_utc() -> str:
 
 
 def apply(notifications: list[Notification], windows: list[Window], now: str) -> None:
-    """Cap expected entries at LOW with the window's label; `now` (UTC, eventTime format) drops expired ones."""
+    """Cap expected entries at LOW with the window's label; windows ended before `now` (UTC) do nothing."""
     live = [w for w in windows if now <= w.end]
     if not live:
         return

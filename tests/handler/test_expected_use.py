@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -55,54 +56,56 @@ def call_for(task: str) -> dict[str, Any]:
     )
 
 
-# (what is broken, event, window, now, severity expected, whether the label shows)
+@dataclass(frozen=True)
+class Row:
+    broken: str
+    event: dict[str, Any]
+    win: Window
+    severity: Severity
+    labelled: bool = False
+    now: str = NOW
+
+
+MFA = "root_console_signin_mfa"
 ROWS = [
-    ("nothing: sign-in with MFA inside", load_event("root_console_signin_mfa"), window(), NOW, Severity.LOW, True),
-    ("write call inside", load_event("root_api_write_eu_west_1"), window(), NOW, Severity.LOW, True),
-    ("sign-in without MFA", load_event("root_console_signin_no_mfa"), window(), NOW, Severity.CRITICAL, False),
-    ("credential change", load_event("root_create_access_key"), window(), NOW, Severity.CRITICAL, False),
-    ("another account", load_event("root_console_signin_mfa"), window(account_ids=frozenset({"333333333333"})),
-     NOW, Severity.HIGH, False),
-    ("before the start", load_event("root_console_signin_mfa"), window(start="2024-05-14T11:00:00Z"), NOW,
-     Severity.HIGH, False),
-    ("after the end", load_event("root_console_signin_mfa"), window(end="2024-05-14T10:00:00Z"),
-     "2024-05-14T09:00:00Z", Severity.HIGH, False),
-    ("window expired", load_event("root_console_signin_mfa"), window(), "2024-05-16T00:00:00Z", Severity.HIGH,
-     False),
-    ("event name not listed", load_event("root_console_signin_mfa"), window(event_names=frozenset({"X"})), NOW,
-     Severity.HIGH, False),
-    ("event name listed", load_event("root_console_signin_mfa"),
-     window(event_names=frozenset({"ConsoleLogin"})), NOW, Severity.LOW, True),
-    ("no AssumeRoot task", load_event("root_console_signin_mfa"),
-     window(tasks=frozenset({"S3UnlockBucketPolicy"})), NOW, Severity.HIGH, False),
-    ("task listed", call_for("S3UnlockBucketPolicy"), window(tasks=frozenset({"S3UnlockBucketPolicy"})), NOW,
-     Severity.LOW, True),
-    ("another task", call_for("SQSUnlockQueuePolicy"), window(tasks=frozenset({"S3UnlockBucketPolicy"})), NOW,
-     Severity.MEDIUM, False),
-    ("recovery path re-opened", call_for("IAMCreateRootUserPassword"), window(), NOW, Severity.CRITICAL, False),
-    ("forgery", {**load_event("root_console_signin_mfa"), "account": "444444444444"},
-     window(account_ids=frozenset({ACCOUNT, "444444444444"})), NOW, Severity.CRITICAL, False),
+    Row("nothing: sign-in with MFA inside", load_event(MFA), window(), Severity.LOW, True),
+    Row("write call inside", load_event("root_api_write_eu_west_1"), window(), Severity.LOW, True),
+    Row("sign-in without MFA", load_event("root_console_signin_no_mfa"), window(), Severity.CRITICAL),
+    Row("credential change", load_event("root_create_access_key"), window(), Severity.CRITICAL),
+    Row("another account", load_event(MFA), window(account_ids=frozenset({"333333333333"})), Severity.HIGH),
+    Row("before the start", load_event(MFA), window(start="2024-05-14T11:00:00Z"), Severity.HIGH),
+    Row("after the end", load_event(MFA), window(end="2024-05-14T10:00:00Z"), Severity.HIGH,
+        now="2024-05-14T09:00:00Z"),
+    Row("window expired", load_event(MFA), window(), Severity.HIGH, now="2024-05-16T00:00:00Z"),
+    Row("event name not listed", load_event(MFA), window(event_names=frozenset({"X"})), Severity.HIGH),
+    Row("event name listed", load_event(MFA), window(event_names=frozenset({"ConsoleLogin"})), Severity.LOW,
+        True),
+    Row("no AssumeRoot task", load_event(MFA), window(tasks=frozenset({"S3UnlockBucketPolicy"})),
+        Severity.HIGH),
+    Row("task listed", call_for("S3UnlockBucketPolicy"), window(tasks=frozenset({"S3UnlockBucketPolicy"})),
+        Severity.LOW, True),
+    Row("another task", call_for("SQSUnlockQueuePolicy"), window(tasks=frozenset({"S3UnlockBucketPolicy"})),
+        Severity.MEDIUM),
+    Row("recovery path re-opened", call_for("IAMCreateRootUserPassword"), window(), Severity.CRITICAL),
+    Row("forgery", {**load_event(MFA), "account": "444444444444"},
+        window(account_ids=frozenset({ACCOUNT, "444444444444"})), Severity.CRITICAL),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("broken", "event", "win", "now", "severity", "labelled"), ROWS, ids=[r[0] for r in ROWS]
-)
-def test_a_window_caps_only_what_it_covers(
-    broken: str, event: dict[str, Any], win: Window, now: str, severity: Severity, labelled: bool
-) -> None:
+@pytest.mark.parametrize("row", ROWS, ids=[r.broken for r in ROWS])
+def test_a_window_caps_only_what_it_covers(row: Row) -> None:
     """GIVEN an approved window and a root event with one condition broken THEN the event is still notified,
     at LOW with the window's label only when every condition holds and the kind may be downgraded."""
-    got, reason = graded(event, win, now)
-    assert got is severity, broken
-    assert (LABEL in reason) is labelled, reason
+    got, reason = graded(row.event, row.win, row.now)
+    assert got is row.severity, row.broken
+    assert (LABEL in reason) is row.labelled, reason
 
 
 def test_the_notifier_reads_windows_from_its_environment(
     sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """GIVEN EXPECTED_ROOT_USE naming the account WHEN a root sign-in with MFA arrives THEN its notification is
-    LOW and says who approved it, until when."""
+    """GIVEN EXPECTED_ROOT_USE naming the account WHEN a root sign-in with MFA arrives THEN its notification
+    is LOW and says who approved it, until when."""
     monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
     windows = [{"accountIds": [ACCOUNT], "start": "2024-05-14T08:00:00Z", "end": "2099-01-01T00:00:00Z",
                 "ticket": "CHG-1234", "approver": "Dana (security)"}]  # fmt: skip
