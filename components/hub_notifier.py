@@ -11,12 +11,12 @@ carry an explicit `region`. The parts live in `hub/`.
 # required arguments from optional ones.
 
 from collections.abc import Mapping, Sequence
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from . import alarms, forwarding, heartbeat
+from . import alarms, forwarding, heartbeat, routing
 from .hub.alarms import hub_alarms
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
@@ -57,6 +57,13 @@ class HubNotifierArgs(TypedDict):
     runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
+    """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
+    most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""
+    high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]
+    """`{protocol, endpoint}` subscriptions that receive only CRITICAL and HIGH notifications (a pager)."""
+    runbook_base_url: NotRequired[str]
+    """Where notifications' `runbook` links point (a page name is appended). Default `docs/runbooks/`."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -106,6 +113,7 @@ class HubNotifier(pulumi.ComponentResource):
             account_id=account_id,
             publisher_role_arn=role.arn,
             emails=settings.notification_emails,
+            high_priority_endpoints=settings.high_priority_endpoints,
             parent=self,
             tags=tags,
         )
@@ -125,6 +133,10 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
             heartbeat_table_name=table.name,
+            routing_variables={
+                "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
+                "RUNBOOK_BASE_URL": settings.runbook_base_url,
+            },
         )
         allow_recording(name, notifier_role=role, table=table, parent=self)
         watchdog(

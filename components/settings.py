@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from . import validation
+from . import routing, validation
 from .arns import parse_event_bus_arn
 from .regions import require_regions
 from .validation import ConfigError
@@ -65,6 +65,9 @@ class HubSettings:
     deployer_principal_arns: tuple[str, ...] = ()
     heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
     heartbeat_silent_intervals: int = DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    expected_root_use: tuple[Mapping[str, Any], ...] = ()
+    high_priority_endpoints: tuple[Mapping[str, str], ...] = ()
+    runbook_base_url: str = routing.DEFAULT_RUNBOOK_BASE_URL
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -148,6 +151,15 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
             MIN_HEARTBEAT_SILENT_INTERVALS,
             MAX_HEARTBEAT_SILENT_INTERVALS,
             "heartbeat intervals without a heartbeat before the watchdog notifies a gap",
+        ),
+        expected_root_use=routing.require_expected_root_use(
+            values.get("expected_root_use", ()), name("expected_root_use")
+        ),
+        high_priority_endpoints=routing.require_high_priority_endpoints(
+            values.get("high_priority_endpoints", ()), name("high_priority_endpoints")
+        ),
+        runbook_base_url=routing.require_runbook_base_url(
+            values.get("runbook_base_url", routing.DEFAULT_RUNBOOK_BASE_URL), name("runbook_base_url")
         ),
     )
 

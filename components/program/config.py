@@ -50,6 +50,9 @@ HUB_KEYS: dict[str, str] = {
     "deployer_principal_arns": "deployerPrincipalArns",
     "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
     "heartbeat_silent_intervals": "heartbeatSilentIntervals",
+    "expected_root_use": "expectedRootUse",
+    "high_priority_endpoints": "highPriorityEndpoints",
+    "runbook_base_url": "runbookBaseUrl",
 }
 SPOKE_KEYS: dict[str, str] = {
     "regions": "regions",
@@ -85,6 +88,8 @@ _JSON_KEYS = frozenset(
         "tags",
         "organizationalUnitIds",
         "deployerPrincipalArns",
+        "expectedRootUse",
+        "highPriorityEndpoints",
     }
 )
 _INTEGER_KEYS = frozenset({"batchWindowSeconds", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"})
