@@ -12,6 +12,7 @@ from typing import Any
 from .cut import Clipper, listed_entries
 from .notification import Entry, Notification
 from .render import title
+from .runbook import root_activity_class, runbook_url
 
 SCHEMA_VERSION = "1.0"
 CATEGORY = "root-activity"
@@ -26,6 +27,7 @@ def document(
     return {
         "schemaVersion": SCHEMA_VERSION,
         "category": CATEGORY,
+        "runbook": clip(runbook_url(root_activity_class(notification))),
         "severity": notification.severity.name,
         "title": clip(title(notification)),
         "account": {"id": clip(notification.account_id), "name": clip(account_name)},

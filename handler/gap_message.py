@@ -16,6 +16,7 @@ from typing import Any
 from .document import SCHEMA_VERSION
 from .gaps import NEVER, RECOVERED, SILENT, Change
 from .render import subject_line
+from .runbook import runbook_url
 from .sns_message import PublishRequest, filter_attributes, structured_message
 from .textsafe import md_plain
 
@@ -63,6 +64,7 @@ def document(account_id: str, account_name: str, changes: Sequence[Change], now:
     return {
         "schemaVersion": SCHEMA_VERSION,
         "category": CATEGORY,
+        "runbook": runbook_url(CATEGORY),
         "severity": severity(changes),
         "title": title(changes),
         "account": {"id": account_id, "name": account_name},
@@ -91,6 +93,7 @@ def email_text(account_id: str, account_name: str, changes: Sequence[Change], no
     lines += [f"- {change.region}: {EVENT_NAMES[change.kind]}: {reason(change, now)}" for change in changes]
     if any(change.kind != RECOVERED for change in changes):
         lines += ["", "What to do:", WHAT_TO_DO]
+    lines.append(f"Runbook: {runbook_url(CATEGORY)}")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from .advice import next_steps
 from .cut import Clipper, Cut, listed_entries
 from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
+from .runbook import root_activity_class, runbook_url
 from .severity import ASSUME_ROOT_LABEL
 from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten
 
@@ -89,6 +90,7 @@ def email_text(
                 f"  raw body: {one_line(clipper.raw(record.raw_body))}",
             ]
     lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    lines.append(f"Runbook: {one_line(clip(runbook_url(root_activity_class(notification))))}")
     return "\n".join(lines) + "\n"
 
 

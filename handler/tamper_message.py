@@ -13,6 +13,7 @@ from typing import Any
 
 from .document import SCHEMA_VERSION
 from .render import subject_line
+from .runbook import runbook_url
 from .sns_message import SNS_MESSAGE_LIMIT, PublishRequest, filter_attributes, structured_message
 from .tamper import CATEGORY, TamperEntry, TamperNotification
 from .textsafe import md_code, md_plain, one_line, shorten, valid_unicode
@@ -77,6 +78,7 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
             lines.append(f"  error: {clip(e.error_code)} {clip(e.error_message)}".rstrip())
         lines.append(f"  event ID: {clip(e.event_id)}")
     lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    lines.append(f"Runbook: {clip(runbook_url(CATEGORY))}")
     return "\n".join(lines) + "\n"
 
 
@@ -108,6 +110,7 @@ def document(notification: TamperNotification, account_name: str, events: int, c
     return {
         "schemaVersion": SCHEMA_VERSION,
         "category": CATEGORY,
+        "runbook": clip(runbook_url(CATEGORY)),
         "severity": notification.severity.name,
         "title": clip(title(notification)),
         "account": {"id": clip(notification.account_id), "name": clip(account_name)},

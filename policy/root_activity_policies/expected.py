@@ -86,7 +86,7 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
 
 EXPECTED_ROOT_USE_VARIABLE = "EXPECTED_ROOT_USE"
-"""The notifier's environment variable holding the `expectedRootUse` windows (root_activity_monitor.routing)."""
+"""The notifier's environment variable holding the `expectedRootUse` windows (see the components' routing)."""
 
 MAX_EXPECTED_WINDOW_DAYS = 7
 """`root_activity_monitor.routing.MAX_WINDOW`: the longest an approved window of root use may last."""

@@ -60,9 +60,9 @@ def validate_expected_use(args: ResourceValidationArgs, report_violation: Report
         return
     for problem in window_problems(raw):
         report_violation(
-            f"Function {args.name}: expected root use {problem}. Inside a window root activity is graded LOW: "
-            f"keep each window to at most {MAX_EXPECTED_WINDOW_DAYS} days and name the ticket that approved "
-            "it (expectedRootUse: [{accountIds, start, end, ticket, approver}]).",
+            f"Function {args.name}: expected root use {problem}. Inside a window root activity is graded "
+            f"LOW: keep each window to at most {MAX_EXPECTED_WINDOW_DAYS} days and name the ticket that "
+            "approved it (expectedRootUse: [{accountIds, start, end, ticket, approver}]).",
             None,
         )
 

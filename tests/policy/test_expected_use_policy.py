@@ -23,15 +23,16 @@ WINDOW = {
 
 
 def with_windows(stack: RecordedStack, windows: Any) -> RecordedStack:
-    """The hub graph with the notifier's EXPECTED_ROOT_USE replaced, as a program bypassing the checks would."""
+    """The hub graph with the notifier's EXPECTED_ROOT_USE replaced, as a program skipping checks would."""
     resources = []
     for resource in stack.resources:
+        changed = resource
         if resource.type == FUNCTION and resource.name == NOTIFIER:
             environment = resource.inputs["environment"]
             variables = {**environment["variables"], "EXPECTED_ROOT_USE": json.dumps(windows)}
             inputs = {**resource.inputs, "environment": {**environment, "variables": variables}}
-            resource = dataclasses.replace(resource, inputs=inputs)
-        resources.append(resource)
+            changed = dataclasses.replace(resource, inputs=inputs)
+        resources.append(changed)
     return dataclasses.replace(stack, resources=resources)
 
 
@@ -52,7 +53,7 @@ def test_the_example_hub_and_a_seven_day_window_with_a_ticket_pass(hub_stack: Re
 def test_a_long_or_ticketless_window_is_reported(
     hub_stack: RecordedStack, change: dict[str, Any], problem: str
 ) -> None:
-    """GIVEN a second window longer than 7 days or without a ticket THEN the notifier is reported, naming it."""
+    """GIVEN a second window longer than 7 days or without a ticket THEN the notifier is reported for it."""
     stack = with_windows(hub_stack, [WINDOW, {**WINDOW, **change}])
     ((name, message),) = violations(EXPECTED_USE_POLICY, stack)
     assert name == NOTIFIER
