@@ -1,4 +1,4 @@
-"""Runbooks: every finding class a notification can link to has a page, and the pages' links lead somewhere."""
+"""Runbooks: every finding class a notification links to has a page, and the pages' links lead somewhere."""
 
 from __future__ import annotations
 
