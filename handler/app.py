@@ -98,7 +98,10 @@ def handle_batch(
     notifications = fold(intake)
     table = heartbeat.table_name()
     if table:  # AssumeRoot calls and their sessions' actions meet across batches in the hub's table
-        correlate(notifications, SessionTable(table, session_client().update_item))
+        # The client is made inside the table's guarded call: even failing to make one holds nothing back.
+        correlate(
+            notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
+        )
     expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
     if len(notifications) <= 1:
         outcomes = [send(n) for n in notifications]

@@ -148,3 +148,18 @@ def test_the_session_key_prefix_agrees_with_the_notifier_permissions() -> None:
     from root_activity_monitor import heartbeat_policies
 
     assert heartbeat_policies.SESSION_KEY_PREFIX == SESSION_KEY_PREFIX
+
+
+def test_a_client_that_cannot_be_made_never_holds_a_notification_back(
+    sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a table name but no region to make a DynamoDB client in WHEN the call arrives THEN it is still
+    notified and nothing is returned for retry."""
+    assume_root_sessions.session_client.cache_clear()
+    monkeypatch.setenv("TOPIC_ARN", sns_to_sqs.topic_arn)
+    monkeypatch.setenv("HEARTBEAT_TABLE", TABLE)
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    assert invoke(CALL) == {"batchItemFailures": []}
+    assert len(sns_to_sqs.received()) == 1
+    assume_root_sessions.session_client.cache_clear()
