@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from infra_fixtures import (
     ALARM,
@@ -146,3 +148,12 @@ def test_spoke_health_topics_are_exported_for_subscriptions(spoke_stack: Recorde
     """GIVEN a spoke THEN it exports a health topic per region and subscribes nobody itself."""
     assert spoke_stack.exports["healthTopicArns"] == {r: health_topic(spoke_stack, r).arn for r in REGIONS}
     assert spoke_stack.of_type(SUBSCRIPTION) == []
+
+
+def test_every_alarm_points_at_the_health_runbook(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub's alarms THEN each description, which CloudWatch's alarm message carries, ends with the
+    health runbook's path, a page that exists."""
+    alarms = hub_stack.of_type(ALARM)
+    assert alarms
+    assert all(a.inputs["alarmDescription"].endswith("Runbook: docs/runbooks/health.md") for a in alarms)
+    assert (Path(__file__).resolve().parents[2] / "docs" / "runbooks" / "health.md").exists()
