@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -163,3 +164,48 @@ def test_a_client_that_cannot_be_made_never_holds_a_notification_back(
     assert invoke(CALL) == {"batchItemFailures": []}
     assert len(sns_to_sqs.received()) == 1
     assume_root_sessions.session_client.cache_clear()
+
+
+def action(**detail: Any) -> dict[str, Any]:
+    """AWS's published session action with some CloudTrail fields replaced."""
+    return load_event(ACTION, **detail)
+
+
+ROOT_ID = {"type": "Root", "arn": "arn:aws:iam::222222222222:root", "accountId": "222222222222"}
+# (attack or failure, one list of events per invocation, then per notification published, in order: its
+# severity and whether it names the call's caller)
+SESSION_TABLE: list[tuple[str, list[list[dict[str, Any]]], list[tuple[str, bool]]]] = [
+    ("call then action", [[load_event(CALL)], [action()]], [("MEDIUM", True), ("MEDIUM", True)]),
+    ("action then call", [[action()], [load_event(CALL)]], [("HIGH", False), ("MEDIUM", True)]),
+    ("session key used after expiry", [[load_event(CALL)], [action(eventTime="2024-10-25T21:30:00Z")]],
+     [("MEDIUM", True), ("CRITICAL", True)]),
+    ("session creates a root access key", [[load_event(CALL)], [action(eventSource="iam.amazonaws.com",
+     eventName="CreateAccessKey")]], [("MEDIUM", True), ("CRITICAL", True)]),
+    ("another root session in the target", [[load_event(CALL)],
+     [action(userIdentity={**ROOT_ID, "accessKeyId": "ASIAANOTHERSESSION01"})]], [("MEDIUM", True),
+     ("HIGH", False)]),
+    ("the key in another account", [[load_event(CALL)], [{**action(recipientAccountId="333333333333",
+     userIdentity={**ROOT_ID, "accountId": "333333333333", "accessKeyId": "ASIAIOSFODNN7EXAMPLE"}),
+     "account": "333333333333"}]], [("MEDIUM", True), ("HIGH", False)]),
+    ("forged envelope with the session key", [[load_event(CALL)], [{**action(), "account": "444444444444"}]],
+     [("MEDIUM", True), ("CRITICAL", False)]),
+    ("duplicate delivery of the action", [[load_event(CALL)], [action()], [action()]],
+     [("MEDIUM", True), ("MEDIUM", True), ("MEDIUM", True)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "invocations", "expected"), SESSION_TABLE, ids=[r[0] for r in SESSION_TABLE]
+)
+def test_session_attacks_and_failures(
+    hub: SnsToSqs, case: str, invocations: list[list[dict[str, Any]]], expected: list[tuple[str, bool]]
+) -> None:
+    """GIVEN one attack or failure on an AssumeRoot session, its events in separate invocations THEN exactly
+    the expected notifications arrive, each at its grade, naming the caller only when the key ties it."""
+    got = []
+    for events in invocations:
+        assert app.lambda_handler(sqs_batch(*events), None) == {"batchItemFailures": []}
+        got += [
+            (m["Message"]["severity"], CALLER in json.dumps(m["Message"]["events"])) for m in hub.received()
+        ]
+    assert got == expected, case
