@@ -24,16 +24,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # The repository root (the notifier is the package `handler`, as in the zip) and the event fixtures.
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "events")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "events"), str(ROOT / "tests" / "handler")]
 
 import boto3  # noqa: E402
+from heartbeat_fixtures import TABLE, create_table  # noqa: E402
 from load import load_event, sqs_batch  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from handler import app, assume_root_sessions  # noqa: E402
 from handler.sns_message import PublishRequest  # noqa: E402
-
-TABLE = "root-activity-monitor-heartbeats"
 
 REPEATS = 15
 REGION = "us-east-1"
@@ -78,18 +77,7 @@ def with_session_table() -> Any:
     mock = mock_aws()
     mock.start()
     assume_root_sessions.session_client.cache_clear()
-    boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[
-            {"AttributeName": "accountId", "KeyType": "HASH"},
-            {"AttributeName": "region", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "accountId", "AttributeType": "S"},
-            {"AttributeName": "region", "AttributeType": "S"},
-        ],
-    )
+    create_table()
     os.environ["HEARTBEAT_TABLE"] = TABLE
     return mock
 
