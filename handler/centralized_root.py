@@ -11,6 +11,7 @@ from __future__ import annotations
 from .assume_root_sessions import grade_calls, session_verdict
 from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
+from .severity import SIGNIN_SOURCE, Verdict
 
 
 def label_assume_root_sessions(notifications: list[Notification]) -> None:
@@ -40,8 +41,15 @@ def _within(event: RootEvent, call: AssumeRootCall, start: str) -> bool:
     if call.issued_key and event.access_key_id:
         # The same key is the same session, even late: an action after expiry is graded, not dropped.
         return call.issued_key == event.access_key_id
+    # Sign-in steps are a person with the root password, never an AssumeRoot session's API call.
+    if event.event_source == SIGNIN_SOURCE:
+        return False
     return start <= event.event_time and not (call.expires and event.event_time > call.expires)
 
 
 def _through(entry: Entry, call: AssumeRootCall) -> Entry:
-    return Entry(entry.event, session_verdict(entry.event, entry.verdict, call), call)
+    verdict = session_verdict(entry.event, entry.verdict, call)
+    if not (call.issued_key and entry.event.access_key_id) and verdict.severity < entry.verdict.severity:
+        # Tied by time alone, the action may not be the session's: the task never lowers its own grade.
+        verdict = Verdict(entry.verdict.severity, verdict.reason, verdict.kind)
+    return Entry(entry.event, verdict, call)

@@ -165,3 +165,30 @@ def test_actions_with_another_access_key_are_not_labelled() -> None:
     notifications = assume_root_batch("2024-10-25T20:53:00Z", key="ASIAOTHERKEYEXAMPLE1")
     labelled = [e for n in notifications for e in n.entries if e.through is not None]
     assert labelled == []
+
+
+def test_tied_by_time_alone_an_action_keeps_its_own_grade_and_a_sign_in_is_never_tied() -> None:
+    """GIVEN an audit-task call and, in its target during the session, a root IAM read the task allows but
+    without an access key, and a root sign-in without MFA THEN the read is labelled yet keeps its own MEDIUM
+    (not the task's LOW), and the sign-in stays CRITICAL, unlabelled."""
+    call = load_event(
+        "notifier/assume_root_call_management",
+        requestParameters={
+            "targetPrincipal": "222222222222",
+            "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"},
+        },
+    )
+    read = load_event(
+        "root_api_read_only",
+        eventTime="2024-10-25T20:55:00Z",
+        eventSource="iam.amazonaws.com",
+        eventName="GetUser",
+        userIdentity=ROOT,
+    )
+    sign_in = load_event("root_console_signin_no_mfa", eventTime="2024-10-25T20:56:00Z")
+    entries = {
+        e.event.event_name: e for n in fold(read_batch(sqs_batch(call, read, sign_in))) for e in n.entries
+    }
+    tied, alone = entries["GetUser"], entries["ConsoleLogin"]
+    assert tied.through is not None and tied.verdict.severity is Severity.MEDIUM
+    assert alone.through is None and alone.verdict.severity is Severity.CRITICAL
