@@ -26,6 +26,9 @@ DESIGN_KEYS = {
     "accountNames",
     "hubEventBusArn",
     "hubStack",
+    "expectedRootUse",
+    "highPriorityEndpoints",
+    "runbookBaseUrl",
 }
 # Keys the project adds beyond DESIGN.md's table (DESIGN.md's org keys are listed there too).
 PROJECT_KEYS = DESIGN_KEYS | {
@@ -37,8 +40,8 @@ PROJECT_KEYS = DESIGN_KEYS | {
     "heartbeatIntervalMinutes",
     "heartbeatSilentIntervals",
 }
-# Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
-MAP_KEYS = {"accountNames", "tags"}
+# Maps and lists of maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
+MAP_KEYS = {"accountNames", "tags", "expectedRootUse", "highPriorityEndpoints"}
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -188,6 +191,7 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
         "hubStack": "",
         "organizationalUnitIds": [],
         "deployerPrincipalArns": [],
+        "runbookBaseUrl": "",
     }
 
 
