@@ -231,7 +231,7 @@ def grade_calls(notifications: list[Notification]) -> None:
     for notification in notifications:
         for index, entry in enumerate(notification.entries):
             call = entry.event.assume_root_call
-            if call is not None:
+            if call is not None and not call.refused:  # a refused call opened no session: no task to grade
                 notification.entries[index] = Entry(entry.event, call_verdict(call, entry.verdict))
 
 

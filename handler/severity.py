@@ -11,6 +11,7 @@ from enum import IntEnum
 
 from .root_event import RootEvent
 from .root_paths import HARDENING as ROOT_PATH_HARDENING
+from .textsafe import quoted
 
 
 class Severity(IntEnum):
@@ -184,6 +185,10 @@ def _reason(rule: Rule, event: RootEvent) -> str:
         return f"Possible forgery: {event.account_id} sent a root event claiming {event.claimed_account}"
     if rule.kind in ("root-path", "root-path-on"):
         return f"{event.root_path}: {event.event_name} by {event.identity_arn or 'an unnamed caller'}"
+    if call is not None and call.refused:
+        # The target is whatever the caller typed; quoted, it cannot pass for an account or a headline.
+        requested = quoted(call.requested_target) if call.requested_target else "no target"
+        return f"Refused centralized root access by {call.caller} for {call.task}, requested for {requested}"
     if call is not None:
         target = call.target_account or "an unnamed account"
         return f"Centralized root access to {target} by {call.caller} for {call.task}"
