@@ -35,9 +35,13 @@ SESSION_RETENTION_SECONDS = 900 + 24 * 60 * 60
 TEMPORARY_KEY_PREFIX = "ASIA"
 # Names kept per session item: enough to say what a session did, bounded so an item stays small.
 MAX_NAMES_PER_WRITE = 50
-# A failed or slow table costs a notification at most this much: one try, short timeouts.
-CONNECT_TIMEOUT_SECONDS = 1
-READ_TIMEOUT_SECONDS = 2
+# A failed or slow table costs a batch's notifications at most this much: one try per call, short timeouts
+# (DynamoDB answers in milliseconds), and a batch stops asking after MAX_CALLS_PER_BATCH calls or once
+# MAX_SECONDS_PER_BATCH have gone by (the calls come first, then actions): at worst about 2.5 s of delay.
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 1
+MAX_CALLS_PER_BATCH = 25
+MAX_SECONDS_PER_BATCH = 1.0
 _NAME_SEPARATOR = " "
 
 Update = Callable[..., dict[str, Any]]
@@ -105,13 +109,23 @@ def session_client() -> Any:
 
 
 class SessionTable:
-    """The session items of one batch's writes; after the first failure it stops asking for the batch."""
+    """The session items of one batch's writes; after the first failure, `MAX_CALLS_PER_BATCH` calls or
+    `MAX_SECONDS_PER_BATCH` seconds it stops asking for the batch."""
 
-    def __init__(self, table: str, update: Update, now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        table: str,
+        update: Update,
+        now: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._table = table
         self._update = update
         self._now = now
+        self._clock = clock
+        self._started = clock()
         self.failures = 0
+        self.calls = 0
 
     def record_call(self, call: AssumeRootCall, issued_at: str) -> SeenActions | None:
         """Store the call; returns the session's actions already recorded (None when the table failed)."""
@@ -165,8 +179,11 @@ class SessionTable:
     def _write(
         self, call: AssumeRootCall | None, expression: str, values: dict[str, Any], *, key: str, account: str
     ) -> dict[str, Any] | None:
-        if self.failures:
+        if self.failures or self.calls >= MAX_CALLS_PER_BATCH:
             return None
+        if self._clock() - self._started >= MAX_SECONDS_PER_BATCH:
+            return None
+        self.calls += 1
         values = {**values, ":expires": {"N": str(int(self._now()) + SESSION_RETENTION_SECONDS)}}
         try:
             response = self._update(

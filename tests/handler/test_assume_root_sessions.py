@@ -209,3 +209,42 @@ def test_session_attacks_and_failures(
             (m["Message"]["severity"], CALLER in json.dumps(m["Message"]["events"])) for m in hub.received()
         ]
     assert got == expected, case
+
+
+def many_sessions(count: int) -> list[Any]:
+    """One root action in each of `count` sessions (distinct temporary keys), folded as one batch."""
+    actions = [
+        action(eventID=f"session-{i}", userIdentity={**ROOT_ID, "accessKeyId": f"ASIASESSION{i:09d}"})
+        for i in range(count)
+    ]
+    return fold(read_batch(sqs_batch(*actions)))
+
+
+def test_a_batch_of_many_sessions_asks_the_table_a_bounded_number_of_times(aws_env: None) -> None:
+    """GIVEN a batch with 40 root sessions WHEN correlated THEN the table is asked at most 25 times, and every
+    session's action keeps its notification."""
+    asked: list[str] = []
+
+    def update(**request: Any) -> dict[str, Any]:
+        asked.append(request["Key"]["accountId"]["S"])
+        return {"Attributes": {}}
+
+    notifications = many_sessions(40)
+    correlate(notifications, SessionTable(TABLE, update))
+    assert len(asked) == assume_root_sessions.MAX_CALLS_PER_BATCH == 25
+    assert sum(len(n.entries) for n in notifications) == 40
+
+
+def test_a_slow_table_stops_being_asked_after_the_batch_s_time_allowance(aws_env: None) -> None:
+    """GIVEN a table whose every answer takes 0.4 s (a clock the test advances) WHEN a batch holds 10
+    sessions THEN the table is asked three times, then the batch goes on without it."""
+    clock = [0.0]
+    asked: list[str] = []
+
+    def slow_update(**request: Any) -> dict[str, Any]:
+        asked.append(request["Key"]["accountId"]["S"])
+        clock[0] += 0.4
+        return {"Attributes": {}}
+
+    correlate(many_sessions(10), SessionTable(TABLE, slow_update, clock=lambda: clock[0]))
+    assert len(asked) == 3
