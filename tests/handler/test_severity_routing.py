@@ -1,4 +1,4 @@
-"""Routing by severity as SNS applies it: a high-priority subscription gets CRITICAL and HIGH, nothing else."""
+"""Routing by severity as SNS applies it: a high-priority subscription gets CRITICAL and HIGH, no more."""
 
 from __future__ import annotations
 
