@@ -67,7 +67,6 @@ def document(account_id: str, account_name: str, changes: Sequence[Change], now:
     """The JSON document (schema of DESIGN.md), one event per change."""
     return envelope(
         category=CATEGORY,
-        runbook=runbook_url(CATEGORY),
         severity=severity(changes),
         title=title(changes),
         account_id=account_id,

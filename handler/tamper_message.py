@@ -130,7 +130,6 @@ def document(notification: TamperNotification, account_name: str, events: int, c
     actors = notification.actors
     return envelope(
         category=CATEGORY,
-        runbook=clip(runbook_url(CATEGORY)),
         severity=notification.severity.name,
         title=clip(title(notification)),
         account_id=clip(notification.account_id),

@@ -8,6 +8,7 @@ import pytest
 from test_docs import dead_links
 
 from handler import runbook
+from handler.envelope import envelope
 from handler.severity import RULES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +53,24 @@ def test_links_use_the_configured_base(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (REPO_ROOT / runbook.runbook_url("tamper")).exists()
     monkeypatch.setenv(runbook.ENVIRONMENT_VARIABLE, "https://wiki.example.com/root/")
     assert runbook.runbook_url("forgery") == "https://wiki.example.com/root/forgery.md"
+
+
+@pytest.mark.parametrize("category", ["tamper", "monitoring-gap", "health", "posture"])
+def test_every_category_s_document_links_its_page_by_default(
+    category: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a document of any category built on the shared envelope without naming a runbook THEN its
+    `runbook` is that category's page, which exists."""
+    monkeypatch.delenv(runbook.ENVIRONMENT_VARIABLE, raising=False)
+    document = envelope(
+        category=category,
+        severity="HIGH",
+        title="t",
+        account_id="222222222222",
+        account_name="prod",
+        event_count=0,
+        events=[],
+        truncated=False,
+    )
+    assert document["runbook"] == f"docs/runbooks/{category}.md"
+    assert (REPO_ROOT / document["runbook"]).exists()
