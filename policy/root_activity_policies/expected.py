@@ -27,6 +27,31 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
         {"detail": {"userIdentity": {"type": ["Root"]}}},
         {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
         {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
+        # Calls that re-open or change root, whoever makes them, and sessions root issued.
+        {
+            "detail": {
+                "eventSource": ["account.amazonaws.com"],
+                "eventName": ["StartPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate"],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["iam.amazonaws.com"],
+                "eventName": [
+                    "EnableOrganizationsRootCredentialsManagement",
+                    "DisableOrganizationsRootCredentialsManagement",
+                    "EnableOrganizationsRootSessions",
+                    "DisableOrganizationsRootSessions",
+                ],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["signin.amazonaws.com"],
+                "eventName": ["PasswordRecoveryRequested", "PasswordRecoveryCompleted"],
+            }
+        },
+        {"detail": {"userIdentity": {"sessionContext": {"sessionIssuer": {"type": ["Root"]}}}}},
     ],
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
@@ -86,3 +111,9 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 """Aliases of AWS-managed KMS keys (`alias/aws/sns`, `alias/aws/sqs`), whose key policies are fixed."""
 
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
+
+EXPECTED_ROOT_USE_VARIABLE = "EXPECTED_ROOT_USE"
+"""The notifier's environment variable holding the `expectedRootUse` windows (see the components' routing)."""
+
+MAX_EXPECTED_WINDOW_DAYS = 7
+"""`root_activity_monitor.routing.MAX_WINDOW`: the longest an approved window of root use may last."""
