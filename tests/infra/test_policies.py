@@ -16,7 +16,8 @@ organization_ids = st.none() | st.from_regex(r"\Ao-[a-z0-9]{10,32}\Z")
 def test_bus_policy_never_grants_an_unconditioned_wildcard(
     organization_id: str | None, accounts: list[str]
 ) -> None:
-    """GIVEN any org ID and account list THEN '*' appears only with aws:PrincipalOrgID, and only PutEvents."""
+    """GIVEN any org ID and account list THEN '*' appears only with aws:PrincipalOrgID, only PutEvents, and
+    only for delivery roles."""
     if organization_id is None and not accounts:
         with pytest.raises(ValueError, match="needs an organization ID or at least one account ID"):
             policies.event_bus_policy(BUS_ARN, organization_id, accounts)
@@ -25,8 +26,10 @@ def test_bus_policy_never_grants_an_unconditioned_wildcard(
     for statement in document["Statement"]:
         assert statement["Action"] == "events:PutEvents"
         assert statement["Resource"] == BUS_ARN
+        # Whoever the principal, only the monitor's delivery roles may put events.
+        assert statement["Condition"]["ArnLike"] == {"aws:PrincipalArn": policies.DELIVERY_ROLE_ARN_PATTERN}
         if statement["Principal"] == "*":
-            assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+            assert statement["Condition"]["StringEquals"] == {"aws:PrincipalOrgID": organization_id}
         else:
             assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{a}:root" for a in accounts]}
     assert len(document["Statement"]) == (organization_id is not None) + bool(accounts)

@@ -99,14 +99,22 @@ def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: 
 
 
 def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_stack: RecordedStack) -> None:
-    """GIVEN the delivery role THEN only EventBridge acting for this account may assume it."""
-    (statement,) = spoke_stack.named(ROLE, DELIVERY_ROLE).json_input("assumeRolePolicy")["Statement"]
+    """GIVEN the delivery role THEN only EventBridge acting for this account's monitor rules may assume it,
+    and its name is one the hub bus admits."""
+    role = spoke_stack.named(ROLE, DELIVERY_ROLE)
+    (statement,) = role.json_input("assumeRolePolicy")["Statement"]
     assert statement == {
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": SPOKE_ACCOUNT}},
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": SPOKE_ACCOUNT},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{SPOKE_ACCOUNT}:rule/{COMPONENT}-forward-*"},
+        },
     }
+    assert role.inputs["namePrefix"] == "root-activity-monitor-delivery-"
+    for rule in spoke_stack.of_type("aws:cloudwatch/eventRule:EventRule"):
+        assert str(rule.outputs["name"]).startswith(f"{COMPONENT}-forward-")
 
 
 def test_delivery_role_may_only_put_events_on_the_hub_bus(spoke_stack: RecordedStack) -> None:

@@ -159,10 +159,16 @@ def test_dead_letter_queue_and_its_policy_match(
 
 
 def test_delivery_role_matches(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
-    """GIVEN one region THEN the role has the same trust (EventBridge, this account) and permission."""
+    """GIVEN one region THEN the role has the same trust (EventBridge, this account, the monitor's rules by
+    name prefix) and permission."""
     template, recorded = pair
     role = template[DELIVERY_ROLE]["Properties"]
-    assert role["AssumeRolePolicyDocument"] == recorded["role"].json_input("assumeRolePolicy")
+    trust, recorded_trust = role["AssumeRolePolicyDocument"], recorded["role"].json_input("assumeRolePolicy")
+    rules = trust["Statement"][0]["Condition"].pop("ArnLike")["aws:SourceArn"]
+    recorded_trust["Statement"][0]["Condition"].pop("ArnLike")
+    assert trust == recorded_trust
+    # The template names its rules `root-activity-monitor-<kind>`: the trust admits exactly that prefix.
+    assert rules.endswith(":eu-west-1:222222222222:rule/root-activity-monitor-*")
     assert role["Description"] == recorded["role"].inputs["description"]
     (inline,) = role["Policies"]
     assert inline["PolicyDocument"] == recorded["role_policy"].json_input("policy")
