@@ -24,7 +24,7 @@ from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_
 from .hub.topic import notification_topic
 from .hub.watchdog import allow_recording, heartbeat_table, watchdog
 from .settings import argument_namer, check_hub
-from .tamper import HUB_TAMPER_ROUTE, tamper_events
+from .tamper import ROOT_ACTIVITY_WATCHING_TAMPER_RULE, hub_tamper_route, tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:HubNotifier"
 
@@ -92,14 +92,6 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
         )
-        queued = buffer(
-            name,
-            bus=bus.bus,
-            visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
-            parent=self,
-            tags=tags,
-            routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE, heartbeat.HUB_HEARTBEAT),
-        )
         role = notifier_role(name, parent=self, tags=tags)
         topic = notification_topic(
             name,
@@ -108,6 +100,18 @@ class HubNotifier(pulumi.ComponentResource):
             emails=settings.notification_emails,
             parent=self,
             tags=tags,
+        )
+        # The hub re-applies the forwarding rules' patterns: it never trusts that a spoke filtered.
+        tamper_route = hub_tamper_route(
+            name, bus_name=settings.event_bus_name, key_id=topic.key.key_id, account_id=account_id
+        )
+        queued = buffer(
+            name,
+            bus=bus.bus,
+            visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
+            parent=self,
+            tags=tags,
+            routed=(forwarding.ROOT_ACTIVITY, tamper_route, heartbeat.HUB_HEARTBEAT),
         )
         table = heartbeat_table(name, parent=self, tags=tags)
         function = notifier(
@@ -152,7 +156,9 @@ class HubNotifier(pulumi.ComponentResource):
             tags=tags,
         )
         # The hub's own root user, and changes to the monitor, in every region: default bus → hub bus.
-        tamper = tamper_events(name, bus_name=settings.event_bus_name, key_id=topic.key.key_id)
+        tamper = tamper_events(
+            name, bus_name=settings.event_bus_name, key_id=topic.key.key_id, account_id=account_id
+        )
         forwarded = forwarding.forward_regions(
             f"{name}-forward",
             regions=settings.regions,
@@ -160,7 +166,7 @@ class HubNotifier(pulumi.ComponentResource):
             account_id=account_id,
             parent=self,
             tags=tags,
-            forwarded=(forwarding.ROOT_ACTIVITY, tamper, beats.forwarded),
+            forwarded=(ROOT_ACTIVITY_WATCHING_TAMPER_RULE, tamper, beats.forwarded),
         )
         # Alarms publish around the notifier: to the topic in the hub region, to health topics elsewhere.
         hub_alarms(

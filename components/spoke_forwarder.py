@@ -12,7 +12,7 @@ import pulumi_aws as aws
 from . import alarms, forwarding, heartbeat
 from .arns import parse_event_bus_arn
 from .settings import argument_namer, check_spoke
-from .tamper import tamper_events
+from .tamper import ROOT_ACTIVITY_WATCHING_TAMPER_RULE, tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:SpokeForwarder"
 
@@ -103,8 +103,9 @@ class SpokeForwarder(pulumi.ComponentResource):
 
 def spoke_forwarded_events(name: str) -> tuple[forwarding.ForwardedEvents, ...]:
     """What every spoke region forwards, whether SpokeForwarder or the StackSet template deploys it: root
-    activity, and changes that would blind the monitor's resources named from `name`."""
-    return (forwarding.ROOT_ACTIVITY, tamper_events(name))
+    activity (and changes to the tamper rule), and changes that would blind the monitor's resources named from
+    `name`."""
+    return (ROOT_ACTIVITY_WATCHING_TAMPER_RULE, tamper_events(name))
 
 
 def _warn_if_hub_account(name: str, hub_event_bus_arn: str, account_id: str) -> None:

@@ -31,7 +31,27 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
 
-FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {ROOT_ACTIVITY_KIND: ROOT_ACTIVITY_EVENT_PATTERN}
+_TAMPER_RULE_CHANGES = {
+    "eventSource": ["events.amazonaws.com"],
+    "eventName": ["DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets"],
+}
+ROOT_ACTIVITY_FORWARDING_PATTERN: dict[str, Any] = {
+    **ROOT_ACTIVITY_EVENT_PATTERN,
+    "$or": [
+        *ROOT_ACTIVITY_EVENT_PATTERN["$or"],
+        # A disabled tamper rule never forwards its own change: the root-activity rule does.
+        *(
+            {"detail": {**_TAMPER_RULE_CHANGES, "requestParameters": {field: [{"wildcard": "*-tamper*"}]}}}
+            for field in ("name", "rule")
+        ),
+    ],
+}
+"""`root_activity_monitor.tamper.ROOT_ACTIVITY_WATCHING_TAMPER_RULE`: each region's root-activity rule."""
+
+FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {
+    ROOT_ACTIVITY_KIND: ROOT_ACTIVITY_EVENT_PATTERN,
+    "root-activity-forwarding": ROOT_ACTIVITY_FORWARDING_PATTERN,
+}
 """Every pattern a rule of the monitor may have, by kind of forwarded events.
 
 A new kind (tamper changes, heartbeats) adds its pattern here, copied from the project like the one above.

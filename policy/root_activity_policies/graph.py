@@ -18,6 +18,7 @@ from .expected import (
     FORWARDED_PATTERNS,
     MONITOR_TYPE_PREFIX,
     ROOT_ACTIVITY_EVENT_PATTERN,
+    ROOT_ACTIVITY_FORWARDING_PATTERN,
 )
 
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -98,8 +99,9 @@ def event_pattern(props: Mapping[str, Any]) -> Any:
 
 
 def is_root_activity_rule(props: Mapping[str, Any]) -> bool:
-    """Whether a rule selects exactly the root-activity events."""
-    return bool(event_pattern(props) == ROOT_ACTIVITY_EVENT_PATTERN)
+    """Whether a rule selects exactly the root-activity events (on a default bus, with the tamper rule's
+    changes)."""
+    return event_pattern(props) in (ROOT_ACTIVITY_EVENT_PATTERN, ROOT_ACTIVITY_FORWARDING_PATTERN)
 
 
 def is_known_pattern(pattern: Any) -> bool:

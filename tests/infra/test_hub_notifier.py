@@ -34,6 +34,7 @@ from infra_fixtures import (
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import ROOT_ACTIVITY_WATCHING_TAMPER_RULE
 
 EXPECTED_HUB_RESOURCES = (
     {
@@ -373,7 +374,9 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
         target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
         assert rule.inputs["region"] == target.inputs["region"] == region
         assert "eventBusName" not in rule.inputs  # the account's default bus
-        assert json.loads(rule.inputs["eventPattern"]) == root_activity_pattern()
+        pattern = json.loads(rule.inputs["eventPattern"])
+        assert pattern == json.loads(str(ROOT_ACTIVITY_WATCHING_TAMPER_RULE.pattern))
+        assert all(branch in pattern["$or"] for branch in root_activity_pattern()["$or"])
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         assert target.inputs["arn"] == bus.arn
         assert target.inputs["roleArn"] == role.arn

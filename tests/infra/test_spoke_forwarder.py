@@ -28,6 +28,7 @@ from infra_fixtures import (
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import ROOT_ACTIVITY_WATCHING_TAMPER_RULE
 
 EXPECTED_SPOKE_RESOURCES = forwarding_resources() | heartbeat_resources()
 DELIVERY_ROLE = f"{COMPONENT}-forward-role"
@@ -42,11 +43,14 @@ def test_spoke_registers_exactly_the_documented_resources(spoke_stack: RecordedS
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_each_region_has_a_rule_with_the_shared_pattern(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region THEN a rule on its default bus matches root activity and sees all management events."""
+    """GIVEN a region THEN a rule on its default bus matches root activity (and changes to the tamper rule)
+    and sees all management events."""
     rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
     assert rule.inputs["region"] == region
     assert "eventBusName" not in rule.inputs
-    assert json.loads(rule.inputs["eventPattern"]) == root_activity_pattern()
+    pattern = json.loads(rule.inputs["eventPattern"])
+    assert pattern == json.loads(str(ROOT_ACTIVITY_WATCHING_TAMPER_RULE.pattern))
+    assert all(branch in pattern["$or"] for branch in root_activity_pattern()["$or"])
     assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
 
 

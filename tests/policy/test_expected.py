@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from root_activity_monitor import event_pattern, regions
+from root_activity_monitor import event_pattern, regions, tamper
 from root_activity_monitor.hub_notifier import TYPE_TOKEN as HUB_TYPE
 from root_activity_monitor.spoke_forwarder import TYPE_TOKEN as SPOKE_TYPE
 from root_activity_policies import expected
@@ -17,6 +17,8 @@ def test_pattern_copy_equals_the_shared_pattern() -> None:
     """
     assert json.loads(event_pattern.ROOT_ACTIVITY_EVENT_PATTERN) == expected.ROOT_ACTIVITY_EVENT_PATTERN
     assert expected.FORWARDED_PATTERNS[expected.ROOT_ACTIVITY_KIND] == event_pattern.root_activity_pattern()
+    forwarding = json.loads(str(tamper.ROOT_ACTIVITY_WATCHING_TAMPER_RULE.pattern))
+    assert forwarding == expected.ROOT_ACTIVITY_FORWARDING_PATTERN
 
 
 def test_rule_state_and_region_copies_equal_the_project() -> None:
