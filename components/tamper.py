@@ -214,36 +214,44 @@ def hub_tamper_route(
     )
 
 
-def _watching_the_tamper_rule(events: ForwardedEvents) -> ForwardedEvents:
-    """`events` (the root-activity rule's) plus every change to a tamper rule, by anyone.
+def tamper_rule_changes() -> list[dict[str, Any]]:
+    """Whole patterns of every change, by anyone, to a tamper rule (named `name` or, for targets, `rule`).
 
-    CloudTrail hands EventBridge a record after the call took effect: a disabled or re-patterned tamper rule
-    never forwards its own change. The root-activity rule does, so silencing the tamper rule first is
-    reported; silencing the root-activity rule is the tamper rule's to report. Tamper rules are named
-    `<component>-forward-<region>-tamper-rule-…` by Pulumi and `root-activity-monitor-tamper` by the StackSet;
-    matching any rule named `…-tamper…` keeps the pattern one constant, and the hub's tamper route keeps only
-    the monitor's own.
+    Tamper rules are named `<component>-forward-<region>-tamper-rule-…` by Pulumi and
+    `root-activity-monitor-tamper` by the StackSet; matching any rule named `…-tamper…` keeps these patterns
+    constant, and the hub's tamper route keeps only the monitor's own.
     """
     tamper_rules = [{"wildcard": f"*-{TAMPER_KIND}*"}]
-    watch = [
+    return [
         {
+            "source": ["aws.events"],
+            "detail-type": [API_CALL_DETAIL_TYPE],
             "detail": {
                 "eventSource": _source("events"),
                 "eventName": list(RULE_CHANGES),
                 "requestParameters": {field: tamper_rules},
-            }
+            },
         }
         for field in ("name", "rule")
     ]
-    pattern = json.loads(str(events.pattern))
-    pattern["$or"] = [*pattern["$or"], *watch]
-    return ForwardedEvents(
-        kind=events.kind,
-        pattern=json.dumps(pattern, sort_keys=True),
-        description=events.description,
-        hub_description=events.hub_description,
-    )
 
 
-ROOT_ACTIVITY_WATCHING_TAMPER_RULE = _watching_the_tamper_rule(ROOT_ACTIVITY)
+def watching_the_tamper_rule(pattern: str) -> str:
+    """`pattern` (a root-activity rule's) or a change to the tamper rule: one `$or` of whole patterns.
+
+    CloudTrail hands EventBridge a record after the call took effect: a disabled or re-patterned tamper rule
+    never forwards its own change. The root-activity rule does, so silencing the tamper rule first is
+    reported; silencing the root-activity rule is the tamper rule's to report.
+    """
+    parsed = json.loads(pattern)
+    alternatives = parsed["$or"] if set(parsed) == {"$or"} else [parsed]
+    return json.dumps({"$or": [*alternatives, *tamper_rule_changes()]}, sort_keys=True)
+
+
+ROOT_ACTIVITY_WATCHING_TAMPER_RULE = ForwardedEvents(
+    kind=ROOT_ACTIVITY.kind,
+    pattern=watching_the_tamper_rule(str(ROOT_ACTIVITY.pattern)),
+    description=ROOT_ACTIVITY.description,
+    hub_description=ROOT_ACTIVITY.hub_description,
+)
 """What each region's root-activity rule forwards: root activity, and changes to the region's tamper rule."""

@@ -31,17 +31,20 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
 
-_TAMPER_RULE_CHANGES = {
-    "eventSource": ["events.amazonaws.com"],
-    "eventName": ["DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets"],
-}
 ROOT_ACTIVITY_FORWARDING_PATTERN: dict[str, Any] = {
-    **ROOT_ACTIVITY_EVENT_PATTERN,
     "$or": [
-        *ROOT_ACTIVITY_EVENT_PATTERN["$or"],
+        ROOT_ACTIVITY_EVENT_PATTERN,
         # A disabled tamper rule never forwards its own change: the root-activity rule does.
         *(
-            {"detail": {**_TAMPER_RULE_CHANGES, "requestParameters": {field: [{"wildcard": "*-tamper*"}]}}}
+            {
+                "source": ["aws.events"],
+                "detail-type": ["AWS API Call via CloudTrail"],
+                "detail": {
+                    "eventSource": ["events.amazonaws.com"],
+                    "eventName": ["DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets"],
+                    "requestParameters": {field: [{"wildcard": "*-tamper*"}]},
+                },
+            }
             for field in ("name", "rule")
         ),
     ],
