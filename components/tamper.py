@@ -22,7 +22,7 @@ import pulumi
 from . import heartbeat
 from .event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX
 from .forwarding import ROOT_ACTIVITY, ForwardedEvents
-from .policies import DELIVERY_ROLE_NAME_PREFIX
+from .policies import DELIVERY_ROLE_NAME_PREFIX, MONITOR_RULE_CHANGES
 
 TAMPER_KIND = "tamper"
 TAMPER_DESCRIPTION = "Changes by anyone that would blind the root-activity monitor, forwarded to the hub"
@@ -58,8 +58,6 @@ BUS_NAME_FIELDS = ("name", "eventBusName")
 # Roles named with these prefixes, whatever the component's name: the hub bus admits any account's role
 # named like a delivery role, so creating or granting one is tampering too.
 FIXED_ROLE_PREFIXES = (DELIVERY_ROLE_NAME_PREFIX, heartbeat.ROLE_NAME_PREFIX)
-# The EventBridge calls that can silence a rule: the root-activity rule watches the tamper rule for these.
-RULE_CHANGES = ("DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets")
 
 TAMPER_SOURCES = (
     "aws.events",
@@ -228,7 +226,8 @@ def tamper_rule_changes() -> list[dict[str, Any]]:
             "detail-type": [API_CALL_DETAIL_TYPE],
             "detail": {
                 "eventSource": _source("events"),
-                "eventName": list(RULE_CHANGES),
+                # The EventBridge calls that can silence a rule.
+                "eventName": list(MONITOR_RULE_CHANGES),
                 "requestParameters": {field: tamper_rules},
             },
         }

@@ -179,3 +179,9 @@ def test_the_table_covers_every_step_and_the_replay_is_clean(
     assert {step for sequence in outcomes for step in sequence} == set(STEPS)
     (problems,) = {outcome.problems for outcome in outcomes.values()}
     assert problems == ()
+
+
+def test_the_operations_page_quotes_the_table_s_size() -> None:
+    """GIVEN docs/operations.md THEN the number of attack sequences it quotes is the table's."""
+    text = (REPO_ROOT / "docs" / "operations.md").read_text()
+    assert f"`tests/e2e/test_e2e_attacks.py`: {len(SEQUENCES)} attack sequences" in text
