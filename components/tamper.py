@@ -21,7 +21,7 @@ import pulumi
 
 from . import heartbeat
 from .event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX
-from .forwarding import ROOT_ACTIVITY, ForwardedEvents
+from .forwarding import ForwardedEvents
 from .policies import DELIVERY_ROLE_NAME_PREFIX, MONITOR_RULE_CHANGES
 
 TAMPER_KIND = "tamper"
@@ -245,12 +245,3 @@ def watching_the_tamper_rule(pattern: str) -> str:
     parsed = json.loads(pattern)
     alternatives = parsed["$or"] if set(parsed) == {"$or"} else [parsed]
     return json.dumps({"$or": [*alternatives, *tamper_rule_changes()]}, sort_keys=True)
-
-
-ROOT_ACTIVITY_WATCHING_TAMPER_RULE = ForwardedEvents(
-    kind=ROOT_ACTIVITY.kind,
-    pattern=watching_the_tamper_rule(str(ROOT_ACTIVITY.pattern)),
-    description=ROOT_ACTIVITY.description,
-    hub_description=ROOT_ACTIVITY.hub_description,
-)
-"""What each region's root-activity rule forwards: root activity, and changes to the region's tamper rule."""

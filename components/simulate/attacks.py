@@ -151,17 +151,21 @@ def _remove_targets(kind: str) -> Callable[[Target], None]:
 def _repattern(kind: str, pattern: Callable[[Target], str]) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         name, text = target.rule(kind), pattern(target)
-        target.events.put_rule(Name=name, EventPattern=text)
+        # Keeping the state: a PutRule without one makes the rule ENABLED, which read-only heartbeats skip.
+        state = target.events.describe_rule(Name=name)["State"]
+        target.events.put_rule(Name=name, EventPattern=text, State=state)
         target.call("events", "PutRule", {"name": name, "eventPattern": text})
 
     return step
 
 
 def _heartbeat_pattern(target: Target) -> str:
-    """The account's own heartbeat pattern: a rule with it forwards heartbeats and nothing else."""
+    """The account's heartbeats and nothing else: the heartbeat alternative of the root-activity rule's
+    pattern (root activity or this role's heartbeats), without the root one."""
     role_name, _ = target.role("heartbeat")
     role_arn = target.aws.iam(target.account).get_role(RoleName=role_name)["Role"]["Arn"]
-    return heartbeat.forwarding_pattern(role_arn)
+    _root, beats = json.loads(heartbeat.forwarding_pattern(role_arn))["$or"]
+    return json.dumps(beats)
 
 
 def _nothing_pattern(_target: Target) -> str:
@@ -249,7 +253,6 @@ STEPS: dict[str, Callable[[Target], None]] = {
     "delete root rule": _delete("root"),
     "re-pattern root rule to heartbeats": _repattern("root", _heartbeat_pattern),
     "remove root rule targets": _remove_targets("root"),
-    "disable heartbeat rule": _disable("heartbeat"),
     "delete delivery role policy": _delete_policy("forward"),
     "edit delivery role policy": _edit_delivery_policy,
     "delete heartbeat role policy": _delete_policy("heartbeat"),

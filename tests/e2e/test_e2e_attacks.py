@@ -35,12 +35,11 @@ SINGLE_STEPS: dict[str, Expected] = {
     "disable tamper rule": expect(TAMPER, silenced=False),
     "delete tamper rule": expect(TAMPER, silenced=False),
     "re-pattern tamper rule": expect(TAMPER, silenced=False),
-    # The tamper rule reports every change to the root-activity rule.
-    "disable root rule": expect(TAMPER, silenced=True),
-    "delete root rule": expect(TAMPER, silenced=True),
+    # The tamper rule reports every change to the root-activity rule; the heartbeat travels through that rule.
+    "disable root rule": expect(TAMPER, GAP, silenced=True),
+    "delete root rule": expect(TAMPER, GAP, silenced=True),
     "re-pattern root rule to heartbeats": expect(TAMPER, silenced=True),
-    "remove root rule targets": expect(TAMPER, silenced=True),
-    "disable heartbeat rule": expect(TAMPER, GAP, silenced=False),
+    "remove root rule targets": expect(TAMPER, GAP, silenced=True),
     # Every rule delivers through the delivery role: its own change cannot be delivered, the heartbeat stops.
     "delete delivery role policy": expect(GAP, silenced=True),
     "edit delivery role policy": expect(GAP, silenced=True),
@@ -52,13 +51,15 @@ SINGLE_STEPS: dict[str, Expected] = {
     "relay heartbeats with an own role": expect(silenced=False),
     # A rule named like the monitor's is one the tamper rule reports.
     "relay heartbeats under the monitor's rule names": expect(TAMPER, silenced=False),
+    # Within the delivery delay neither rule forwards the other's change, but the heartbeat stops with the
+    # root-activity rule.
+    "disable tamper rule and root rule at once": expect(GAP, silenced=True),
 }
 
 RESIDUAL: dict[str, Expected] = {
     # Two changes within the CloudTrail→EventBridge delivery delay: neither rule forwards the other's record,
-    # and heartbeats still travel (the re-patterned root rule, or the heartbeat's own rule).
+    # and the re-patterned root-activity rule still carries heartbeats.
     "disable tamper rule and re-pattern root rule at once": expect(silenced=True),
-    "disable tamper rule and root rule at once": expect(silenced=True),
 }
 """What docs/operations.md names as residual risk: silenced without a notification."""
 
@@ -75,14 +76,15 @@ ORDERED: dict[tuple[str, ...], Expected] = {
         "delete tamper rule",
         "delete root rule",
         "relay heartbeats with the delivery role",
-        expected=expect(TAMPER, silenced=True),
+        expected=expect(TAMPER, GAP, silenced=True),
     ),
     **_same_in_every_order(
         "re-pattern tamper rule",
         "remove root rule targets",
         "relay heartbeats with an own role",
-        expected=expect(TAMPER, silenced=True),
+        expected=expect(TAMPER, GAP, silenced=True),
     ),
+    # The relay, named like the monitor's rules, does carry heartbeats: its creation is what is reported.
     **_same_in_every_order(
         "relay heartbeats under the monitor's rule names",
         "disable tamper rule",
@@ -90,9 +92,6 @@ ORDERED: dict[tuple[str, ...], Expected] = {
         expected=expect(TAMPER, silenced=True),
     ),
     **_same_in_every_order("disable tamper rule", "stop trail", expected=expect(TAMPER, GAP, silenced=True)),
-    **_same_in_every_order(
-        "disable heartbeat rule", "disable tamper rule", expected=expect(TAMPER, GAP, silenced=False)
-    ),
     **_same_in_every_order(
         "delete heartbeat role policy", "disable tamper rule", expected=expect(TAMPER, GAP, silenced=False)
     ),

@@ -31,10 +31,11 @@ from infra_fixtures import (
     heartbeat_resources,
     rule_alarms,
 )
+from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
-from root_activity_monitor.tamper import ROOT_ACTIVITY_WATCHING_TAMPER_RULE
+from root_activity_monitor.tamper import watching_the_tamper_rule
 
 EXPECTED_HUB_RESOURCES = (
     {
@@ -60,7 +61,15 @@ EXPECTED_HUB_RESOURCES = (
         (TARGET, f"{COMPONENT}-tamper-target"),
         *(
             (ALARM, f"{COMPONENT}-{name}-alarm")
-            for name in ("buffer-dlq", "notify-dlq", "buffer-age", "notifier-errors", "notifier-throttles")
+            for name in (
+                "buffer-dlq",
+                "notify-dlq",
+                "buffer-age",
+                "notifier-errors",
+                "notifier-throttles",
+                "watchdog-errors",
+                "watchdog-throttles",
+            )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
         (RULE, f"{COMPONENT}-heartbeat-rule"),
@@ -76,7 +85,7 @@ EXPECTED_HUB_RESOURCES = (
         ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-watchdog-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
-    | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
+    | forwarding_resources()
     | heartbeat_resources()
 )
 NOTIFIER = f"{COMPONENT}-notifier"
@@ -366,16 +375,18 @@ def test_notifier_policy_is_least_privilege(hub_stack: RecordedStack) -> None:
 
 
 def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedStack) -> None:
-    """GIVEN three regions THEN the hub has a default-bus rule per region delivering to its own bus."""
+    """GIVEN three regions THEN the hub has a default-bus rule per region, matching root activity or its own
+    heartbeats, delivering to its own bus."""
     bus = hub_stack.one(BUS)
     role = hub_stack.named(ROLE, f"{COMPONENT}-forward-role")
+    heartbeat_role = str(hub_stack.named(ROLE, f"{COMPONENT}-forward-heartbeat-role").arn)
     for region in REGIONS:
         rule = hub_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
         target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
         assert rule.inputs["region"] == target.inputs["region"] == region
         assert "eventBusName" not in rule.inputs  # the account's default bus
         pattern = json.loads(rule.inputs["eventPattern"])
-        assert pattern == json.loads(str(ROOT_ACTIVITY_WATCHING_TAMPER_RULE.pattern))
+        assert pattern == json.loads(watching_the_tamper_rule(heartbeat.forwarding_pattern(heartbeat_role)))
         assert root_activity_pattern() in pattern["$or"]
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         assert target.inputs["arn"] == bus.arn
@@ -398,9 +409,6 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "queueUrl": hub_stack.named(QUEUE, f"{COMPONENT}-buffer").outputs["url"],
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
-        "healthTopicArns": {
-            region: hub_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
-        },
     }
 
 
