@@ -126,24 +126,24 @@ def _disable(kind: str) -> Callable[[Target], None]:
     return step
 
 
-def _delete(kind: str) -> Callable[[Target], None]:
-    def step(target: Target) -> None:
-        name = target.rule(kind)
-        ids = [t["Id"] for t in target.events.list_targets_by_rule(Rule=name)["Targets"]]
-        target.events.remove_targets(Rule=name, Ids=ids)
-        target.call("events", "RemoveTargets", {"rule": name, "ids": ids})
-        target.events.delete_rule(Name=name)
-        target.call("events", "DeleteRule", {"name": name})
-
-    return step
-
-
 def _remove_targets(kind: str) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         name = target.rule(kind)
         ids = [t["Id"] for t in target.events.list_targets_by_rule(Rule=name)["Targets"]]
         target.events.remove_targets(Rule=name, Ids=ids)
         target.call("events", "RemoveTargets", {"rule": name, "ids": ids})
+
+    return step
+
+
+def _delete(kind: str) -> Callable[[Target], None]:
+    remove_targets = _remove_targets(kind)
+
+    def step(target: Target) -> None:
+        remove_targets(target)  # EventBridge deletes no rule that still has targets
+        name = target.rule(kind)
+        target.events.delete_rule(Name=name)
+        target.call("events", "DeleteRule", {"name": name})
 
     return step
 
