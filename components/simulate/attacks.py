@@ -24,7 +24,7 @@ from ..program import COMPONENT_NAME
 from .accounts import AwsAccounts
 from .delivery import EventRouter, Trace
 from .events import API_CALL, api_call, assumed_role_identity, envelope, events_for
-from .heartbeat_replay import fire_heartbeats
+from .heartbeat_replay import SCHEDULE, fire_heartbeats
 from .heartbeat_run import START
 from .iam import KeyPolicyLookup
 from .notifier import run_notifiers
@@ -190,6 +190,12 @@ def _edit_delivery_policy(target: Target) -> None:
     target.call("iam", "PutRolePolicy", {"roleName": role, "policyName": policy, "policyDocument": document})
 
 
+def _delete_schedule(target: Target) -> None:
+    name = str(target.resource(SCHEDULE, f"-{target.region}-heartbeat").outputs["name"])
+    target.aws.scheduler(target.account, target.region).delete_schedule(Name=name)
+    target.call("scheduler", "DeleteSchedule", {"name": name})
+
+
 def _stop_trail(target: Target) -> None:
     # CloudTrail records StopLogging itself, then records nothing more.
     trail = f"arn:aws:cloudtrail:{target.region}:{target.account}:trail/organization"
@@ -256,6 +262,7 @@ STEPS: dict[str, Callable[[Target], None]] = {
     "delete delivery role policy": _delete_policy("forward"),
     "edit delivery role policy": _edit_delivery_policy,
     "delete heartbeat role policy": _delete_policy("heartbeat"),
+    "delete heartbeat schedule": _delete_schedule,
     "stop trail": _stop_trail,
     "relay heartbeats with the delivery role": _relay(RELAY_RULE, _delivery_role),
     "relay heartbeats with an own role": _relay(RELAY_RULE, _own_role),

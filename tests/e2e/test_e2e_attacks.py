@@ -44,6 +44,7 @@ SINGLE_STEPS: dict[str, Expected] = {
     "delete delivery role policy": expect(GAP, silenced=True),
     "edit delivery role policy": expect(GAP, silenced=True),
     "delete heartbeat role policy": expect(TAMPER, GAP, silenced=False),
+    "delete heartbeat schedule": expect(TAMPER, GAP, silenced=False),
     # CloudTrail records StopLogging, then nothing more.
     "stop trail": expect(TAMPER, GAP, silenced=True),
     # The delivery role trusts only the monitor's rules; the hub bus admits only delivery roles.
