@@ -19,7 +19,7 @@ import pulumi_aws as aws
 from .arns import parse_event_bus_arn
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
-from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, spoke_template_body
+from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
 from .tagging import tag_input
 
@@ -50,6 +50,8 @@ class OrganizationRolloutArgs(TypedDict):
     """Cover this account too (StackSets skip the management account). Default: only when SELF."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
@@ -96,6 +98,7 @@ class OrganizationRollout(pulumi.ComponentResource):
             parameters={
                 HUB_EVENT_BUS_ARN: hub.apply(lambda bus: bus.arn),
                 HUB_ACCOUNT_ID: hub.apply(lambda bus: bus.account_id),
+                **heartbeat_parameters(settings.heartbeat_interval_minutes),
             },
             operation_preferences=aws.cloudformation.StackSetOperationPreferencesArgs(**preferences),
             tags=tag_input(settings.tags),
@@ -127,6 +130,7 @@ class OrganizationRollout(pulumi.ComponentResource):
                     hub_event_bus_arn=settings.hub_event_bus_arn,  # type: ignore[typeddict-item]
                     regions=settings.regions,
                     tags=settings.tags,
+                    heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
