@@ -52,8 +52,7 @@ class HubNotifierArgs(TypedDict):
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
     expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
-    """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
-    most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""
+    """Approved root-use windows (README: expectedRootUse); root use inside one is notified at most LOW."""
     high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]
     """`{protocol, endpoint}` subscriptions that receive only CRITICAL and HIGH notifications (a pager)."""
     runbook_base_url: NotRequired[str]
