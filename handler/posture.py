@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -22,6 +22,13 @@ ACTIVE = "Active"
 
 IamFactory = Callable[[dict[str, Any]], Any]
 """AssumeRoot's `Credentials` → an IAM client signing with them."""
+T = TypeVar("T")
+Retry = Callable[[Callable[[], T]], T]
+"""Makes one call, retrying it while AWS throttles."""
+
+
+def _once(call: Callable[[], T]) -> T:
+    return call()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +83,33 @@ def from_item(item: dict[str, Any]) -> RootCredentials:
 
 
 def audit_account(
-    sts: Any, iam_for: IamFactory, account_id: str, account_name: str, checked_at: str
+    sts: Any,
+    iam_for: IamFactory,
+    account: tuple[str, str],
+    checked_at: str,
+    retry: Retry[Any] = _once,
 ) -> RootCredentials:
-    """Open an audit-only root session in the account and read its root credentials (5 calls)."""
-    session = sts.assume_root(
-        TargetPrincipal=account_id,
-        TaskPolicyArn={"arn": AUDIT_TASK_POLICY_ARN},
-        DurationSeconds=SESSION_SECONDS,
+    """Open an audit-only root session in the account (ID, name) and read its root credentials (5 calls)."""
+    account_id, account_name = account
+    session = retry(
+        lambda: sts.assume_root(
+            TargetPrincipal=account_id,
+            TaskPolicyArn={"arn": AUDIT_TASK_POLICY_ARN},
+            DurationSeconds=SESSION_SECONDS,
+        )
     )
     iam = iam_for(session["Credentials"])
-    keys = iam.list_access_keys()["AccessKeyMetadata"]
-    certificates = iam.list_signing_certificates()["Certificates"]
+    password = retry(lambda: _has_login_profile(iam))
+    keys = retry(iam.list_access_keys)["AccessKeyMetadata"]
+    mfa_devices = retry(iam.list_mfa_devices)["MFADevices"]
+    certificates = retry(iam.list_signing_certificates)["Certificates"]
     return RootCredentials(
         account_id=account_id,
         account_name=account_name,
-        password=_has_login_profile(iam),
+        password=password,
         active_keys=sum(1 for key in keys if key.get("Status") == ACTIVE),
         inactive_keys=sum(1 for key in keys if key.get("Status") != ACTIVE),
-        mfa_devices=len(iam.list_mfa_devices()["MFADevices"]),
+        mfa_devices=len(mfa_devices),
         certificates=len(certificates),
         checked_at=checked_at,
     )

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -46,6 +46,7 @@ THROTTLING_CODES = frozenset(
 # No account starts with less than this left: its five calls with retries, and the notification.
 SAFETY_MARGIN_MS = 60_000
 Publish = Callable[[PublishRequest], object]
+T = TypeVar("T")
 Sleep = Callable[[float], None]
 
 
@@ -127,9 +128,12 @@ def run(
         if deadline is not None and time.monotonic() > deadline:
             return None
         try:
-            row = with_backoff(
-                lambda: audit_account(clients.sts, clients.iam_for, member.account_id, member.name, now),
-                sleep,
+            row = audit_account(
+                clients.sts,
+                clients.iam_for,
+                (member.account_id, member.name),
+                now,
+                retry=lambda call: with_backoff(call, sleep),
             )
         except ClientError as error:
             return error.response.get("Error", {}).get("Code") or str(error)
@@ -181,7 +185,7 @@ def features_missing(iam: Any) -> list[str]:
     return [feature for feature in REQUIRED_FEATURES if feature not in enabled]
 
 
-def with_backoff(call: Callable[[], RootCredentials], sleep: Sleep) -> RootCredentials:
+def with_backoff(call: Callable[[], T], sleep: Sleep) -> T:
     """`call`, retried with full-jitter exponential backoff while the answer is throttling."""
     for attempt in range(MAX_ATTEMPTS):
         try:
