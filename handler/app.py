@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import heartbeat, jsonlog, publisher
+from . import heartbeat, jsonlog, posture_grade, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .digest import fold
 from .intake import Intake, read_batch
@@ -95,6 +95,10 @@ def handle_batch(
         return "published"
 
     notifications = fold(intake)
+    # An account audited without root credentials: its root activity is CRITICAL (posture_grade.py).
+    posture_table = posture_grade.table_name()
+    if posture_table is not None:
+        posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_table)
     if len(notifications) <= 1:
         outcomes = [send(n) for n in notifications]
     else:
