@@ -21,6 +21,7 @@ from .hub.alarms import hub_alarms
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
 from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
+from .hub.posture import allow_reading_posture, posture_audit
 from .hub.topic import notification_topic
 from .hub.watchdog import allow_recording, heartbeat_table, watchdog
 from .settings import argument_namer, check_hub
@@ -57,6 +58,12 @@ class HubNotifierArgs(TypedDict):
     runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    posture_schedule: NotRequired[str]
+    """When the root credential audit runs (with `organization_id` only): a Scheduler `rate(...)`/`cron(...)`
+    expression, or `off`. Default `rate(1 day)`."""
+    posture_audit_role_arn: NotRequired[str | None]
+    """The org stack's management-account role the audit assumes to open audit-only root sessions; unset when
+    the hub is the management account or IAM's delegated administrator for centralized root access."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -110,6 +117,22 @@ class HubNotifier(pulumi.ComponentResource):
             tags=tags,
         )
         table = heartbeat_table(name, parent=self, tags=tags)
+        audit = (
+            posture_audit(
+                name,
+                event_bus_name=settings.event_bus_name,
+                schedule_expression=settings.posture_schedule,
+                management_role_arn=settings.posture_audit_role_arn,
+                topic=topic.topic,
+                key=topic.key,
+                account_id=account_id,
+                log_retention_days=settings.log_retention_days,
+                parent=self,
+                tags=tags,
+            )
+            if settings.posture_audit
+            else None
+        )
         function = notifier(
             name,
             function_name=settings.function_name,
@@ -125,8 +148,11 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
             heartbeat_table_name=table.name,
+            posture_table_name=audit.table.name if audit is not None else None,
         )
         allow_recording(name, notifier_role=role, table=table, parent=self)
+        if audit is not None:
+            allow_reading_posture(name, notifier_role=role, table=audit.table, parent=self)
         watchdog(
             name,
             function_name=settings.watchdog_function_name,

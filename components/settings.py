@@ -27,6 +27,7 @@ DEFAULT_BATCH_WINDOW_SECONDS = 30
 DEFAULT_LOG_RETENTION_DAYS = 365
 DEFAULT_HEARTBEAT_INTERVAL_MINUTES = 60
 DEFAULT_HEARTBEAT_SILENT_INTERVALS = 3
+DEFAULT_POSTURE_SCHEDULE = "rate(1 day)"
 MIN_HEARTBEAT_SILENT_INTERVALS = 2
 MAX_HEARTBEAT_SILENT_INTERVALS = 48
 MIN_HEARTBEAT_INTERVAL_MINUTES = 1
@@ -65,6 +66,8 @@ class HubSettings:
     deployer_principal_arns: tuple[str, ...] = ()
     heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
     heartbeat_silent_intervals: int = DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    posture_schedule: str = DEFAULT_POSTURE_SCHEDULE
+    posture_audit_role_arn: str | None = None
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -79,6 +82,11 @@ class HubSettings:
     def function_name(self) -> str:
         """The notifier function's name, derived from the bus name."""
         return f"{self.event_bus_name}-notifier"
+
+    @property
+    def posture_audit(self) -> bool:
+        """Whether the hub audits root credentials: it watches an organization and the schedule is on."""
+        return self.organization_id is not None and self.posture_schedule != validation.SCHEDULE_OFF
 
     @property
     def watchdog_function_name(self) -> str:
@@ -149,7 +157,16 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
             MAX_HEARTBEAT_SILENT_INTERVALS,
             "heartbeat intervals without a heartbeat before the watchdog notifies a gap",
         ),
+        posture_schedule=validation.require_schedule(
+            values.get("posture_schedule", DEFAULT_POSTURE_SCHEDULE), name("posture_schedule")
+        ),
+        posture_audit_role_arn=_optional_role_arn(values, name),
     )
+
+
+def _optional_role_arn(values: Mapping[str, Any], name: Namer) -> str | None:
+    arn = values.get("posture_audit_role_arn")
+    return None if arn is None else validation.require_role_arn(arn, name("posture_audit_role_arn"))
 
 
 def _heartbeat_interval(values: Mapping[str, Any], name: Namer) -> int:

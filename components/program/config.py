@@ -23,6 +23,7 @@ from ..settings import (
     DEFAULT_EVENT_BUS_NAME,
     DEFAULT_HEARTBEAT_INTERVAL_MINUTES,
     DEFAULT_HEARTBEAT_SILENT_INTERVALS,
+    DEFAULT_POSTURE_SCHEDULE,
     DEFAULT_STACK_SET_NAME,
     HubSettings,
     Namer,
@@ -50,6 +51,8 @@ HUB_KEYS: dict[str, str] = {
     "deployer_principal_arns": "deployerPrincipalArns",
     "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
     "heartbeat_silent_intervals": "heartbeatSilentIntervals",
+    "posture_schedule": "postureSchedule",
+    "posture_audit_role_arn": "postureAuditRoleArn",
 }
 SPOKE_KEYS: dict[str, str] = {
     "regions": "regions",
@@ -100,6 +103,7 @@ _UNSET_VALUES = frozenset(
         DEFAULT_STACK_SET_NAME,
         str(DEFAULT_HEARTBEAT_INTERVAL_MINUTES),
         str(DEFAULT_HEARTBEAT_SILENT_INTERVALS),
+        DEFAULT_POSTURE_SCHEDULE,
     }
 )
 # A stack name, optionally qualified as project/stack or organization/project/stack.

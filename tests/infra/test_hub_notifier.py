@@ -73,6 +73,16 @@ EXPECTED_HUB_RESOURCES = (
         (ROLE, f"{COMPONENT}-watchdog-schedule-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-schedule-role-policy"),
         ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-watchdog-schedule"),
+        # Root credential audit (the hub watches an organization): its table, function, schedule.
+        ("aws:dynamodb/table:Table", f"{COMPONENT}-posture"),
+        (ROLE_POLICY, f"{COMPONENT}-notifier-posture-policy"),
+        (LOG_GROUP, f"{COMPONENT}-posture-logs"),
+        (ROLE, f"{COMPONENT}-posture-role"),
+        (ROLE_POLICY, f"{COMPONENT}-posture-policy"),
+        (FUNCTION, f"{COMPONENT}-posture"),
+        (ROLE, f"{COMPONENT}-posture-schedule-role"),
+        (ROLE_POLICY, f"{COMPONENT}-posture-schedule-role-policy"),
+        ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-posture-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
     | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
@@ -225,7 +235,13 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900
     assert inputs["role"] == hub_stack.named(ROLE, f"{COMPONENT}-notifier-role").arn
     variables = inputs["environment"]["variables"]
-    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS", "HEARTBEAT_TABLE"}
+    assert set(variables) == {
+        "TOPIC_ARN",
+        "ACCOUNT_NAMES",
+        "DEPLOYER_PRINCIPAL_ARNS",
+        "HEARTBEAT_TABLE",
+        "POSTURE_TABLE",
+    }
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
     assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}

@@ -26,6 +26,7 @@ DESIGN_KEYS = {
     "accountNames",
     "hubEventBusArn",
     "hubStack",
+    "postureSchedule",
 }
 # Keys the project adds beyond DESIGN.md's table (DESIGN.md's org keys are listed there too).
 PROJECT_KEYS = DESIGN_KEYS | {
@@ -36,6 +37,7 @@ PROJECT_KEYS = DESIGN_KEYS | {
     "deployerPrincipalArns",
     "heartbeatIntervalMinutes",
     "heartbeatSilentIntervals",
+    "postureAuditRoleArn",
 }
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
@@ -171,7 +173,9 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
     assert defaults["stackSetName"] == hub_settings.DEFAULT_STACK_SET_NAME
     assert defaults["heartbeatIntervalMinutes"] == hub_settings.DEFAULT_HEARTBEAT_INTERVAL_MINUTES
     assert defaults["heartbeatSilentIntervals"] == hub_settings.DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    assert defaults["postureSchedule"] == hub_settings.DEFAULT_POSTURE_SCHEDULE
     named = {
+        "postureSchedule",
         "eventBusName",
         "batchWindowSeconds",
         "callAs",
@@ -188,6 +192,7 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
         "hubStack": "",
         "organizationalUnitIds": [],
         "deployerPrincipalArns": [],
+        "postureAuditRoleArn": "",
     }
 
 
