@@ -59,3 +59,6 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 """Aliases of AWS-managed KMS keys (`alias/aws/sns`, `alias/aws/sqs`), whose key policies are fixed."""
 
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
+
+# The only root task the monitor may open sessions for: reading root's credentials, never changing them.
+AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
