@@ -12,6 +12,8 @@ from .policies import POLICY_VERSION, Policy, account_root_arn, publisher_statem
 
 AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 TASK_POLICY_CONDITION_KEY = "sts:TaskPolicyArn"
+# How long the audit's root sessions last: AWS's maximum, far more than five reads need.
+ROOT_SESSION_SECONDS = 900
 # Any member account of the organization, present or future: AssumeRoot reaches only the caller's own
 # organization's members, so the account cannot be narrower than `*` without listing every account.
 MEMBER_ROOT_ARN = "arn:aws:iam::*:root"

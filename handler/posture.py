@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
-# The task needs seconds; AWS allows at most 900.
+# The task needs seconds; AWS allows at most 900 (the components' posture_policies.ROOT_SESSION_SECONDS).
 SESSION_SECONDS = 900
 NO_SUCH_ENTITY = "NoSuchEntity"
 ACTIVE = "Active"
