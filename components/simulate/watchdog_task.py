@@ -23,7 +23,8 @@ from .recording import RecordedResource, RecordedStack
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 
-# The posture audit opens root sessions, which moto lacks: the replay runs it apart (posture_task.py).
+# The posture audit opens root sessions, which moto lacks: the replay runs it apart, over the simulated
+# organization only (posture_task.py).
 NOT_RUN_ON_SCHEDULE = frozenset({"handler.posture_audit.posture_handler"})
 
 
