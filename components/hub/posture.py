@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .. import heartbeat_policies, policies, posture_policies
+from .. import policies, posture_policies
 from ..lambda_bundle import HANDLER_PACKAGE
 from ..tagging import Tags, tag_input
 from .notifier import handler_function
+from .scheduled import function_log_group, run_on_schedule
+from .watchdog import SCHEDULED_TIME
 
 POSTURE_HANDLER = f"{HANDLER_PACKAGE}.posture_audit.posture_handler"
 # A thousand accounts at eight at a time take about a minute at AWS's latencies; the rest of the 15 minutes
@@ -25,7 +27,6 @@ POSTURE_HANDLER = f"{HANDLER_PACKAGE}.posture_audit.posture_handler"
 POSTURE_TIMEOUT_SECONDS = 900
 POSTURE_MEMORY_MB = 512
 TABLE_HASH_KEY = "accountId"
-SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,12 @@ def posture_audit(
         tags=tag_input(tags),
         opts=child,
     )
-    log_group = aws.cloudwatch.LogGroup(
+    log_group = function_log_group(
         f"{name}-posture-logs",
-        name=f"/aws/lambda/{function_name}",
-        retention_in_days=log_retention_days,
-        tags=tag_input(tags),
-        opts=child,
+        function_name=function_name,
+        retention_days=log_retention_days,
+        parent=parent,
+        tags=tags,
     )
     # Named: the org stack's management-account role trusts exactly this role.
     role = aws.iam.Role(
@@ -111,33 +112,16 @@ def posture_audit(
         tags=tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy]),
     )
-    schedule_role = aws.iam.Role(
-        f"{name}-posture-schedule-role",
-        assume_role_policy=pulumi.Output.from_input(account_id).apply(
-            lambda account: json.dumps(heartbeat_policies.scheduler_assume_role_policy(account))
-        ),
-        description="EventBridge Scheduler runs the root-activity-monitor posture audit",
-        tags=tag_input(tags),
-        opts=child,
-    )
-    schedule_role_policy = aws.iam.RolePolicy(
-        f"{name}-posture-schedule-role-policy",
-        role=schedule_role.id,
-        policy=function.arn.apply(lambda arn: json.dumps(heartbeat_policies.invoke_function_policy(arn))),
-        opts=child,
-    )
-    schedule = aws.scheduler.Schedule(
+    scheduled = run_on_schedule(
         f"{name}-posture-schedule",
-        description="Runs the root-activity-monitor root credential audit",
-        schedule_expression=schedule_expression,
-        flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-        state="ENABLED",
-        target=aws.scheduler.ScheduleTargetArgs(
-            arn=function.arn,
-            role_arn=schedule_role.arn,
-            input=json.dumps({"scheduledTime": SCHEDULED_TIME}),
-        ),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[schedule_role_policy]),
+        function=function,
+        account_id=account_id,
+        expression=schedule_expression,
+        payload=json.dumps({"scheduledTime": SCHEDULED_TIME}),
+        what="posture audit",
+        schedule_description="Runs the root-activity-monitor root credential audit",
+        parent=parent,
+        tags=tags,
     )
     return PostureAudit(
         table=table,
@@ -145,8 +129,8 @@ def posture_audit(
         role_policy=role_policy,
         log_group=log_group,
         function=function,
-        schedule_role=schedule_role,
-        schedule=schedule,
+        schedule_role=scheduled.role,
+        schedule=scheduled.schedule,
     )
 
 

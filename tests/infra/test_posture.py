@@ -19,6 +19,16 @@ MANAGEMENT = "999999999999"
 HUB_BUS_ARN = f"arn:aws:events:eu-west-1:{HUB_ACCOUNT}:event-bus/root-activity-monitor"
 
 
+def org_config() -> dict[str, Any]:
+    return {
+        "aws:region": "us-east-1",
+        "mode": "org",
+        "regions": ["us-east-1"],
+        "hubEventBusArn": HUB_BUS_ARN,
+        "organizationalUnitIds": ["ou-ab12-cd34ef56"],
+    }
+
+
 def by_sid(resource: Any, key: str = "policy") -> dict[str, dict[str, Any]]:
     return {statement["Sid"]: statement for statement in resource.json_input(key)["Statement"]}
 
@@ -130,16 +140,7 @@ def test_bad_posture_config_names_the_key(
 def test_the_org_stack_lends_one_role_trusting_only_the_hub_s_audit(record_stack: Any) -> None:
     """GIVEN an org stack in the management account WHEN built THEN its audit role trusts only the hub's named
     audit role, may only read the organization and open audit-only root sessions, and is exported."""
-    recorded = record_stack(
-        {
-            "aws:region": "us-east-1",
-            "mode": "org",
-            "regions": ["us-east-1"],
-            "hubEventBusArn": HUB_BUS_ARN,
-            "organizationalUnitIds": ["ou-ab12-cd34ef56"],
-        },
-        account_id=MANAGEMENT,
-    )
+    recorded = record_stack(org_config(), account_id=MANAGEMENT)
     role = recorded.named(ROLE, "root-activity-monitor-posture-audit-role")
     (trust,) = role.json_input("assumeRolePolicy")["Statement"]
     assert trust["Principal"] == {"AWS": f"arn:aws:iam::{HUB_ACCOUNT}:root"}
@@ -153,17 +154,7 @@ def test_the_org_stack_lends_one_role_trusting_only_the_hub_s_audit(record_stack
 
 def test_a_delegated_administrator_org_stack_lends_no_role(record_stack: Any) -> None:
     """GIVEN an org stack calling as a CloudFormation delegated administrator THEN it makes no audit role."""
-    recorded = record_stack(
-        {
-            "aws:region": "us-east-1",
-            "mode": "org",
-            "regions": ["us-east-1"],
-            "hubEventBusArn": HUB_BUS_ARN,
-            "organizationalUnitIds": ["ou-ab12-cd34ef56"],
-            "callAs": "DELEGATED_ADMIN",
-        },
-        account_id="444444444444",
-    )
+    recorded = record_stack({**org_config(), "callAs": "DELEGATED_ADMIN"}, account_id="444444444444")
     assert not [r for r in recorded.of_type(ROLE) if "posture" in r.name]
     assert "postureAuditRoleArn" not in recorded.exports
 
