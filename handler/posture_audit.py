@@ -20,18 +20,19 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
 from . import jsonlog, publisher
+from .gap_message import when
 from .org_accounts import MemberAccount, active_members
 from .posture import RootCredentials, audit_account, from_item
 from .posture_changes import PostureChange, changes, left
 from .posture_clients import Clients, aws_clients
 from .posture_message import features_off_request, run_request
 from .sns_message import PublishRequest
+from .watchdog import scheduled_time
 
 REQUIRED_FEATURES = ("RootCredentialsManagement", "RootSessions")
 # A row's key that no account ID can take: the audit's own memory (features notified, first pass done).
@@ -89,7 +90,7 @@ def posture_handler(event: Any, context: Any) -> dict[str, Any]:
         aws_clients(os.environ.get("AUDIT_ROLE_ARN", "").strip() or None),
         table=table,
         topic_arn=topic_arn,
-        now=scheduled_time(event),
+        now=when(scheduled_time(event)),
         remaining_ms=remaining,
     ).summary()
 
@@ -241,15 +242,3 @@ def _write_state(dynamodb: Any, table: str, state: dict[str, Any]) -> None:
             "featuresOff": {"S": str(state.get("featuresOff", ""))},
         },
     )
-
-
-def scheduled_time(event: Any) -> str:
-    """When the run was due (Scheduler's context attribute), else the clock; ISO 8601 UTC."""
-    raw = event.get("scheduledTime") if isinstance(event, dict) else None
-    if isinstance(raw, str):
-        try:
-            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            pass
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
