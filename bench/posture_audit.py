@@ -31,7 +31,7 @@ from posture_fixtures import CLEAN, REGION, TABLE, Root, StubbedAws, create_orga
 from handler import publisher  # noqa: E402
 from handler.posture_audit import run  # noqa: E402
 from handler.posture_clients import Clients  # noqa: E402
-from handler.sns_message import PublishRequest  # noqa: E402
+from handler.sns_request import PublishRequest  # noqa: E402
 
 FIRST = "2026-12-01T03:00:00Z"
 NEXT = "2026-12-02T03:00:00Z"

@@ -2,10 +2,12 @@
 
 EventBridge Scheduler's universal target calls `events:TestEventPattern` under a dedicated role. CloudTrail
 records the call as a read-only management event in the schedule's region and delivers it to that region's
-default bus, where a forwarding rule in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (the only state
-that sees read-only events) sends it to the hub bus, the buffer and the notifier, exactly like root activity.
-So a heartbeat proves every hop root activity takes, including the trail (which must be logging) and the
-CloudTrail→EventBridge delivery. Read-only `Get/Describe/List` actions cannot be universal targets;
+default bus, where the root-activity rule itself (state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, the
+only state that sees read-only events) matches it too and sends it, with the same target, retry policy,
+dead-letter queue and delivery role, to the hub bus, the buffer and the notifier. So a heartbeat proves every
+hop root activity takes, the very rule included: disabled, deleted or stripped of its target, the rule stops
+carrying heartbeats and the watchdog notices. It needs no alarm or topic per (account, region). Read-only
+`Get/Describe/List` actions cannot be universal targets;
 TestEventPattern is read-only without such a prefix, and the EventBridge user guide names it as one.
 """
 
@@ -21,7 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import heartbeat_policies
-from .event_pattern import API_CALL_DETAIL_TYPE
+from .event_pattern import API_CALL_DETAIL_TYPE, root_activity_pattern
 from .forwarding import ForwardedEvents
 from .tagging import Tags, tag_input
 
@@ -58,8 +60,11 @@ def _pattern(issuer: dict[str, Any]) -> dict[str, Any]:
 
 
 def forwarding_pattern(role_arn: str) -> str:
-    """Heartbeats of one account: calls made by exactly its heartbeat role."""
-    return json.dumps(_pattern({"arn": [role_arn]}), sort_keys=True)
+    """What a covered region's root-activity rule matches: root activity, or a heartbeat of exactly its
+    account's heartbeat role. One `$or` of the two whole patterns (EventBridge's matcher takes an `$or`
+    nested in another), so the root pattern stays defined once, in `event_pattern`."""
+    heartbeat = _pattern({"arn": [role_arn]})
+    return json.dumps({"$or": [root_activity_pattern(), heartbeat]}, sort_keys=True)
 
 
 HUB_PATTERN = json.dumps(_pattern({"userName": [{"prefix": ROLE_NAME_PREFIX}]}), sort_keys=True)
@@ -68,7 +73,7 @@ HUB_PATTERN = json.dumps(_pattern({"userName": [{"prefix": ROLE_NAME_PREFIX}]}),
 HUB_HEARTBEAT = ForwardedEvents(
     kind=KIND,
     pattern=HUB_PATTERN,
-    description="Heartbeats of this account and region, forwarded to the hub",
+    description="Heartbeats of every watched account and region",
     hub_description="Heartbeats from every watched account and region, recorded by the notifier",
 )
 """The hub bus's routing of heartbeats into the buffer queue."""
@@ -102,11 +107,12 @@ def _input_in(region: str, account_id: str) -> str:
 
 @dataclass(frozen=True)
 class Heartbeat:
-    """One account's heartbeat: its role, the events its forwarding rules match, a schedule per region."""
+    """One account's heartbeat: its role, a schedule per region, and what its root-activity rules match."""
 
     role: aws.iam.Role
     role_policy: aws.iam.RolePolicy
-    forwarded: ForwardedEvents
+    forwarding_pattern: pulumi.Output[str]
+    """Root activity or this account's heartbeats (`forwarding_pattern`)."""
     schedules: dict[str, aws.scheduler.Schedule]
 
 
@@ -137,12 +143,6 @@ def emit_heartbeats(
         policy=json.dumps(heartbeat_policies.heartbeat_call_policy(regions)),
         opts=child,
     )
-    forwarded = ForwardedEvents(
-        kind=KIND,
-        pattern=role.arn.apply(forwarding_pattern),
-        description=HUB_HEARTBEAT.description,
-        hub_description=HUB_HEARTBEAT.hub_description,
-    )
     schedules = {
         region: aws.scheduler.Schedule(
             f"{name}-{region}-heartbeat",
@@ -166,4 +166,9 @@ def emit_heartbeats(
         )
         for region in regions
     }
-    return Heartbeat(role=role, role_policy=role_policy, forwarded=forwarded, schedules=schedules)
+    return Heartbeat(
+        role=role,
+        role_policy=role_policy,
+        forwarding_pattern=role.arn.apply(forwarding_pattern),
+        schedules=schedules,
+    )

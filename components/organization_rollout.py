@@ -1,7 +1,7 @@
 """OrganizationRollout: the spoke in every account of some OUs, also tomorrow's, through a StackSet.
 
 Run in the organization's management account (call as SELF) or a CloudFormation delegated administrator
-(DELEGATED_ADMIN). A service-managed StackSet with auto-deployment deploys `stackset_template`'s spoke
+(DELEGATED_ADMIN). A service-managed StackSet with auto-deployment deploys `spoke.template`'s spoke
 region to every account of the OUs in every region, and removes it when an account leaves. StackSets never
 deploy to the management account, so when run there the component covers that account itself with a
 SpokeForwarder; the hub account's stack instances create nothing (the hub watches itself).
@@ -20,8 +20,8 @@ from .arns import parse_event_bus_arn
 from .posture_role import management_audit_role
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
+from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
-from .stackset_template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, spoke_template_body
 from .tagging import tag_input
 
 TYPE_TOKEN = "root-activity-monitor:index:OrganizationRollout"

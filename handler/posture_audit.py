@@ -31,7 +31,7 @@ from .posture import RootCredentials, audit_account, from_item
 from .posture_changes import PostureChange, changes, left
 from .posture_clients import Clients, aws_clients
 from .posture_message import features_off_request, run_request
-from .sns_message import PublishRequest
+from .sns_request import PublishRequest
 from .watchdog import scheduled_time
 
 REQUIRED_FEATURES = ("RootCredentialsManagement", "RootSessions")

@@ -8,15 +8,13 @@ summary also lists the accounts by group (``posture``), names cut to fit SNS's 2
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .document import SCHEMA_VERSION
+from .envelope import envelope, event_fields
 from .posture import RootCredentials
 from .posture_changes import HIGH, INFO, PostureChange
-from .render import subject_line
-from .sns_message import PublishRequest, filter_attributes, structured_message
+from .sns_request import PublishRequest, compact_json, message_attributes, structured_message, subject_line
 from .textsafe import md_plain
 
 CATEGORY = "posture"
@@ -220,14 +218,16 @@ def _event(
     account_id: str, event_name: str, *, when: str, severity: str, reason: str, account_name: str = ""
 ) -> dict[str, Any]:
     return {
-        "eventID": f"{CATEGORY}:{account_id}:{event_name}:{when}",
-        "eventName": event_name,
-        "eventTime": when,
-        "awsRegion": "",
-        "sourceIPAddress": "",
-        "userAgent": "",
-        "severity": severity,
-        "reason": reason,
+        **event_fields(
+            event_id=f"{CATEGORY}:{account_id}:{event_name}:{when}",
+            event_name=event_name,
+            event_time=when,
+            aws_region="",
+            source_ip="",
+            user_agent="",
+            severity=severity,
+            reason=reason,
+        ),
         "account": {"id": account_id, "name": account_name or account_id},
     }
 
@@ -245,18 +245,18 @@ def _request(
     extra: dict[str, Any],
     truncated: bool = False,
 ) -> PublishRequest:
-    document = {
-        "schemaVersion": SCHEMA_VERSION,
-        "category": CATEGORY,
-        "severity": level,
-        "title": title,
-        "account": {"id": account_id, "name": account_name},
-        "eventCount": len(events),
-        "events": events[:MAX_LISTED],
-        "truncated": truncated or len(events) > MAX_LISTED,
-        "unparseable": [],
-        **extra,
-    }
+    cut = truncated or len(events) > MAX_LISTED
+    document = envelope(
+        category=CATEGORY,
+        severity=level,
+        title=title,
+        account_id=account_id,
+        account_name=account_name,
+        event_count=len(events),
+        events=events[:MAX_LISTED],
+        truncated=cut,
+        extra=extra,
+    )
     more = len(card_rows) - CHATBOT_ROWS
     card = {
         "version": "1.0",
@@ -267,12 +267,8 @@ def _request(
             "description": "\n".join(card_rows[:CHATBOT_ROWS] + ([f"and {more} more"] if more > 0 else [])),
         },
     }
-    message = structured_message(
-        json.dumps(document, separators=(",", ":")), text, json.dumps(card, separators=(",", ":"))
-    )
+    message = structured_message(compact_json(document), text, compact_json(card))
     top = events[0]["eventName"] if events else "PostureSummary"
-    attributes = filter_attributes(
-        {"category": CATEGORY, "severity": level, "accountId": account_id or account_name, "eventName": top}
-    )
+    attributes = message_attributes(CATEGORY, level, account_id or account_name, top)
     subject = subject_line(level, title, account_id or account_name, account_name)
-    return PublishRequest(topic_arn, subject, message, attributes, document["truncated"], ())
+    return PublishRequest(topic_arn, subject, message, attributes, cut, ())

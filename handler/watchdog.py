@@ -19,7 +19,7 @@ from .accounts import parse_account_names
 from .gap_message import publish_request
 from .gaps import RECOVERED, Change, PairState, assess
 from .heartbeat import RETENTION_SECONDS, dynamodb_client
-from .sns_message import PublishRequest
+from .sns_request import PublishRequest
 
 DEFAULT_INTERVAL_MINUTES = 60
 DEFAULT_SILENT_INTERVALS = 3

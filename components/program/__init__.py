@@ -36,7 +36,6 @@ def _hub(config: HubStackConfig) -> None:
     pulumi.export("queueUrl", hub.queue_url)
     pulumi.export("deadLetterQueueArn", hub.dead_letter_queue_arn)
     pulumi.export("functionName", hub.function_name)
-    pulumi.export("healthTopicArns", hub.health_topic_arns)
 
 
 def _hub_event_bus_arn(args: dict[str, Any], hub_stack: str | None) -> dict[str, Any]:
@@ -61,4 +60,3 @@ def _spoke(config: SpokeStackConfig) -> None:
     spoke = SpokeForwarder(COMPONENT_NAME, cast(SpokeForwarderArgs, args))
     pulumi.export("ruleArns", spoke.rule_arns)
     pulumi.export("deliveryRoleArn", spoke.delivery_role_arn)
-    pulumi.export("healthTopicArns", spoke.health_topic_arns)

@@ -22,7 +22,7 @@ from posture_fixtures import (
 
 from handler import posture_audit, publisher
 from handler.posture_audit import run
-from handler.sns_message import PublishRequest
+from handler.sns_request import PublishRequest
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs

@@ -31,6 +31,7 @@ from infra_fixtures import (
     heartbeat_resources,
     rule_alarms,
 )
+from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
@@ -59,7 +60,15 @@ EXPECTED_HUB_RESOURCES = (
         (TARGET, f"{COMPONENT}-tamper-target"),
         *(
             (ALARM, f"{COMPONENT}-{name}-alarm")
-            for name in ("buffer-dlq", "notify-dlq", "buffer-age", "notifier-errors", "notifier-throttles")
+            for name in (
+                "buffer-dlq",
+                "notify-dlq",
+                "buffer-age",
+                "notifier-errors",
+                "notifier-throttles",
+                "watchdog-errors",
+                "watchdog-throttles",
+            )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
         (RULE, f"{COMPONENT}-heartbeat-rule"),
@@ -85,7 +94,7 @@ EXPECTED_HUB_RESOURCES = (
         ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-posture-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
-    | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
+    | forwarding_resources()
     | heartbeat_resources()
 )
 NOTIFIER = f"{COMPONENT}-notifier"
@@ -377,15 +386,19 @@ def test_notifier_policy_is_least_privilege(hub_stack: RecordedStack) -> None:
 
 
 def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedStack) -> None:
-    """GIVEN three regions THEN the hub has a default-bus rule per region delivering to its own bus."""
+    """GIVEN three regions THEN the hub has a default-bus rule per region, matching root activity or its own
+    heartbeats, delivering to its own bus."""
     bus = hub_stack.one(BUS)
     role = hub_stack.named(ROLE, f"{COMPONENT}-forward-role")
+    heartbeat_role = str(hub_stack.named(ROLE, f"{COMPONENT}-forward-heartbeat-role").arn)
     for region in REGIONS:
         rule = hub_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
         target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
         assert rule.inputs["region"] == target.inputs["region"] == region
         assert "eventBusName" not in rule.inputs  # the account's default bus
-        assert json.loads(rule.inputs["eventPattern"]) == root_activity_pattern()
+        assert json.loads(rule.inputs["eventPattern"]) == json.loads(
+            heartbeat.forwarding_pattern(heartbeat_role)
+        )
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         assert target.inputs["arn"] == bus.arn
         assert target.inputs["roleArn"] == role.arn
@@ -404,9 +417,6 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "queueUrl": hub_stack.named(QUEUE, f"{COMPONENT}-buffer").outputs["url"],
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
-        "healthTopicArns": {
-            region: hub_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
-        },
     }
 
 

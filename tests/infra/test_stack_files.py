@@ -84,14 +84,14 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
         "queueUrl",
         "deadLetterQueueArn",
         "functionName",
-        "healthTopicArns",
     }
     assert (
         recorded.exports["eventBusArn"]
         == "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
     )
-    # Per kind (root activity, tamper, heartbeat): one hub bus rule and one forwarding rule in each region.
-    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 3 * (1 + 3)
+    # A hub bus route per kind (root activity, tamper, heartbeat); two forwarding rules in each region (root
+    # activity or heartbeats, tamper).
+    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 3 + 2 * 3
     assert recorded.warnings == []
 
 
@@ -119,7 +119,7 @@ def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: Any) -> 
     spoke = record_stack(
         stack_file_config("spoke"), program=run_root_main, account_id="222222222222", stack="spoke"
     )
-    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn", "healthTopicArns"}
+    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn"}
     assert set(spoke.exports["ruleArns"]) == {"us-east-1", "eu-west-1", "eu-central-1"}
     for target in spoke.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         assert target.inputs["arn"] == hub.exports["eventBusArn"]

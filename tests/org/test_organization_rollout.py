@@ -10,7 +10,7 @@ import pytest
 from root_activity_monitor import ConfigError
 from root_activity_monitor.organization_rollout import OrganizationRollout, OrganizationRolloutArgs
 from root_activity_monitor.simulate import RecordedStack
-from root_activity_monitor.stackset_template import spoke_template_body
+from root_activity_monitor.spoke.template import spoke_template_body
 
 NS = "root-activity-monitor"
 MANAGEMENT = "999999999999"
