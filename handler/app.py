@@ -64,7 +64,9 @@ def handle_batch(
     _log_intake(intake)
     notifications = fold(intake)
     # An account audited without root credentials: its root activity is CRITICAL (posture_grade.py).
-    posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_grade.table_name())
+    posture_table = posture_grade.table_name()
+    if posture_table is not None:
+        posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_table)
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
         for n in notifications
