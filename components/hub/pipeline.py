@@ -121,6 +121,7 @@ def hub_pipeline(
         queued=queued,
         function=function.function,
         watchdog=watched.function,
+        posture=audit.function if audit is not None else None,
         event_bus_name=bus.bus.name,
         topic_arn=topic.topic.arn,
         parent=parent,

@@ -68,6 +68,8 @@ EXPECTED_HUB_RESOURCES = (
                 "notifier-throttles",
                 "watchdog-errors",
                 "watchdog-throttles",
+                "posture-errors",
+                "posture-throttles",
             )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
