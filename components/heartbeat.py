@@ -23,14 +23,13 @@ import pulumi
 import pulumi_aws as aws
 
 from . import heartbeat_policies
+from .config_keys import DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 from .event_pattern import API_CALL_DETAIL_TYPE, root_activity_pattern
 from .forwarding import ForwardedEvents
 from .tagging import Tags, tag_input
 
 KIND = "heartbeat"
-DEFAULT_INTERVAL_MINUTES = 60
-MIN_INTERVAL_MINUTES = 1
-MAX_INTERVAL_MINUTES = 24 * 60
+DEFAULT_INTERVAL_MINUTES = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 # Fixed, so the hub and the notifier can tell heartbeat roles from any other without knowing each account's
 # random suffix; the forwarding rule in each account still matches its own role's exact ARN.
 ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
@@ -79,6 +78,11 @@ HUB_HEARTBEAT = ForwardedEvents(
 """The hub bus's routing of heartbeats into the buffer queue."""
 
 
+def maximum_event_age_seconds(interval_minutes: int) -> int:
+    """How long Scheduler retries a heartbeat call: a late heartbeat is worth less than the next one."""
+    return max(60, interval_minutes * 60)
+
+
 def schedule_expression(interval_minutes: int) -> str:
     """EventBridge Scheduler's rate expression for an interval in minutes."""
     unit = "minute" if interval_minutes == 1 else "minutes"
@@ -121,12 +125,16 @@ def emit_heartbeats(
     *,
     regions: Sequence[str],
     account_id: pulumi.Input[str],
-    interval_minutes: int,
+    interval_minutes: pulumi.Input[int],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> Heartbeat:
-    """The heartbeat role (trusted by Scheduler for this account only) and a schedule in every region."""
+    """The heartbeat role (trusted by Scheduler for this account only) and a schedule in every region.
+
+    `interval_minutes` may be an Output: a spoke stack takes the hub stack's interval.
+    """
     child = pulumi.ResourceOptions(parent=parent)
+    interval = pulumi.Output.from_input(interval_minutes)
     role = aws.iam.Role(
         f"{name}-heartbeat-role",
         name_prefix=ROLE_NAME_PREFIX,
@@ -148,7 +156,7 @@ def emit_heartbeats(
             f"{name}-{region}-heartbeat",
             region=region,
             description=SCHEDULE_DESCRIPTION,
-            schedule_expression=schedule_expression(interval_minutes),
+            schedule_expression=interval.apply(schedule_expression),
             flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
             state="ENABLED",
             target=aws.scheduler.ScheduleTargetArgs(
@@ -157,7 +165,7 @@ def emit_heartbeats(
                 input=pulumi.Output.from_input(account_id).apply(functools.partial(_input_in, region)),
                 # A late heartbeat is worth less than the next one: retry briefly, within one interval.
                 retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
-                    maximum_event_age_in_seconds=max(60, interval_minutes * 60),
+                    maximum_event_age_in_seconds=interval.apply(maximum_event_age_seconds),
                     maximum_retry_attempts=HEARTBEAT_RETRY_ATTEMPTS,
                 ),
             ),

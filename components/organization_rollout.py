@@ -20,7 +20,7 @@ from .arns import parse_event_bus_arn
 from .posture_role import management_audit_role
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
-from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, spoke_template_body
+from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
 from .tagging import tag_input
 
@@ -56,6 +56,8 @@ class OrganizationRolloutArgs(TypedDict):
     AssumeRoot works); false in a CloudFormation delegated administrator, which need not be IAM's."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
@@ -104,6 +106,7 @@ class OrganizationRollout(pulumi.ComponentResource):
             parameters={
                 HUB_EVENT_BUS_ARN: hub.apply(lambda bus: bus.arn),
                 HUB_ACCOUNT_ID: hub.apply(lambda bus: bus.account_id),
+                **heartbeat_parameters(settings.heartbeat_interval_minutes),
             },
             operation_preferences=aws.cloudformation.StackSetOperationPreferencesArgs(**preferences),
             tags=tag_input(settings.tags),
@@ -135,6 +138,7 @@ class OrganizationRollout(pulumi.ComponentResource):
                     hub_event_bus_arn=settings.hub_event_bus_arn,  # type: ignore[typeddict-item]
                     regions=settings.regions,
                     tags=settings.tags,
+                    heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )

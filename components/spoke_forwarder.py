@@ -33,8 +33,8 @@ class SpokeForwarderArgs(TypedDict):
     """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
-    heartbeat_interval_minutes: NotRequired[int]
-    """Minutes (1 to 1440) between the heartbeats each region sends the hub; match the hub's. Default 60."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):

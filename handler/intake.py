@@ -180,7 +180,10 @@ def _classified(
 
 
 def _s(value: object) -> str:
-    return valid_unicode(text(value))
+    """A text field as valid UTF-8, or empty; called for every field of every record, hence inlined."""
+    if isinstance(value, str):
+        return value if value.isascii() else valid_unicode(value)
+    return ""
 
 
 def _message_id(record: object) -> str:

@@ -32,10 +32,12 @@ def wrong_types(envelope: dict[str, Any], detail: dict[str, Any], identity: dict
     Object fields given as JSON text are replaced in ``detail`` by the object they hold, and unneeded ones
     that hold none by None, so that readers see objects or nothing.
     """
-    wrong = [f"{k} ({_kind(envelope[k])})" for k in _ENVELOPE_TEXT if _not_text(envelope.get(k))]
-    wrong += [f"detail.{k} ({_kind(detail[k])})" for k in _DETAIL_TEXT if _not_text(detail.get(k))]
+    wrong = [f"{k} ({_kind(envelope[k])})" for k in _ENVELOPE_TEXT if not _text_or_none(envelope.get(k))]
+    wrong += [f"detail.{k} ({_kind(detail[k])})" for k in _DETAIL_TEXT if not _text_or_none(detail.get(k))]
     wrong += [
-        f"userIdentity.{k} ({_kind(identity[k])})" for k in _IDENTITY_TEXT if _not_text(identity.get(k))
+        f"userIdentity.{k} ({_kind(identity[k])})"
+        for k in _IDENTITY_TEXT
+        if not _text_or_none(identity.get(k))
     ]
     needed = needed_objects(detail)
     for key in _DETAIL_OBJECTS:
@@ -78,8 +80,8 @@ def _object_in(value: object) -> dict[str, Any] | None:
     return held if isinstance(held, dict) else None
 
 
-def _not_text(value: object) -> bool:
-    return value is not None and not isinstance(value, str)
+def _text_or_none(value: object) -> bool:
+    return value is None or value.__class__ is str
 
 
 def _kind(value: object) -> str:

@@ -54,7 +54,7 @@ def cover_account(
     hub_event_bus_arn: pulumi.Input[str],
     account_id: pulumi.Input[str],
     tamper: forwarding.ForwardedEvents,
-    heartbeat_interval_minutes: int,
+    heartbeat_interval_minutes: pulumi.Input[int],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> CoveredAccount:

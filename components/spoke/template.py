@@ -20,7 +20,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pulumi
+
 from .. import forwarding, heartbeat, heartbeat_policies, policies
+from ..config_keys import MAX_HEARTBEAT_INTERVAL_MINUTES, MIN_HEARTBEAT_INTERVAL_MINUTES
 from ..event_pattern import ROOT_ACTIVITY_RULE_STATE
 from ..tamper import tamper_events
 from .cover import covered_events
@@ -37,6 +40,10 @@ DELIVERY_ROLE = "DeliveryRole"
 DEAD_LETTER_QUEUE = "DeadLetterQueue"
 DEAD_LETTER_QUEUE_POLICY = "DeadLetterQueuePolicy"
 DELIVERY_ROLE_POLICY_NAME = "put-events-on-hub-bus"
+HEARTBEAT_SCHEDULE_EXPRESSION = "HeartbeatScheduleExpression"
+HEARTBEAT_MAXIMUM_EVENT_AGE = "HeartbeatMaximumEventAgeSeconds"
+# The template's parameters for the heartbeat interval: CloudFormation cannot compute a rate expression or
+# multiply, so the org stack hands both over, from the deployment's one interval (`heartbeat_parameters`).
 HEARTBEAT_ROLE = "HeartbeatRole"
 HEARTBEAT_SCHEDULE = "HeartbeatSchedule"
 HEARTBEAT_ROLE_POLICY_NAME = "heartbeat-call"
@@ -55,10 +62,9 @@ def rule_logical_id(kind: str) -> str:
 
 def _heartbeat() -> dict[str, Any]:
     """The region's heartbeat as `cover_account` makes it: a role (named with heartbeat.ROLE_NAME_PREFIX, as
-    the hub's routing rule expects) and a schedule calling events:TestEventPattern at the default interval;
-    the root-activity rule forwards its calls."""
+    the hub's routing rule expects) and a schedule calling events:TestEventPattern at the interval the
+    parameters give; the root-activity rule forwards its calls."""
     account, region = _ref("AWS::AccountId"), _ref("AWS::Region")
-    interval = heartbeat.DEFAULT_INTERVAL_MINUTES
     resources = {
         HEARTBEAT_ROLE: {
             "Type": "AWS::IAM::Role",
@@ -81,7 +87,7 @@ def _heartbeat() -> dict[str, Any]:
             "Condition": MEMBER_ACCOUNT,
             "Properties": {
                 "Description": heartbeat.SCHEDULE_DESCRIPTION,
-                "ScheduleExpression": heartbeat.schedule_expression(interval),
+                "ScheduleExpression": _ref(HEARTBEAT_SCHEDULE_EXPRESSION),
                 "FlexibleTimeWindow": {"Mode": "OFF"},
                 "State": "ENABLED",
                 "Target": {
@@ -89,7 +95,7 @@ def _heartbeat() -> dict[str, Any]:
                     "RoleArn": _arn(HEARTBEAT_ROLE),
                     "Input": {"Fn::Sub": heartbeat.call_input("${AWS::AccountId}", "${AWS::Region}")},
                     "RetryPolicy": {
-                        "MaximumEventAgeInSeconds": max(60, interval * 60),
+                        "MaximumEventAgeInSeconds": _ref(HEARTBEAT_MAXIMUM_EVENT_AGE),
                         "MaximumRetryAttempts": heartbeat.HEARTBEAT_RETRY_ATTEMPTS,
                     },
                 },
@@ -224,6 +230,19 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
                 "AllowedPattern": r"^\d{12}$",
                 "Description": "The hub account, which watches itself: nothing is created there",
             },
+            HEARTBEAT_SCHEDULE_EXPRESSION: {
+                "Type": "String",
+                "AllowedPattern": r"^rate\(\d+ minutes?\)$",
+                "Default": heartbeat.schedule_expression(heartbeat.DEFAULT_INTERVAL_MINUTES),
+                "Description": "How often the heartbeat calls: the hub's heartbeatIntervalMinutes as a rate",
+            },
+            HEARTBEAT_MAXIMUM_EVENT_AGE: {
+                "Type": "Number",
+                "MinValue": heartbeat.maximum_event_age_seconds(MIN_HEARTBEAT_INTERVAL_MINUTES),
+                "MaxValue": heartbeat.maximum_event_age_seconds(MAX_HEARTBEAT_INTERVAL_MINUTES),
+                "Default": heartbeat.maximum_event_age_seconds(heartbeat.DEFAULT_INTERVAL_MINUTES),
+                "Description": "How long Scheduler retries a heartbeat call: one interval, at least 60 s",
+            },
         },
         "Conditions": {
             MEMBER_ACCOUNT: {"Fn::Not": [{"Fn::Equals": [_ref("AWS::AccountId"), _ref(HUB_ACCOUNT_ID)]}]}
@@ -236,6 +255,17 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
             }
             for kind in forwarded
         },
+    }
+
+
+def heartbeat_parameters(interval_minutes: pulumi.Input[int]) -> dict[str, pulumi.Output[str]]:
+    """The heartbeat parameters' values for an interval (which may be the hub stack's, an Output)."""
+    interval = pulumi.Output.from_input(interval_minutes)
+    return {
+        HEARTBEAT_SCHEDULE_EXPRESSION: interval.apply(heartbeat.schedule_expression),
+        HEARTBEAT_MAXIMUM_EVENT_AGE: interval.apply(
+            lambda minutes: str(heartbeat.maximum_event_age_seconds(minutes))
+        ),
     }
 
 

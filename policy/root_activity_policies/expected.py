@@ -64,6 +64,17 @@ rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and t
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
 
+CONFIG_NAMESPACE = "root-activity-monitor"
+"""`root_activity_monitor.config_keys.NAMESPACE`: the namespace of the stack's config keys."""
+
+CONFIG_KEY_ARGUMENTS: dict[str, str] = {
+    "regions": "regions",
+    "organizationId": "organization_id",
+    "spokeAccountIds": "spoke_account_ids",
+}
+"""The config keys the pack's fixes name, each with the component argument it becomes:
+`root_activity_monitor.config_keys.KEYS` (name → setting)."""
+
 GLOBAL_EVENTS_REGION = "us-east-1"
 """`root_activity_monitor.regions.GLOBAL_EVENTS_REGION`: where root sign-ins and IAM calls are recorded."""
 

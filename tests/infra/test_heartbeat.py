@@ -91,7 +91,7 @@ def test_the_interval_comes_from_config(record_stack: Any, spoke_config: dict[st
 @pytest.mark.parametrize(
     ("key", "value", "mode"),
     [
-        ("heartbeatIntervalMinutes", 0, "spoke"),
+        ("heartbeatIntervalMinutes", -5, "spoke"),
         ("heartbeatIntervalMinutes", 2000, "hub"),
         ("heartbeatSilentIntervals", 1, "hub"),
     ],

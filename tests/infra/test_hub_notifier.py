@@ -411,7 +411,8 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
 
 
 def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component."""
+    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component, and
+    the heartbeat interval."""
     assert hub_stack.exports == {
         "eventBusArn": hub_stack.one(BUS).arn,
         "eventBusName": "root-activity-monitor",
@@ -419,6 +420,7 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "queueUrl": hub_stack.named(QUEUE, f"{COMPONENT}-buffer").outputs["url"],
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
+        "heartbeatIntervalMinutes": 60,
     }
 
 

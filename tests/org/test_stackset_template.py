@@ -102,6 +102,12 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
         f"{HEARTBEAT_ROLE}.Arn": str(recorded["heartbeat_role"].arn),
         "AWS::Region": REGION,
         f"{DEAD_LETTER_QUEUE}.QueueName": str(recorded["dlq"].outputs["name"]),
+        # The heartbeat parameters at their defaults: SpokeForwarder's default interval.
+        **{
+            name: spec["Default"]
+            for name, spec in spoke_template()["Parameters"].items()
+            if "Default" in spec
+        },
     }
     # The template builds each rule's ARN from its name; the spoke's rules have their own names.
     for kind in COVERED:
@@ -201,6 +207,10 @@ def test_heartbeat_matches_the_spokes(
     assert (
         target["RetryPolicy"]["MaximumRetryAttempts"]
         == inputs["target"]["retryPolicy"]["maximumRetryAttempts"]
+    )
+    assert (
+        target["RetryPolicy"]["MaximumEventAgeInSeconds"]
+        == inputs["target"]["retryPolicy"]["maximumEventAgeInSeconds"]
     )
     role = template[HEARTBEAT_ROLE]["Properties"]
     assert role["AssumeRolePolicyDocument"] == recorded["heartbeat_role"].json_input("assumeRolePolicy")

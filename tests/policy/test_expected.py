@@ -31,6 +31,16 @@ def test_component_type_tokens_carry_the_monitor_prefix() -> None:
     assert SPOKE_TYPE.startswith(expected.MONITOR_TYPE_PREFIX)
 
 
+def test_config_keys_the_pack_names_are_the_projects_keys() -> None:
+    """GIVEN the config keys the pack's fixes name WHEN compared with the project's declarations THEN each
+    is a declared key, of that namespace, becoming the argument the fix names."""
+    from root_activity_monitor import config_keys
+
+    assert expected.CONFIG_NAMESPACE == config_keys.NAMESPACE
+    for name, argument in expected.CONFIG_KEY_ARGUMENTS.items():
+        assert config_keys.BY_NAME[name].setting == argument
+
+
 def test_root_or_heartbeat_copy_equals_the_project_s() -> None:
     """GIVEN a heartbeat role WHEN the pack's root-or-heartbeat pattern is compared with what the components
     give their root-activity rules THEN they are equal, and so is the role name prefix."""
