@@ -58,6 +58,9 @@ class HubSettings:
     heartbeat_silent_intervals: int
     posture_schedule: str
     posture_audit_role_arn: str | None
+    expected_root_use: tuple[Mapping[str, Any], ...]
+    high_priority_endpoints: tuple[Mapping[str, str], ...]
+    runbook_base_url: str
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -138,6 +141,11 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
         posture_audit_role_arn=check_setting(
             values, "posture_audit_role_arn", name("posture_audit_role_arn")
         ),
+        expected_root_use=check_setting(values, "expected_root_use", name("expected_root_use")),
+        high_priority_endpoints=check_setting(
+            values, "high_priority_endpoints", name("high_priority_endpoints")
+        ),
+        runbook_base_url=check_setting(values, "runbook_base_url", name("runbook_base_url")),
     )
 
 

@@ -14,8 +14,9 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from . import heartbeat, jsonlog, posture_grade, publisher
+from . import expected_use, heartbeat, jsonlog, posture_grade, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
+from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
 from .digest import fold
 from .intake import Intake, read_batch
@@ -63,10 +64,17 @@ def handle_batch(
     intake = read_batch(event)
     _log_intake(intake)
     notifications = fold(intake)
+    table = heartbeat.table_name()
+    if table:  # AssumeRoot calls and their sessions' actions meet across batches in the hub's table
+        # The client is made inside the table's guarded call: even failing to make one holds nothing back.
+        correlate(
+            notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
+        )
     # An account audited without root credentials: its root activity is CRITICAL (posture_grade.py).
     posture_table = posture_grade.table_name()
     if posture_table is not None:
         posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_table)
+    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
         for n in notifications
@@ -89,7 +97,8 @@ def handle_batch(
         heartbeats=len(intake.heartbeats),
         unparseable=len(intake.unparseable),
         ignored=len(intake.ignored),
-        notificationsPublished=dict(published),
+        notificationsPublished=counts[DONE],
+        publishedByCategory=dict(published),
         notificationsFailed=len(outcomes) - counts[DONE] - counts[OUT_OF_TIME],
         notificationsOutOfTime=counts[OUT_OF_TIME],
         recordsReturnedForRetry=len(set(returned)),

@@ -19,7 +19,10 @@ from .posture import RootCredentials, from_item
 from .severity import Severity, Verdict
 
 KIND = "no-root-credentials"
-UNTOUCHED_KINDS = frozenset({"suspicious", "service", "assume-root"})
+UNTOUCHED_KINDS = frozenset({"suspicious", "service"})
+# The AssumeRoot call and its session's actions, however assume_root_sessions graded them (by task, expired,
+# outside the task): the session is how an account without root credentials is meant to be used.
+ASSUME_ROOT_KIND_PREFIX = "assume-root"
 BATCH_GET_LIMIT = 100
 
 
@@ -83,6 +86,7 @@ def _explained(entry: Entry) -> bool:
     event = entry.event
     return (
         entry.verdict.kind in UNTOUCHED_KINDS
+        or entry.verdict.kind.startswith(ASSUME_ROOT_KIND_PREFIX)
         or entry.through is not None
         or event.assumed_root
         or event.assume_root_call is not None
