@@ -19,14 +19,13 @@ from ..lambda_bundle import HANDLER_PACKAGE
 from ..tagging import Tags, tag_input
 from .notifier import handler_function
 from .scheduled import function_log_group, run_on_schedule
-from .watchdog import SCHEDULED_TIME
+from .watchdog import SCHEDULED_TIME, TABLE_HASH_KEY
 
 POSTURE_HANDLER = f"{HANDLER_PACKAGE}.posture_audit.posture_handler"
 # A thousand accounts at eight at a time take about a minute at AWS's latencies; the rest of the 15 minutes
 # is for throttling. A run that still runs out stops starting accounts and resumes on the next run.
 POSTURE_TIMEOUT_SECONDS = 900
 POSTURE_MEMORY_MB = 512
-TABLE_HASH_KEY = "accountId"
 
 
 @dataclass(frozen=True)
