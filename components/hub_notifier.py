@@ -11,7 +11,7 @@ carry an explicit `region`. The parts live in `hub/`.
 # required arguments from optional ones.
 
 from collections.abc import Mapping, Sequence
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -52,6 +52,13 @@ class HubNotifierArgs(TypedDict):
     runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
+    """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
+    most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""
+    high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]
+    """`{protocol, endpoint}` subscriptions that receive only CRITICAL and HIGH notifications (a pager)."""
+    runbook_base_url: NotRequired[str]
+    """Where notifications' `runbook` links point (a page name is appended). Default `docs/runbooks/`."""
 
 
 class HubNotifier(pulumi.ComponentResource):

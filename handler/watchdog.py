@@ -16,6 +16,7 @@ from typing import Any
 
 from . import jsonlog, publisher
 from .accounts import parse_account_names
+from .assume_root_sessions import SESSION_KEY_PREFIX
 from .gap_message import publish_request
 from .gaps import RECOVERED, Change, PairState, assess
 from .heartbeat import RETENTION_SECONDS, dynamodb_client
@@ -102,7 +103,8 @@ def read_states(dynamodb: Any, table: str) -> list[PairState]:
     arguments: dict[str, Any] = {"TableName": table}
     while True:
         page = dynamodb.scan(**arguments)
-        states.extend(_state(item) for item in page.get("Items", []))
+        # AssumeRoot session items share the table (assume_root_sessions.py): they are not pairs.
+        states.extend(_state(item) for item in page.get("Items", []) if not _session_item(item))
         if "LastEvaluatedKey" not in page:
             return states
         arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -160,6 +162,10 @@ def _mark(dynamodb: Any, table: str, change: Change, now: int) -> None:
         UpdateExpression="SET gap = :gap, gapSince = :now",
         ExpressionAttributeValues={":gap": {"S": change.kind}, ":now": {"N": str(now)}},
     )
+
+
+def _session_item(item: dict[str, Any]) -> bool:
+    return str(item.get("accountId", {}).get("S", "")).startswith(SESSION_KEY_PREFIX)
 
 
 def _state(item: dict[str, Any]) -> PairState:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from .. import forwarding, heartbeat
+from .. import forwarding, heartbeat, routing
 from ..settings import HubSettings
 from ..tamper import hub_tamper_route
 from .alarms import hub_alarms
@@ -49,6 +49,7 @@ def hub_pipeline(
         account_id=account_id,
         publisher_role_arn=role.arn,
         emails=settings.notification_emails,
+        high_priority_endpoints=settings.high_priority_endpoints,
         parent=parent,
         tags=tags,
     )
@@ -80,6 +81,10 @@ def hub_pipeline(
         parent=parent,
         tags=tags,
         heartbeat_table_name=table.name,
+        routing_variables={
+            "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
+            "RUNBOOK_BASE_URL": settings.runbook_base_url,
+        },
     )
     allow_recording(name, notifier_role=role, table=table, parent=parent)
     watched = watchdog(

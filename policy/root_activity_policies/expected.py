@@ -27,6 +27,31 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
         {"detail": {"userIdentity": {"type": ["Root"]}}},
         {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
         {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
+        # Calls that re-open or change root, whoever makes them, and sessions root issued.
+        {
+            "detail": {
+                "eventSource": ["account.amazonaws.com"],
+                "eventName": ["StartPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate"],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["iam.amazonaws.com"],
+                "eventName": [
+                    "EnableOrganizationsRootCredentialsManagement",
+                    "DisableOrganizationsRootCredentialsManagement",
+                    "EnableOrganizationsRootSessions",
+                    "DisableOrganizationsRootSessions",
+                ],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["signin.amazonaws.com"],
+                "eventName": ["PasswordRecoveryRequested", "PasswordRecoveryCompleted"],
+            }
+        },
+        {"detail": {"userIdentity": {"sessionContext": {"sessionIssuer": {"type": ["Root"]}}}}},
     ],
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
@@ -76,7 +101,8 @@ A new kind (tamper changes, heartbeats) adds its pattern here, copied from the p
 
 NAMED_PATTERN_KINDS = ("tamper", "heartbeat")
 """Kinds of forwarded events whose pattern names the monitor's own resources (so it differs per stack): their
-rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a fixed pattern."""
+rules (`…-tamper-rule`, the hub bus's `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a
+fixed pattern."""
 
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
@@ -102,3 +128,9 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 """Aliases of AWS-managed KMS keys (`alias/aws/sns`, `alias/aws/sqs`), whose key policies are fixed."""
 
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
+
+EXPECTED_ROOT_USE_VARIABLE = "EXPECTED_ROOT_USE"
+"""The notifier's environment variable holding the `expectedRootUse` windows (see the components' routing)."""
+
+MAX_EXPECTED_WINDOW_DAYS = 7
+"""`root_activity_monitor.routing.MAX_WINDOW`: the longest an approved window of root use may last."""

@@ -239,8 +239,19 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900
     assert inputs["role"] == hub_stack.named(ROLE, f"{COMPONENT}-notifier-role").arn
     variables = inputs["environment"]["variables"]
-    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS", "HEARTBEAT_TABLE"}
+    assert set(variables) == {
+        "TOPIC_ARN",
+        "ACCOUNT_NAMES",
+        "DEPLOYER_PRINCIPAL_ARNS",
+        "HEARTBEAT_TABLE",
+        "EXPECTED_ROOT_USE",
+        "RUNBOOK_BASE_URL",
+    }
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
+    assert (json.loads(variables["EXPECTED_ROOT_USE"]), variables["RUNBOOK_BASE_URL"]) == (
+        [],
+        "docs/runbooks/",
+    )
     assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}
 

@@ -69,6 +69,7 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
     changes = {
         "disable rule": change("events", "DisableRule", {"name": rule}),
         "remove targets": change("events", "RemoveTargets", {"rule": rule, "ids": ["1"]}),
+        "re-pattern rule": change("events", "PutRule", {"name": rule, "eventPattern": "{}"}),
         "stop trail": change("cloudtrail", "StopLogging", {"name": "org-trail"}),
         "narrow trail": change("cloudtrail", "PutEventSelectors", {"trailName": "org-trail"}),
         "purge dlq": change("sqs", "PurgeQueue", {"queueUrl": dlq}),
