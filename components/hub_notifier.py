@@ -91,7 +91,12 @@ class HubNotifier(pulumi.ComponentResource):
             regions=settings.regions,
             hub_event_bus_arn=pipeline.bus.bus.arn,
             account_id=account_id,
-            tamper=tamper_events(name, bus_name=settings.event_bus_name, key_id=pipeline.topic.key.key_id),
+            tamper=tamper_events(
+                name,
+                bus_name=settings.event_bus_name,
+                key_id=pipeline.topic.key.key_id,
+                account_id=account_id,
+            ),
             heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
             parent=self,
             tags=settings.tags,

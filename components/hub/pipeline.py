@@ -9,7 +9,7 @@ import pulumi
 
 from .. import forwarding, heartbeat, routing
 from ..settings import HubSettings
-from ..tamper import HUB_TAMPER_ROUTE
+from ..tamper import hub_tamper_route
 from .alarms import hub_alarms
 from .buffer import Buffer, buffer
 from .bus import HubBus, hub_bus
@@ -43,14 +43,6 @@ def hub_pipeline(
         parent=parent,
         tags=tags,
     )
-    queued = buffer(
-        name,
-        bus=bus.bus,
-        visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
-        parent=parent,
-        tags=tags,
-        routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE, heartbeat.HUB_HEARTBEAT),
-    )
     role = notifier_role(name, parent=parent, tags=tags)
     topic = notification_topic(
         name,
@@ -60,6 +52,18 @@ def hub_pipeline(
         high_priority_endpoints=settings.high_priority_endpoints,
         parent=parent,
         tags=tags,
+    )
+    # The hub re-applies the forwarding rules' patterns: it never trusts that a spoke filtered.
+    tamper_route = hub_tamper_route(
+        name, bus_name=settings.event_bus_name, key_id=topic.key.key_id, account_id=account_id
+    )
+    queued = buffer(
+        name,
+        bus=bus.bus,
+        visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
+        parent=parent,
+        tags=tags,
+        routed=(forwarding.ROOT_ACTIVITY, tamper_route, heartbeat.HUB_HEARTBEAT),
     )
     table = heartbeat_table(name, parent=parent, tags=tags)
     function = notifier(
