@@ -74,7 +74,9 @@ def handle_batch(
     posture_table = posture_grade.table_name()
     if posture_table is not None:
         posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_table)
-    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
+    windows = expected_use.windows_from_environment()
+    if windows:  # the clock is read only when some root use is expected
+        expected_use.apply(notifications, windows, expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
         for n in notifications
