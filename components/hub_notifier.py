@@ -51,6 +51,10 @@ class HubNotifierArgs(TypedDict):
     """Minutes (1 to 1440) between heartbeats of the hub's regions, and between watchdog runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    posture_schedule: NotRequired[str]
+    """When the root credential audit runs (with an organization): `rate(...)`, `cron(...)` or `off`."""
+    posture_audit_role_arn: NotRequired[str | None]
+    """The org stack's role the audit assumes for root sessions; unset when the hub itself can (README)."""
     expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
     """Approved root-use windows (README: expectedRootUse); root use inside one is notified at most LOW."""
     high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]

@@ -1,4 +1,4 @@
-"""The replay's phases, in the order they run: create → put events → notify → heartbeats → report.
+"""The replay's phases, in the order they run: create → put events → notify → heartbeats → posture → report.
 
 Each phase returns what the next ones need; the report is built once, from all of them, at the end. This
 module needs boto3 and moto (the optional `simulate` extra): `run` imports it once moto is known to be there.
@@ -7,7 +7,7 @@ module needs boto3 and moto (the optional `simulate` extra): `run` imports it on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..regions import GLOBAL_EVENTS_REGION
@@ -20,6 +20,7 @@ from .heartbeat_run import HeartbeatResult, replay_heartbeats
 from .iam import KeyPolicyLookup
 from .notifier import run_notifiers
 from .observer import read_observer, subscribe_observers
+from .posture_task import run_posture_audit
 from .report import DeliveredNotification, SimulationReport, coverage, entries_for, notification_for
 from .resources import NotReplayed, replay
 from .rollout import Rollout, replay_rollout
@@ -62,6 +63,14 @@ class Notified:
     problems: list[str]
 
 
+@dataclass(frozen=True)
+class Audited:
+    """With an org stack: what the hub's root credential audit over the members published."""
+
+    notifications: list[DeliveredNotification] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
 def run_phases(
     stacks: list[SimulatedStack],
     say: Progress,
@@ -89,7 +98,8 @@ def run_phases(
         observers=observers,
         breakage=next((name for name in breaks if name in HEARTBEAT_BREAKS), None),
     )
-    return build_report(created, driven, notified, beats)
+    audited = audit_posture(created, hub, key_policy, observers, say)
+    return build_report(created, driven, notified, beats, audited)
 
 
 def create(stacks: list[SimulatedStack], say: Progress, *, members: int, hub_in_ou: bool) -> Created:
@@ -170,8 +180,26 @@ def notify(
     return Notified(notifications=notifications, problems=problems)
 
 
+def audit_posture(
+    created: Created,
+    hub: SimulatedStack,
+    key_policy: KeyPolicyLookup,
+    observers: list[tuple[str, str, str]],
+    say: Progress,
+) -> Audited:
+    """With an org rollout, run the hub's root credential audit once; what the topics delivered since."""
+    if created.rollout is None:
+        return Audited()
+    say("auditing the simulated members' root credentials")
+    problems = run_posture_audit(created.aws, hub.recorded, key_policy)
+    notifications = [
+        n for account, region, url in observers for n in read_observer(created.aws, account, region, url)
+    ]
+    return Audited(notifications=notifications, problems=problems)
+
+
 def build_report(
-    created: Created, driven: Driven, notified: Notified, beats: HeartbeatResult
+    created: Created, driven: Driven, notified: Notified, beats: HeartbeatResult, audited: Audited
 ) -> SimulationReport:
     """The report of every phase, with a problem for each non-root event notified and each tamper missed."""
     notifications = notified.notifications
@@ -180,6 +208,7 @@ def build_report(
         for event in driven.events
         if not event.root and entries_for(notifications, event.event_id)
     ]
+    misfires += audited.problems
     for event in driven.tampering:
         notification = notification_for(notifications, event.event_id)
         if notification is None or notification.document.get("category") != "tamper":
@@ -198,6 +227,7 @@ def build_report(
         heartbeats=beats.rows,
         gap_notifications=beats.gap_notifications,
         broken=beats.broken,
+        posture=audited.notifications,
     )
 
 
