@@ -70,7 +70,9 @@ def handle_batch(
         correlate(
             notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
         )
-    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
+    windows = expected_use.windows_from_environment()
+    if windows:  # the clock is read only when there is a window to compare it with
+        expected_use.apply(notifications, windows, expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
         for n in notifications
@@ -79,9 +81,7 @@ def handle_batch(
         for n in fold_tamper(intake.tamper, deployers)
     ]
     outcomes = publisher.publish_all(outgoing, publish, resolve_account_name, budget)
-    heartbeats_returned = heartbeat.record_heartbeats(
-        intake.heartbeats, heartbeat.table_name(), budget, write_heartbeat
-    )
+    heartbeats_returned = heartbeat.record_heartbeats(intake.heartbeats, table, budget, write_heartbeat)
     returned = [m for item, o in zip(outgoing, outcomes, strict=True) if o != DONE for m in item.message_ids]
     returned += heartbeats_returned
     published = Counter(item.category for item, o in zip(outgoing, outcomes, strict=True) if o == DONE)
