@@ -51,6 +51,7 @@ UNTYPED = ("map", "maps")
 MIN_HEARTBEAT_INTERVAL_MINUTES = 1
 MAX_HEARTBEAT_INTERVAL_MINUTES = 24 * 60
 DEFAULT_HEARTBEAT_INTERVAL_MINUTES = 60
+DEFAULT_POSTURE_SCHEDULE = "rate(1 day)"
 MIN_HEARTBEAT_SILENT_INTERVALS = 2
 MAX_HEARTBEAT_SILENT_INTERVALS = 48
 
@@ -149,8 +150,9 @@ KEYS: tuple[ConfigKey, ...] = (
         setting="organization_id",
         check=validation.require_organization_id,
         description=(
-            "`o-` + 10 to 32 lowercase letters/digits; any principal of the organization may `PutEvents` "
-            "to the hub bus (`aws:PrincipalOrgID`). Give this, `spokeAccountIds`, or both"
+            "`o-` + 10 to 32 lowercase letters/digits; the monitor's delivery roles in any account of the "
+            "organization may `PutEvents` to the hub bus (`aws:PrincipalOrgID`, `aws:PrincipalArn`). Give "
+            "this, `spokeAccountIds`, or both"
         ),
     ),
     ConfigKey(
@@ -160,7 +162,7 @@ KEYS: tuple[ConfigKey, ...] = (
         setting="spoke_account_ids",
         check=validation.require_account_ids,
         description=(
-            "12-digit account IDs, quoted in YAML, that may `PutEvents` (with or instead of "
+            "12-digit account IDs, quoted in YAML, whose delivery roles may `PutEvents` (with or instead of "
             "`organizationId`; at least one of the two)"
         ),
     ),
@@ -266,6 +268,31 @@ KEYS: tuple[ConfigKey, ...] = (
         description=(
             f"intervals ({MIN_HEARTBEAT_SILENT_INTERVALS} to {MAX_HEARTBEAT_SILENT_INTERVALS}) without a "
             "heartbeat from an (account, region) before a `monitoring-gap` notification"
+        ),
+    ),
+    ConfigKey(
+        "postureSchedule",
+        stacks=(HUB,),
+        type="string",
+        setting="posture_schedule",
+        default=DEFAULT_POSTURE_SCHEDULE,
+        check=validation.require_schedule,
+        description=(
+            "when the root credential audit runs (hub with `organizationId` only): an EventBridge Scheduler "
+            "`rate(…)`/`cron(…)` expression, or `off` (see docs/posture.md)"
+        ),
+    ),
+    ConfigKey(
+        "postureAuditRoleArn",
+        stacks=(HUB,),
+        type="string",
+        setting="posture_audit_role_arn",
+        check=validation.require_role_arn,
+        shown_default="—",
+        description=(
+            "the org stack's `postureAuditRoleArn` output: the management account's role the audit "
+            "assumes to open audit-only root sessions; leave empty when the hub is the management account "
+            "or IAM's delegated administrator for centralized root access"
         ),
     ),
     ConfigKey(

@@ -52,6 +52,12 @@ class HubNotifierArgs(TypedDict):
     runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    posture_schedule: NotRequired[str]
+    """When the root credential audit runs (with `organization_id` only): a Scheduler `rate(...)`/`cron(...)`
+    expression, or `off`. Default `rate(1 day)`."""
+    posture_audit_role_arn: NotRequired[str | None]
+    """The org stack's management-account role the audit assumes to open audit-only root sessions; unset when
+    the hub is the management account or IAM's delegated administrator for centralized root access."""
     expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
     """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
     most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .arns import parse_event_bus_arn
+from .posture_role import management_audit_role
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
 from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
@@ -49,6 +50,10 @@ class OrganizationRolloutArgs(TypedDict):
     cover_own_account: NotRequired[bool]
     """Also forward this account's own root activity with a SpokeForwarder (StackSets never deploy to the
     management account). Default: true when `call_as` is SELF."""
+    posture_audit_role: NotRequired[bool]
+    """Create the role the hub's root credential audit assumes here (output `posture_audit_role_arn`, the
+    hub's `postureAuditRoleArn`). Default: true when `call_as` is SELF (the management account, where
+    AssumeRoot works); false in a CloudFormation delegated administrator, which need not be IAM's."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
@@ -64,6 +69,8 @@ class OrganizationRollout(pulumi.ComponentResource):
     """ARN of the StackSet."""
     own_account_rule_arns: dict[str, pulumi.Output[str]]
     """This account's forwarding rule in each region, when the component covers its own account."""
+    posture_audit_role_arn: pulumi.Output[str] | None
+    """The role the hub's root credential audit assumes (its `postureAuditRoleArn`), when created."""
 
     def __init__(
         self, name: str, args: OrganizationRolloutArgs, opts: pulumi.ResourceOptions | None = None
@@ -136,6 +143,10 @@ class OrganizationRollout(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.own_account_rule_arns = own.rule_arns
+        self.posture_audit_role_arn = None
+        if args.get("posture_audit_role", settings.call_as == "SELF"):
+            role = management_audit_role(name, hub=hub, parent=self, tags=settings.tags)
+            self.posture_audit_role_arn = role.arn
         self.stack_set_name = stack_set.name
         self.stack_set_arn = stack_set.arn
         self.register_outputs(
@@ -143,5 +154,6 @@ class OrganizationRollout(pulumi.ComponentResource):
                 "stack_set_name": self.stack_set_name,
                 "stack_set_arn": self.stack_set_arn,
                 "own_account_rule_arns": self.own_account_rule_arns,
+                "posture_audit_role_arn": self.posture_audit_role_arn,
             }
         )

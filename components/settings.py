@@ -56,6 +56,8 @@ class HubSettings:
     deployer_principal_arns: tuple[str, ...]
     heartbeat_interval_minutes: int
     heartbeat_silent_intervals: int
+    posture_schedule: str
+    posture_audit_role_arn: str | None
     expected_root_use: tuple[Mapping[str, Any], ...]
     high_priority_endpoints: tuple[Mapping[str, str], ...]
     runbook_base_url: str
@@ -73,6 +75,11 @@ class HubSettings:
     def function_name(self) -> str:
         """The notifier function's name, derived from the bus name."""
         return f"{self.event_bus_name}-notifier"
+
+    @property
+    def posture_audit(self) -> bool:
+        """Whether the hub audits root credentials: it watches an organization and the schedule is on."""
+        return self.organization_id is not None and self.posture_schedule != validation.SCHEDULE_OFF
 
     @property
     def watchdog_function_name(self) -> str:
@@ -129,6 +136,10 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
         ),
         heartbeat_silent_intervals=check_setting(
             values, "heartbeat_silent_intervals", name("heartbeat_silent_intervals")
+        ),
+        posture_schedule=check_setting(values, "posture_schedule", name("posture_schedule")),
+        posture_audit_role_arn=check_setting(
+            values, "posture_audit_role_arn", name("posture_audit_role_arn")
         ),
         expected_root_use=check_setting(values, "expected_root_use", name("expected_root_use")),
         high_priority_endpoints=check_setting(

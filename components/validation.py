@@ -18,6 +18,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Letters, digits, - and _ only, because the bus name also names the notifier function (64 characters
 # at most, no dots) and its log group.
 _EVENT_BUS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,55}$")
+_SCHEDULE = re.compile(r"^(rate\(\d{1,4} (minute|minutes|hour|hours|day|days)\)|cron\([^()]{9,200}\))$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+SCHEDULE_OFF = "off"
 # AWS Organizations IDs: an organizational unit (ou-<root part>-<8 to 32>) or the root (r-<4 to 32>).
 _ORGANIZATIONAL_UNIT_ID = re.compile(r"^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
 # CloudFormation StackSet names: a letter, then letters, digits and hyphens, 128 characters at most.
@@ -257,5 +260,24 @@ def require_stack_name(value: object, where: str) -> str:
         message = (
             f"{where} must be a stack name such as 'hub' or 'my-org/root-activity-monitor/hub', got {value!r}"
         )
+        raise ConfigError(message)
+    return value
+
+
+def require_schedule(value: object, where: str) -> str:
+    """An EventBridge Scheduler rate or cron expression, or "off"."""
+    if not isinstance(value, str) or not (value == SCHEDULE_OFF or _SCHEDULE.match(value)):
+        message = (
+            f"{where} must be an EventBridge Scheduler expression such as 'rate(1 day)' or "
+            f"'cron(0 3 * * ? *)', or 'off' to turn the audit off, got {value!r}"
+        )
+        raise ConfigError(message)
+    return value
+
+
+def require_role_arn(value: object, where: str) -> str:
+    """An IAM role ARN, e.g. arn:aws:iam::111111111111:role/root-activity-monitor-posture-audit."""
+    if not isinstance(value, str) or not _ROLE_ARN.match(value):
+        message = f"{where} must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>), got {value!r}"
         raise ConfigError(message)
     return value

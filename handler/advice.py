@@ -14,6 +14,9 @@ NEXT_STEPS: dict[str, str] = {
     "signin-failed": "Check who tried to sign in as root from these IPs; make sure root has MFA.",
     "critical-call": "Check the credential or security setting that changed and undo it if it was "
     "not planned (e.g. delete unexpected root access keys, restart CloudTrail logging).",
+    "no-root-credentials": "The last audit found no root credentials in this account, so its root should "
+    "not act without centralized root access: find how it did (a password recovery, a credential made "
+    "since the audit) and treat it as an incident until explained.",
     "assume-root": "Confirm the AssumeRoot caller and task were planned; review the session's actions "
     "in the target account.",
     "root-path": "Someone other than root re-opened or changed root (email, recovery, central management): "

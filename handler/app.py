@@ -14,7 +14,7 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from . import expected_use, heartbeat, jsonlog, publisher
+from . import expected_use, heartbeat, jsonlog, posture_grade, publisher
 from .accounts import AccountNameResolver, parse_account_names, static_resolver
 from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
@@ -70,8 +70,12 @@ def handle_batch(
         correlate(
             notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
         )
+    # An account audited without root credentials: its root activity is CRITICAL (posture_grade.py).
+    posture_table = posture_grade.table_name()
+    if posture_table is not None:
+        posture_grade.grade_from_table(notifications, heartbeat.dynamodb_client(), posture_table)
     windows = expected_use.windows_from_environment()
-    if windows:  # the clock is read only when there is a window to compare it with
+    if windows:  # the clock is read only when some root use is expected
         expected_use.apply(notifications, windows, expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))

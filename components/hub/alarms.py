@@ -145,12 +145,13 @@ def hub_alarms(
     function: aws.lambda_.Function,
     watchdog: aws.lambda_.Function,
     event_bus_name: pulumi.Input[str],
+    posture: aws.lambda_.Function | None = None,
     topic_arn: pulumi.Input[str],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> list[aws.cloudwatch.MetricAlarm]:
-    """The hub region's pipeline: both DLQs, the buffer's age, the notifier's and the watchdog's failures,
-    the hub-bus rules."""
+    """The hub region's pipeline: both DLQs, the buffer's age, the notifier's, the watchdog's and the posture
+    audit's failures, the hub-bus rules."""
     specs = [
         dead_letter_spec(
             "buffer-dlq", queued.dead_letter_queue.name, "the notifier failed on these events five times"
@@ -182,6 +183,13 @@ def hub_alarms(
             "Watchdog errors or throttles",
         ),
     ]
+    if posture is not None:
+        specs += function_failure_specs(
+            "posture",
+            posture.name,
+            "the root credential audit did not finish; its rows and posture notifications may be stale",
+            "Posture audit errors or throttles",
+        )
     for kind, rule in queued.rules.items():
         specs += rule_failure_specs(f"hub-{kind}", rule.name, event_bus_name=event_bus_name)
     return [metric_alarm(name, spec, topic_arn=topic_arn, parent=parent, tags=tags) for spec in specs]

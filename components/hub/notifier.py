@@ -103,6 +103,7 @@ def notifier(
     deployer_principal_arns: Sequence[str] = (),
     tags: Tags,
     heartbeat_table_name: pulumi.Input[str] | None = None,
+    posture_table_name: pulumi.Input[str] | None = None,
     routing_variables: Mapping[str, str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
@@ -138,6 +139,8 @@ def notifier(
             "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
             # Where the notifier records heartbeats instead of notifying them.
             **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
+            # Where the last root credential audit is, to grade root activity by it.
+            **({"POSTURE_TABLE": posture_table_name} if posture_table_name is not None else {}),
             # Expected root use windows and where runbook links point (components/routing.py).
             **(routing_variables or {}),
         },

@@ -1,5 +1,5 @@
 """The hub region's pipeline, in the order data flows: bus → buffer → notifier → topic, the heartbeat table
-and its watchdog, and the alarms that publish around the notifier."""
+and its watchdog, the root credential audit, and the alarms that publish around the notifier."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .alarms import hub_alarms
 from .buffer import Buffer, buffer
 from .bus import HubBus, hub_bus
 from .notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, Notifier, notifier, notifier_role
+from .posture import PostureAudit, allow_reading_posture, posture_audit
 from .topic import NotificationTopic, notification_topic
 from .watchdog import Watchdog, allow_recording, heartbeat_table, watchdog
 
@@ -27,6 +28,8 @@ class Pipeline:
     topic: NotificationTopic
     notifier: Notifier
     watchdog: Watchdog
+    posture: PostureAudit | None
+    """The root credential audit, when the hub watches an organization and the schedule is on."""
 
 
 def hub_pipeline(
@@ -66,6 +69,22 @@ def hub_pipeline(
         routed=(forwarding.ROOT_ACTIVITY, tamper_route, heartbeat.HUB_HEARTBEAT),
     )
     table = heartbeat_table(name, parent=parent, tags=tags)
+    audit = (
+        posture_audit(
+            name,
+            event_bus_name=settings.event_bus_name,
+            schedule_expression=settings.posture_schedule,
+            management_role_arn=settings.posture_audit_role_arn,
+            topic=topic.topic,
+            key=topic.key,
+            account_id=account_id,
+            log_retention_days=settings.log_retention_days,
+            parent=parent,
+            tags=tags,
+        )
+        if settings.posture_audit
+        else None
+    )
     function = notifier(
         name,
         function_name=settings.function_name,
@@ -81,12 +100,15 @@ def hub_pipeline(
         parent=parent,
         tags=tags,
         heartbeat_table_name=table.name,
+        posture_table_name=audit.table.name if audit is not None else None,
         routing_variables={
             "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
             "RUNBOOK_BASE_URL": settings.runbook_base_url,
         },
     )
     allow_recording(name, notifier_role=role, table=table, parent=parent)
+    if audit is not None:
+        allow_reading_posture(name, notifier_role=role, table=audit.table, parent=parent)
     watched = watchdog(
         name,
         function_name=settings.watchdog_function_name,
@@ -108,9 +130,10 @@ def hub_pipeline(
         queued=queued,
         function=function.function,
         watchdog=watched.function,
+        posture=audit.function if audit is not None else None,
         event_bus_name=bus.bus.name,
         topic_arn=topic.topic.arn,
         parent=parent,
         tags=tags,
     )
-    return Pipeline(bus=bus, buffer=queued, topic=topic, notifier=function, watchdog=watched)
+    return Pipeline(bus=bus, buffer=queued, topic=topic, notifier=function, watchdog=watched, posture=audit)

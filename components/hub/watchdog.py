@@ -19,6 +19,7 @@ from .. import heartbeat, heartbeat_policies, policies
 from ..lambda_bundle import HANDLER_PACKAGE
 from ..tagging import Tags, tag_input
 from .notifier import handler_function
+from .scheduled import function_log_group, run_on_schedule
 
 WATCHDOG_HANDLER = f"{HANDLER_PACKAGE}.watchdog.watchdog_handler"
 WATCHDOG_TIMEOUT_SECONDS = 120
@@ -95,12 +96,12 @@ def watchdog(
 ) -> Watchdog:
     """The watchdog, allowed exactly its table, topic, key and logs, run every interval by Scheduler."""
     child = pulumi.ResourceOptions(parent=parent)
-    log_group = aws.cloudwatch.LogGroup(
+    log_group = function_log_group(
         f"{name}-watchdog-logs",
-        name=f"/aws/lambda/{function_name}",
-        retention_in_days=log_retention_days,
-        tags=tag_input(tags),
-        opts=child,
+        function_name=function_name,
+        retention_days=log_retention_days,
+        parent=parent,
+        tags=tags,
     )
     role = aws.iam.Role(
         f"{name}-watchdog-role",
@@ -136,21 +137,6 @@ def watchdog(
         tags=tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy]),
     )
-    schedule_role = aws.iam.Role(
-        f"{name}-watchdog-schedule-role",
-        assume_role_policy=pulumi.Output.from_input(account_id).apply(
-            lambda account: json.dumps(heartbeat_policies.scheduler_assume_role_policy(account))
-        ),
-        description="EventBridge Scheduler runs the root-activity-monitor watchdog",
-        tags=tag_input(tags),
-        opts=child,
-    )
-    schedule_role_policy = aws.iam.RolePolicy(
-        f"{name}-watchdog-schedule-role-policy",
-        role=schedule_role.id,
-        policy=function.arn.apply(lambda arn: json.dumps(heartbeat_policies.invoke_function_policy(arn))),
-        opts=child,
-    )
     # Expected pairs travel in the schedule's input: a thousand accounts overflow Lambda's 4 KB environment.
     plan = pulumi.Output.from_input(account_id).apply(
         lambda hub: json.dumps(
@@ -162,14 +148,16 @@ def watchdog(
             sort_keys=True,
         )
     )
-    schedule = aws.scheduler.Schedule(
+    scheduled = run_on_schedule(
         f"{name}-watchdog-schedule",
-        description="Runs the root-activity-monitor watchdog once per heartbeat interval",
-        schedule_expression=heartbeat.schedule_expression(interval_minutes),
-        flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-        state="ENABLED",
-        target=aws.scheduler.ScheduleTargetArgs(arn=function.arn, role_arn=schedule_role.arn, input=plan),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[schedule_role_policy]),
+        function=function,
+        account_id=account_id,
+        expression=heartbeat.schedule_expression(interval_minutes),
+        payload=plan,
+        what="watchdog",
+        schedule_description="Runs the root-activity-monitor watchdog once per heartbeat interval",
+        parent=parent,
+        tags=tags,
     )
     return Watchdog(
         table=table,
@@ -177,7 +165,7 @@ def watchdog(
         role_policy=role_policy,
         log_group=log_group,
         function=function,
-        schedule_role=schedule_role,
-        schedule_role_policy=schedule_role_policy,
-        schedule=schedule,
+        schedule_role=scheduled.role,
+        schedule_role_policy=scheduled.role_policy,
+        schedule=scheduled.schedule,
     )

@@ -152,9 +152,26 @@ def render_text(report: SimulationReport) -> str:
     lines += _stack_instances(report)
     for problem in report.problems:
         lines.append(f"Problem: {problem}")
-    lines += ["", *_login_email(report), "", *_heartbeat_lines(report)]
+    lines += ["", *_login_email(report), "", *_heartbeat_lines(report), *_posture_lines(report)]
     lines += _tamper_emails(report)
     return "\n".join(lines) + "\n"
+
+
+def _posture_lines(report: SimulationReport) -> list[str]:
+    """With --org: the root credential audit's summary over the simulated members, as its email reads."""
+    if not report.stack_instances:
+        return []
+    if not report.posture:
+        return ["", "Root credential posture: the audit published nothing (see the problems above)."]
+    lines = ["", "Root credential posture (the hub's audit over the simulated members):"]
+    for note in report.posture:
+        lines += [
+            "",
+            f"Subject: {note.subject}",
+            "",
+            *(note.email_text or note.document["title"]).splitlines(),
+        ]
+    return lines
 
 
 def _tamper_emails(report: SimulationReport) -> list[str]:

@@ -185,7 +185,10 @@ class _Phases:
         return fired
 
     def last_heard(self, account: str, region: str) -> int | None:
-        table = self.stacks[0].recorded.one("aws:dynamodb/table:Table")
+        # The heartbeat table is the hub's table keyed by (account, region); the posture table has no range.
+        table = next(
+            t for t in self.stacks[0].recorded.of_type("aws:dynamodb/table:Table") if t.inputs.get("rangeKey")
+        )
         item = (
             self.aws.dynamodb(self.stacks[0].account_id, table.region)
             .get_item(

@@ -94,6 +94,8 @@ class SimulationReport:
     """What the watchdog published (category monitoring-gap)."""
     broken: str | None = None
     """What a break-it run broke."""
+    posture: list[Notification] = field(default_factory=list)
+    """With `--org`: what the root credential audit over the simulated members published."""
 
     @property
     def all_covered(self) -> bool:
@@ -122,6 +124,7 @@ class SimulationReport:
         if self.stack_instances:
             document["stackInstances"] = [instance.as_json() for instance in self.stack_instances]
             document["lateJoiner"] = self.late_joiner
+            document["posture"] = [notification.document for notification in self.posture]
         return document
 
 

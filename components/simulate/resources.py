@@ -45,6 +45,17 @@ def _policy_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+# IAM's resource type for sts:AssumeRoot is an account's root (`arn:aws:iam::<account>:root`); moto's policy
+# check knows no such IAM resource path and refuses the document. moto keeps it with any account's root
+# spelt as a role path instead; the replay never evaluates AssumeRoot, so nothing it decides changes.
+_ANY_MEMBER_ROOT = '"arn:aws:iam::*:root"'
+_MOTO_ANY_MEMBER_ROOT = '"arn:aws:iam::*:role/root"'
+
+
+def _role_policy_text(value: Any) -> str:
+    return _policy_text(value).replace(_ANY_MEMBER_ROOT, _MOTO_ANY_MEMBER_ROOT)
+
+
 def _event_bus(aws: AwsAccounts, account: str, resource: RecordedResource) -> None:
     aws.events(account, resource.region).create_event_bus(Name=_name(resource))
 
@@ -194,7 +205,7 @@ def _role_policy(aws: AwsAccounts, account: str, resource: RecordedResource) -> 
     aws.iam(account).put_role_policy(
         RoleName=str(inputs["role"]).split("/")[-1],
         PolicyName=_name(resource),
-        PolicyDocument=_policy_text(inputs["policy"]),
+        PolicyDocument=_role_policy_text(inputs["policy"]),
     )
 
 

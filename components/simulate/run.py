@@ -253,6 +253,14 @@ def _run(
             problems.append(
                 f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
             )
+    if rollout is not None:
+        from .posture_task import run_posture_audit  # noqa: PLC0415
+
+        say("auditing the simulated members' root credentials")
+        problems.extend(run_posture_audit(aws, hub.recorded, key_policy))
+        report.posture = [
+            note for account, region, url in observers for note in read_observer(aws, account, region, url)
+        ]
     for event in tampering:
         notification = report.notification_for(event.event_id)
         if notification is None or notification.document.get("category") != "tamper":

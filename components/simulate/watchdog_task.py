@@ -23,8 +23,17 @@ from .recording import RecordedResource, RecordedStack
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 
+# The posture audit opens root sessions, which moto lacks: the replay runs it apart, over the simulated
+# organization only (posture_task.py).
+NOT_RUN_ON_SCHEDULE = frozenset({"handler.posture_audit.posture_handler"})
+
+
 def _function_schedules(stack: RecordedStack) -> Iterable[tuple[RecordedResource, RecordedResource]]:
-    functions = {f.arn: f for f in stack.of_type("aws:lambda/function:Function")}
+    functions = {
+        f.arn: f
+        for f in stack.of_type("aws:lambda/function:Function")
+        if str(f.inputs.get("handler")) not in NOT_RUN_ON_SCHEDULE
+    }
     for schedule in stack.of_type("aws:scheduler/schedule:Schedule"):
         function = functions.get(str(schedule.inputs["target"]["arn"]))
         if function is not None:

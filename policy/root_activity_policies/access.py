@@ -104,7 +104,7 @@ def validate_resource_policies(args: ResourceValidationArgs, report_violation: R
             )
 
 
-def _identity_documents(args: ResourceValidationArgs) -> list[tuple[str, Any]]:
+def identity_documents(args: ResourceValidationArgs) -> list[tuple[str, Any]]:
     """(where, document) of each identity policy a resource carries."""
     if args.resource_type in (ROLE_POLICY, MANAGED_POLICY):
         return [(args.name, json_value(args.props.get("policy")))]
@@ -122,7 +122,7 @@ def validate_publish_resources(args: ResourceValidationArgs, report_violation: R
     """An identity policy of the monitor may allow sns:Publish only on named topics."""
     if not in_monitor(args.urn):
         return
-    for where, document in _identity_documents(args):
+    for where, document in identity_documents(args):
         for index, statement in enumerate(statements(plain(document))):
             wildcards = wildcard_resources(statement)
             if allows_action(statement, PUBLISH_ACTION) and wildcards:

@@ -129,6 +129,8 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
 
+# The only root task the monitor may open sessions for: reading root's credentials, never changing them.
+AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 EXPECTED_ROOT_USE_VARIABLE = "EXPECTED_ROOT_USE"
 """The notifier's environment variable holding the `expectedRootUse` windows (see the components' routing)."""
 

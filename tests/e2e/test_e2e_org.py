@@ -172,3 +172,19 @@ def test_members_out_of_range_exits_2(example_hub: Path, capsys: pytest.CaptureF
     code = main(["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "0"])
     assert code == 2
     assert "--members" in capsys.readouterr().err
+
+
+def test_the_posture_report_lists_every_simulated_member_without_root_credentials(
+    org_report: SimulationReport,
+) -> None:
+    """GIVEN the example org and hub WHEN simulated THEN the hub's audit publishes one posture summary
+    naming every member as without root credentials, and the run reports no problem."""
+    assert org_report.problems == []
+    (summary,) = org_report.posture
+    document = summary.document
+    assert (document["category"], document["severity"]) == ("posture", "INFO")
+    listed = {label.rsplit("(", 1)[-1].rstrip(")") for label in document["posture"]["withoutRootCredentials"]}
+    assert MANAGEMENT_ACCOUNT not in listed
+    assert _members(org_report) <= listed
+    assert document["posture"]["withPassword"] == document["posture"]["withAccessKeys"] == []
+    assert "without root credentials" in summary.subject

@@ -98,8 +98,9 @@ def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack:
     CloudWatch may use: test_key_policy_admits_the_account_sns_cloudwatch_and_the_notifier_only)."""
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
     alarms = hub_stack.of_type(ALARM)
-    # 2 DLQs, age, errors and throttles of 2 functions; 2 metrics x 3 hub-bus rules
-    assert len(alarms) == 3 + 2 * 2 + 2 * 3
+    # 2 DLQs, age, errors and throttles of 3 functions (the notifier, the watchdog, the posture audit);
+    # 2 metrics x 3 hub-bus rules
+    assert len(alarms) == 3 + 2 * 3 + 2 * 3
     for alarm in alarms:
         assert "region" not in alarm.inputs, alarm.name
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name

@@ -79,6 +79,7 @@ def test_hub_log_retention_is_configurable(record_stack: Any) -> None:
     assert {group.name: group.inputs["retentionInDays"] for group in groups} == {
         "hub-notifier-logs": 30,
         "hub-watchdog-logs": 30,
+        "hub-posture-logs": 30,
     }
 
 
@@ -89,9 +90,14 @@ def test_event_bus_name_also_names_the_function_and_log_group(record_stack: Any)
     )
     assert recorded.one("aws:cloudwatch/eventBus:EventBus").inputs["name"] == "audit"
     functions = {f.name: f.inputs["name"] for f in recorded.of_type("aws:lambda/function:Function")}
-    assert functions == {"hub-notifier": "audit-notifier", "hub-watchdog": "audit-watchdog"}
+    assert functions == {
+        "hub-notifier": "audit-notifier",
+        "hub-watchdog": "audit-watchdog",
+        "hub-posture": "audit-posture",
+    }
     groups = {g.name: g.inputs["name"] for g in recorded.of_type("aws:cloudwatch/logGroup:LogGroup")}
     assert groups == {
         "hub-notifier-logs": "/aws/lambda/audit-notifier",
         "hub-watchdog-logs": "/aws/lambda/audit-watchdog",
+        "hub-posture-logs": "/aws/lambda/audit-posture",
     }

@@ -164,6 +164,8 @@ BAD_VALUES: dict[str, tuple[str, Any, str]] = {
     "deployerPrincipalArns": ("hub", ["deployer"], "[0] must be an IAM role or user ARN"),
     "heartbeatIntervalMinutes": ("spoke", 1441, "must be a whole number from 1 to 1440 (minutes between"),
     "heartbeatSilentIntervals": ("hub", 1, "must be a whole number from 2 to 48 (heartbeat intervals"),
+    "postureSchedule": ("hub", "daily", "must be an EventBridge Scheduler expression such as 'rate(1 day)'"),
+    "postureAuditRoleArn": ("hub", "arn:aws:iam::999999999999:user/audit", "must be an IAM role ARN"),
     "hubEventBusArn": ("spoke", "arn:aws:sqs:eu-west-1:111111111111:queue", "must be an event bus ARN"),
     "hubStack": ("org", "not a stack!", "must be a stack name such as 'hub'"),
     "organizationalUnitIds": (

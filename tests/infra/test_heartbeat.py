@@ -26,6 +26,7 @@ from root_activity_monitor.validation import ConfigError
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 TABLE = "aws:dynamodb/table:Table"
+HEARTBEAT_TABLE = "root-activity-monitor-heartbeats"
 SPOKE_ROLE = "root-activity-monitor-forward-heartbeat-role"
 
 
@@ -179,7 +180,7 @@ def test_the_heartbeat_table_is_on_demand_encrypted_expiring_and_recoverable(
     hub_stack: RecordedStack,
 ) -> None:
     """GIVEN the hub THEN the table is keyed by account and region, on-demand, encrypted, TTL, PITR."""
-    table = hub_stack.one(TABLE)
+    table = hub_stack.named(TABLE, HEARTBEAT_TABLE)
     assert table.inputs["billingMode"] == "PAY_PER_REQUEST"
     assert (table.inputs["hashKey"], table.inputs["rangeKey"]) == ("accountId", "region")
     assert table.inputs["ttl"] == {"attributeName": "expiresAt", "enabled": True}
@@ -190,7 +191,7 @@ def test_the_heartbeat_table_is_on_demand_encrypted_expiring_and_recoverable(
 def test_the_notifier_may_only_update_items_and_read_assume_root_sessions(hub_stack: RecordedStack) -> None:
     """GIVEN the hub THEN the notifier knows the table, may dynamodb:UpdateItem on it and dynamodb:GetItem
     only the items whose hash key is an AssumeRoot session's, nothing more."""
-    table = hub_stack.one(TABLE)
+    table = hub_stack.named(TABLE, HEARTBEAT_TABLE)
     notifier = hub_stack.named(FUNCTION, "root-activity-monitor-notifier")
     assert notifier.inputs["environment"]["variables"]["HEARTBEAT_TABLE"] == table.outputs["name"]
     policy = hub_stack.named(ROLE_POLICY, "root-activity-monitor-notifier-heartbeat-policy")
@@ -240,7 +241,7 @@ def test_the_watchdog_may_read_its_table_and_publish_nothing_else(hub_stack: Rec
     """GIVEN the hub THEN the watchdog's policy names the table, topic, key and log group, no wildcard ARN."""
     policy = statements(hub_stack.named(ROLE_POLICY, "root-activity-monitor-watchdog-policy"))
     granted = {s["Sid"]: (s["Action"], s["Resource"]) for s in policy}
-    table = hub_stack.one(TABLE).arn
+    table = hub_stack.named(TABLE, HEARTBEAT_TABLE).arn
     topic = hub_stack.named("aws:sns/topic:Topic", "root-activity-monitor-topic").arn
     key = hub_stack.one("aws:kms/key:Key").arn
     assert granted["ReadAndMarkHeartbeats"] == (["dynamodb:Scan", "dynamodb:UpdateItem"], table)

@@ -69,6 +69,8 @@ EXPECTED_HUB_RESOURCES = (
                 "notifier-throttles",
                 "watchdog-errors",
                 "watchdog-throttles",
+                "posture-errors",
+                "posture-throttles",
             )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
@@ -83,6 +85,16 @@ EXPECTED_HUB_RESOURCES = (
         (ROLE, f"{COMPONENT}-watchdog-schedule-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-schedule-role-policy"),
         ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-watchdog-schedule"),
+        # Root credential audit (the hub watches an organization): its table, function, schedule.
+        ("aws:dynamodb/table:Table", f"{COMPONENT}-posture"),
+        (ROLE_POLICY, f"{COMPONENT}-notifier-posture-policy"),
+        (LOG_GROUP, f"{COMPONENT}-posture-logs"),
+        (ROLE, f"{COMPONENT}-posture-role"),
+        (ROLE_POLICY, f"{COMPONENT}-posture-policy"),
+        (FUNCTION, f"{COMPONENT}-posture"),
+        (ROLE, f"{COMPONENT}-posture-schedule-role"),
+        (ROLE_POLICY, f"{COMPONENT}-posture-schedule-role-policy"),
+        ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-posture-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
     | forwarding_resources()
@@ -244,6 +256,7 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
         "ACCOUNT_NAMES",
         "DEPLOYER_PRINCIPAL_ARNS",
         "HEARTBEAT_TABLE",
+        "POSTURE_TABLE",
         "EXPECTED_ROOT_USE",
         "RUNBOOK_BASE_URL",
     }

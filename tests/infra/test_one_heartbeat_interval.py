@@ -30,8 +30,12 @@ def by_hub_stack(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def rates(recorded: Any) -> set[str]:
-    """The schedule expressions of every heartbeat schedule the stack registered."""
-    return {schedule.inputs["scheduleExpression"] for schedule in recorded.of_type(SCHEDULE)}
+    """The schedule expressions of every heartbeat schedule the stack registered (not the posture audit's)."""
+    return {
+        schedule.inputs["scheduleExpression"]
+        for schedule in recorded.of_type(SCHEDULE)
+        if not schedule.name.endswith("-posture-schedule")
+    }
 
 
 @pytest.mark.parametrize(("configured", "exported"), [(None, 60), (15, 15)])
