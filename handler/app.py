@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import heartbeat, jsonlog, publisher
-from .accounts import AccountNameResolver, parse_account_names, static_resolver
+from .accounts import AccountNameResolver, environment_resolver
 from .digest import fold
 from .intake import Intake, read_batch
 from .notification import Notification
@@ -37,16 +37,16 @@ class MissingTopicError(RuntimeError):
 
 
 def lambda_handler(event: Any, context: Any) -> BatchResponse:
-    """Entry point; reads TOPIC_ARN and ACCOUNT_NAMES on every invocation, not at import."""
+    """Entry point; reads its environment (TOPIC_ARN, ACCOUNT_NAMES, ORGANIZATIONS_*) on every invocation."""
     topic_arn = os.environ.get("TOPIC_ARN", "").strip()
     if not topic_arn:
         message = "TOPIC_ARN is not set: set it to the ARN of the SNS topic the notifier publishes to"
         jsonlog.error(message)
         raise MissingTopicError(message)
-    names = parse_account_names(os.environ.get("ACCOUNT_NAMES"))
+    names = environment_resolver(os.environ, heartbeat.table_name())
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     deployers = parse_deployers(os.environ.get("DEPLOYER_PRINCIPAL_ARNS"))
-    return handle_batch(event, topic_arn, static_resolver(names), remaining_ms=remaining, deployers=deployers)
+    return handle_batch(event, topic_arn, names, remaining_ms=remaining, deployers=deployers)
 
 
 def handle_batch(

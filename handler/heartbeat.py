@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -107,6 +108,9 @@ def record_heartbeats(beats: list[Heartbeat], table: str | None, update: Update 
     write = update or dynamodb_client().update_item
     latest: dict[tuple[str, str], Heartbeat] = {}
     owners: dict[tuple[str, str], list[str]] = {}
+    # A time from the future would hide the pair's silence until then and refuse every later heartbeat.
+    now = int(time.time())
+    beats = [replace(beat, heard_at=min(beat.heard_at, now)) for beat in beats]
     for beat in beats:
         pair = (beat.account_id, beat.region)
         owners.setdefault(pair, []).append(beat.message_id)
