@@ -87,9 +87,7 @@ def describe_account(client: Any, account_id: str) -> Account:
     return _account(client.describe_account(AccountId=account_id)["Account"])
 
 
-def accounts_under(
-    client: Any, parent_ids: Iterable[str], *, deadline: float | None = None
-) -> list[Account]:
+def accounts_under(client: Any, parent_ids: Iterable[str], *, deadline: float | None = None) -> list[Account]:
     """Every account under the parents (OUs or the root), in nested OUs too, each once.
 
     `deadline` (a `time.monotonic()` value): past it, raises OrganizationsUnavailableError rather than

@@ -161,7 +161,9 @@ def test_a_cached_name_is_used_until_it_expires(org: Org) -> None:
     )
     OrganizationNames.forget()
     clock.now += NAME_TTL_SECONDS
-    renamed = OrganizationNames({}, describe=lambda _a: "Payments EU", table=TABLE, dynamodb=dynamodb, clock=clock)
+    renamed = OrganizationNames(
+        {}, describe=lambda _a: "Payments EU", table=TABLE, dynamodb=dynamodb, clock=clock
+    )
     assert renamed(account) == "Payments EU"
 
 
