@@ -21,6 +21,7 @@ from .hub.alarms import hub_alarms
 from .hub.buffer import buffer
 from .hub.bus import hub_bus
 from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
+from .hub.organizations import allow_lookups, lookup_variables
 from .hub.topic import notification_topic
 from .hub.watchdog import allow_recording, heartbeat_table, watchdog
 from .settings import argument_namer, check_hub
@@ -57,6 +58,14 @@ class HubNotifierArgs(TypedDict):
     runs. Default 60."""
     heartbeat_silent_intervals: NotRequired[int]
     """Intervals (2 to 48) without a heartbeat before the watchdog notifies a monitoring gap. Default 3."""
+    organizations_role_arn: NotRequired[str | None]
+    """Read-only role in the management account (or Organizations delegated administrator) the notifier and
+    watchdog assume for account names and the OUs' accounts (OrganizationRollout's
+    `organizations_role_arn`). Unset: with `organization_id`, they call Organizations directly (the hub is
+    the management account)."""
+    organizational_unit_ids: NotRequired[Sequence[str]]
+    """The OUs the org stack rolls the spoke out to (needs `organization_id`): the watchdog expects every
+    active account under them, in every region of `regions`, after a grace period for new accounts."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -110,6 +119,7 @@ class HubNotifier(pulumi.ComponentResource):
             tags=tags,
         )
         table = heartbeat_table(name, parent=self, tags=tags)
+        lookups = lookup_variables(settings.organizations_lookup, settings.organizations_role_arn)
         function = notifier(
             name,
             function_name=settings.function_name,
@@ -125,9 +135,10 @@ class HubNotifier(pulumi.ComponentResource):
             parent=self,
             tags=tags,
             heartbeat_table_name=table.name,
+            extra_variables=lookups,
         )
         allow_recording(name, notifier_role=role, table=table, parent=self)
-        watchdog(
+        watched = watchdog(
             name,
             function_name=settings.watchdog_function_name,
             table=table,
@@ -142,7 +153,17 @@ class HubNotifier(pulumi.ComponentResource):
             log_retention_days=settings.log_retention_days,
             parent=self,
             tags=tags,
+            organizational_unit_ids=settings.organizational_unit_ids,
+            extra_variables=lookups,
         )
+        if settings.organizations_lookup:
+            allow_lookups(
+                name,
+                roles={"notifier": role, "watchdog": watched.role},
+                role_arn=settings.organizations_role_arn,
+                table=table,
+                parent=self,
+            )
         beats = heartbeat.emit_heartbeats(
             f"{name}-forward",
             regions=settings.regions,

@@ -65,6 +65,8 @@ class HubSettings:
     deployer_principal_arns: tuple[str, ...] = ()
     heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
     heartbeat_silent_intervals: int = DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    organizations_role_arn: str | None = None
+    organizational_unit_ids: tuple[str, ...] = ()
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -74,6 +76,12 @@ class HubSettings:
     def batch_size(self) -> int:
         """Records per notifier invocation: large with a window, so one batch folds a whole session."""
         return BATCH_SIZE_WITH_WINDOW if self.batch_window_seconds > 0 else BATCH_SIZE_WITHOUT_WINDOW
+
+    @property
+    def organizations_lookup(self) -> bool:
+        """Whether the hub's functions ask AWS Organizations for names and accounts: a hub of an
+        organization does, through `organizations_role_arn` or directly."""
+        return self.organization_id is not None or self.organizations_role_arn is not None
 
     @property
     def function_name(self) -> str:
@@ -149,7 +157,30 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
             MAX_HEARTBEAT_SILENT_INTERVALS,
             "heartbeat intervals without a heartbeat before the watchdog notifies a gap",
         ),
+        **_organization_lookup(values, name, organization_id),
     )
+
+
+def _organization_lookup(
+    values: Mapping[str, Any], name: Namer, organization_id: str | None
+) -> dict[str, Any]:
+    """The reader role to assume, and the OUs whose accounts the watchdog expects (in an organization)."""
+    role = values.get("organizations_role_arn")
+    units = values.get("organizational_unit_ids")
+    checked: dict[str, Any] = {}
+    if role is not None:
+        checked["organizations_role_arn"] = validation.require_role_arn(role, name("organizations_role_arn"))
+    if units is not None and units != ():
+        if organization_id is None:
+            message = (
+                f"{name('organizational_unit_ids')} needs {name('organization_id')}: the watchdog expects "
+                "the accounts of these OUs, whose events the hub bus accepts through the organization"
+            )
+            raise ConfigError(message)
+        checked["organizational_unit_ids"] = validation.require_organizational_unit_ids(
+            units, name("organizational_unit_ids")
+        )
+    return checked
 
 
 def _heartbeat_interval(values: Mapping[str, Any], name: Namer) -> int:

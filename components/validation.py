@@ -23,6 +23,7 @@ _ORGANIZATIONAL_UNIT_ID = re.compile(r"^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0
 # CloudFormation StackSet names: a letter, then letters, digits and hyphens, 128 characters at most.
 _STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 CALL_AS_VALUES = ("SELF", "DELEGATED_ADMIN")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/|sts::\d{12}:assumed-role/)\S+$")
 
 MIN_BATCH_WINDOW_SECONDS = 0
@@ -77,6 +78,16 @@ def require_principal_arns(values: object, where: str) -> tuple[str, ...]:
     arns = tuple(values)
     require_distinct(arns, where)
     return arns
+
+
+def require_role_arn(value: object, where: str) -> str:
+    """An IAM role ARN."""
+    if not isinstance(value, str) or not _ROLE_ARN.match(value):
+        message = (
+            f"{where} must be an IAM role ARN like 'arn:aws:iam::111122223333:role/reader', got {value!r}"
+        )
+        raise ConfigError(message)
+    return value
 
 
 def require_organization_id(value: object, where: str) -> str:

@@ -103,6 +103,7 @@ def notifier(
     deployer_principal_arns: Sequence[str] = (),
     tags: Tags,
     heartbeat_table_name: pulumi.Input[str] | None = None,
+    extra_variables: Mapping[str, str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
     log_group = aws.cloudwatch.LogGroup(
@@ -137,6 +138,7 @@ def notifier(
             "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
             # Where the notifier records heartbeats instead of notifying them.
             **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
+            **(extra_variables or {}),
         },
         log_group=log_group,
         tags=tags,

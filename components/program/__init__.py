@@ -52,6 +52,8 @@ def _org(config: OrgStackConfig) -> None:
     pulumi.export("stackSetName", org.stack_set_name)
     pulumi.export("stackSetArn", org.stack_set_arn)
     pulumi.export("ruleArns", org.own_account_rule_arns)
+    if org.organizations_role_arn is not None:
+        pulumi.export("organizationsRoleArn", org.organizations_role_arn)
 
 
 def _spoke(config: SpokeStackConfig) -> None:

@@ -50,6 +50,8 @@ HUB_KEYS: dict[str, str] = {
     "deployer_principal_arns": "deployerPrincipalArns",
     "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
     "heartbeat_silent_intervals": "heartbeatSilentIntervals",
+    "organizations_role_arn": "organizationsRoleArn",
+    "organizational_unit_ids": "organizationalUnitIds",
 }
 SPOKE_KEYS: dict[str, str] = {
     "regions": "regions",

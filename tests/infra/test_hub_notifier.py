@@ -69,6 +69,9 @@ EXPECTED_HUB_RESOURCES = (
         (LOG_GROUP, f"{COMPONENT}-watchdog-logs"),
         (ROLE, f"{COMPONENT}-watchdog-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-policy"),
+        # A hub of an organization reads account names and the OUs' accounts from AWS Organizations.
+        (ROLE_POLICY, f"{COMPONENT}-notifier-organizations-policy"),
+        (ROLE_POLICY, f"{COMPONENT}-watchdog-organizations-policy"),
         (FUNCTION, f"{COMPONENT}-watchdog"),
         (ROLE, f"{COMPONENT}-watchdog-schedule-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-schedule-role-policy"),
@@ -225,7 +228,13 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
     assert 10 <= inputs["timeout"] == FUNCTION_TIMEOUT_SECONDS <= 900
     assert inputs["role"] == hub_stack.named(ROLE, f"{COMPONENT}-notifier-role").arn
     variables = inputs["environment"]["variables"]
-    assert set(variables) == {"TOPIC_ARN", "ACCOUNT_NAMES", "DEPLOYER_PRINCIPAL_ARNS", "HEARTBEAT_TABLE"}
+    assert set(variables) == {
+        "TOPIC_ARN",
+        "ACCOUNT_NAMES",
+        "DEPLOYER_PRINCIPAL_ARNS",
+        "HEARTBEAT_TABLE",
+        "ORGANIZATIONS_LOOKUP",
+    }
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
     assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}

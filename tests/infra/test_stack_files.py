@@ -36,6 +36,7 @@ PROJECT_KEYS = DESIGN_KEYS | {
     "deployerPrincipalArns",
     "heartbeatIntervalMinutes",
     "heartbeatSilentIntervals",
+    "organizationsRoleArn",
 }
 # Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
 MAP_KEYS = {"accountNames", "tags"}
@@ -102,7 +103,7 @@ def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Any) 
     org = record_stack(
         stack_file_config("org"), program=run_root_main, account_id="999999999999", stack="org"
     )
-    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns"}
+    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns", "organizationsRoleArn"}
     stack_set = org.one("aws:cloudformation/stackSet:StackSet")
     assert stack_set.inputs["parameters"]["HubEventBusArn"] == hub.exports["eventBusArn"]
     assert len(org.of_type("aws:cloudformation/stackSetInstance:StackSetInstance")) == 3
@@ -188,6 +189,7 @@ def test_schema_defaults_match_the_programs_defaults() -> None:
         "hubStack": "",
         "organizationalUnitIds": [],
         "deployerPrincipalArns": [],
+        "organizationsRoleArn": "",
     }
 
 
