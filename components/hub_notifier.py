@@ -188,6 +188,7 @@ class HubNotifier(pulumi.ComponentResource):
             name,
             queued=queued,
             function=function.function,
+            watchdog_function=watched.function,
             event_bus_name=bus.bus.name,
             topic_arn=topic.topic.arn,
             parent=self,

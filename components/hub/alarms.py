@@ -1,4 +1,5 @@
-"""The hub region's health alarms: both dead-letter queues, the buffer's age, the notifier, the hub-bus rules.
+"""The hub region's health alarms: both dead-letter queues, the buffer's age, the notifier, the watchdog, the
+hub-bus rules.
 
 They publish straight to the notification topic, which is in the same region (CloudWatch SNS actions must
 be): an alarm about the notifier never passes through it.
@@ -26,6 +27,7 @@ def hub_alarms(
     *,
     queued: Buffer,
     function: aws.lambda_.Function,
+    watchdog_function: aws.lambda_.Function | None = None,
     event_bus_name: pulumi.Input[str],
     topic_arn: pulumi.Input[str],
     parent: pulumi.Resource,
@@ -69,6 +71,23 @@ def hub_alarms(
             for metric in NOTIFIER_FAILURE_METRICS
         ),
     ]
+    if watchdog_function is not None:
+        # An error includes a run that could not read the table or list the organization: silence unwatched.
+        specs += [
+            AlarmSpec(
+                name=f"watchdog-{metric.lower()}",
+                description=(
+                    f"The heartbeat watchdog reported {metric}: monitoring gaps may go unnoticed. "
+                    "See docs/operations.md, 'Watchdog errors or throttles'."
+                ),
+                namespace="AWS/Lambda",
+                metric=metric,
+                dimensions={"FunctionName": watchdog_function.name},
+                statistic="Sum",
+                threshold=0,
+            )
+            for metric in NOTIFIER_FAILURE_METRICS
+        ]
     for kind, rule in queued.rules.items():
         specs += rule_failure_specs(f"hub-{kind}", rule.name, event_bus_name=event_bus_name)
     return [metric_alarm(name, spec, topic_arn=topic_arn, parent=parent, tags=tags) for spec in specs]

@@ -105,11 +105,23 @@ def test_buffer_age_and_notifier_failures_are_alarmed(hub_stack: RecordedStack) 
         )
 
 
+def test_watchdog_failures_reach_the_notification_topic(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN the watchdog's Errors and Throttles each have an alarm publishing to the
+    notification topic, so a watchdog that stopped working is itself reported."""
+    function = hub_stack.named(FUNCTION, f"{COMPONENT}-watchdog")
+    topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
+    for metric in ("Errors", "Throttles"):
+        (alarm,) = alarms_on(hub_stack, metric, FunctionName=function.outputs["name"])
+        assert (alarm.inputs["namespace"], alarm.inputs["threshold"]) == ("AWS/Lambda", 0)
+        assert where_it_publishes(hub_stack, alarm) == topic
+
+
 def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack: RecordedStack) -> None:
     """GIVEN the hub THEN alarms in the hub region (no region input) notify the encrypted topic."""
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
     hub_alarms = [a for a in hub_stack.of_type(ALARM) if "region" not in a.inputs]
-    assert len(hub_alarms) == 5 + 2 * 3  # 2 DLQs, age, errors, throttles; 2 metrics x 3 hub-bus rules
+    # 2 DLQs, age, the notifier's and the watchdog's errors and throttles; 2 metrics x 3 hub-bus rules
+    assert len(hub_alarms) == 7 + 2 * 3
     for alarm in hub_alarms:
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name
 

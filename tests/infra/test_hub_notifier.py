@@ -59,7 +59,15 @@ EXPECTED_HUB_RESOURCES = (
         (TARGET, f"{COMPONENT}-tamper-target"),
         *(
             (ALARM, f"{COMPONENT}-{name}-alarm")
-            for name in ("buffer-dlq", "notify-dlq", "buffer-age", "notifier-errors", "notifier-throttles")
+            for name in (
+                "buffer-dlq",
+                "notify-dlq",
+                "buffer-age",
+                "notifier-errors",
+                "notifier-throttles",
+                "watchdog-errors",
+                "watchdog-throttles",
+            )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
         (RULE, f"{COMPONENT}-heartbeat-rule"),
