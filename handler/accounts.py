@@ -85,6 +85,7 @@ class OrganizationNames:
         self._budget = budget_seconds
         self._clock = clock
         self._spent = 0.0
+        self._budget_spent_logged = False
 
     def __call__(self, account_id: str) -> str:
         if account_id in self._static:
@@ -95,11 +96,14 @@ class OrganizationNames:
         if now < until:
             return name or account_id
         if self._spent >= self._budget:
-            jsonlog.warning(
-                "account name not looked up: the lookup budget of this invocation is spent; showing the ID",
-                accountId=account_id,
-                budgetSeconds=self._budget,
-            )
+            if not self._budget_spent_logged:  # once per invocation, however many accounts follow
+                self._budget_spent_logged = True
+                jsonlog.warning(
+                    "account names not looked up: the lookup budget of this invocation is spent; "
+                    "showing IDs",
+                    firstAccountId=account_id,
+                    budgetSeconds=self._budget,
+                )
             return account_id
         started = time.monotonic()
         try:
