@@ -1,11 +1,11 @@
-"""`simulate --org` at growing organization sizes: CPU time, wall time and peak memory, each size in its own process.
+"""`simulate --org` at growing sizes: CPU time, wall time and peak memory, each size in a process of its own.
 
 Run: uv run python bench/simulate_org.py [MEMBERSxREGIONS ...]   (default: 10x3 100x3 10x17 100x17)
 e.g. uv run python bench/simulate_org.py 1000x3 1000x17 for the largest sizes (minutes each).
 
 Prints one line per size, the machine's load average before and after, and writes the lines to
-bench/results/simulate_org.txt, which docs/organization.md quotes (a test keeps the two equal). CPU time is the
-figure to compare on a shared machine: wall time grows with other processes' load.
+bench/results/simulate_org.txt, which docs/organization.md quotes (a test keeps the two equal). CPU time is
+the figure to compare on a shared machine: wall time grows with other processes' load.
 """
 
 from __future__ import annotations
@@ -81,9 +81,8 @@ def main(sizes: list[str]) -> None:
         print(lines[-1], flush=True)
     for regions in sorted({size.split("x")[1] for size in cpu}, key=int):
         if f"10x{regions}" in cpu and f"100x{regions}" in cpu:
-            lines.append(
-                f"CPU ratio 100 / 10 members at {regions} regions: {cpu[f'100x{regions}'] / cpu[f'10x{regions}']:.2f}"
-            )
+            ratio = cpu[f"100x{regions}"] / cpu[f"10x{regions}"]
+            lines.append(f"CPU ratio 100 / 10 members at {regions} regions: {ratio:.2f}")
             print(lines[-1])
     lines.append(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(lines[-1])
