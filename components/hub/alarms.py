@@ -55,39 +55,40 @@ def hub_alarms(
             statistic="Maximum",
             threshold=BUFFER_AGE_THRESHOLD_SECONDS,
         ),
-        *(
-            AlarmSpec(
-                name=f"notifier-{metric.lower()}",
-                description=(
-                    f"The notifier function reported {metric}: notifications may be late or missing. "
-                    "See docs/operations.md, 'Notifier errors or throttles'."
-                ),
-                namespace="AWS/Lambda",
-                metric=metric,
-                dimensions={"FunctionName": function.name},
-                statistic="Sum",
-                threshold=0,
-            )
-            for metric in NOTIFIER_FAILURE_METRICS
+        *function_failure_specs(
+            "notifier", function, "The notifier function", "notifications may be late or missing", "Notifier"
         ),
     ]
     if watchdog_function is not None:
-        # An error includes a run that could not read the table or list the organization: silence unwatched.
-        specs += [
-            AlarmSpec(
-                name=f"watchdog-{metric.lower()}",
-                description=(
-                    f"The heartbeat watchdog reported {metric}: monitoring gaps may go unnoticed. "
-                    "See docs/operations.md, 'Watchdog errors or throttles'."
-                ),
-                namespace="AWS/Lambda",
-                metric=metric,
-                dimensions={"FunctionName": watchdog_function.name},
-                statistic="Sum",
-                threshold=0,
-            )
-            for metric in NOTIFIER_FAILURE_METRICS
-        ]
+        # An error includes a run that could not read the table: silent accounts would go unnoticed.
+        specs += function_failure_specs(
+            "watchdog",
+            watchdog_function,
+            "The heartbeat watchdog",
+            "monitoring gaps may go unnoticed",
+            "Watchdog",
+        )
     for kind, rule in queued.rules.items():
         specs += rule_failure_specs(f"hub-{kind}", rule.name, event_bus_name=event_bus_name)
     return [metric_alarm(name, spec, topic_arn=topic_arn, parent=parent, tags=tags) for spec in specs]
+
+
+def function_failure_specs(
+    label: str, function: aws.lambda_.Function, who: str, consequence: str, section: str
+) -> list[AlarmSpec]:
+    """Alarms on a hub function's Errors and Throttles, each pointing at its section of docs/operations.md."""
+    return [
+        AlarmSpec(
+            name=f"{label}-{metric.lower()}",
+            description=(
+                f"{who} reported {metric}: {consequence}. "
+                f"See docs/operations.md, '{section} errors or throttles'."
+            ),
+            namespace="AWS/Lambda",
+            metric=metric,
+            dimensions={"FunctionName": function.name},
+            statistic="Sum",
+            threshold=0,
+        )
+        for metric in NOTIFIER_FAILURE_METRICS
+    ]
