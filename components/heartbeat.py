@@ -2,10 +2,12 @@
 
 EventBridge Scheduler's universal target calls `events:TestEventPattern` under a dedicated role. CloudTrail
 records the call as a read-only management event in the schedule's region and delivers it to that region's
-default bus, where a forwarding rule in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (the only state
-that sees read-only events) sends it to the hub bus, the buffer and the notifier, exactly like root activity.
-So a heartbeat proves every hop root activity takes, including the trail (which must be logging) and the
-CloudTrail→EventBridge delivery. Read-only `Get/Describe/List` actions cannot be universal targets;
+default bus, where the root-activity rule itself (state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, the
+only state that sees read-only events) matches it too and sends it, with the same target, retry policy,
+dead-letter queue and delivery role, to the hub bus, the buffer and the notifier. So a heartbeat proves every
+hop root activity takes, the very rule included: disabled, deleted or stripped of its target, the rule stops
+carrying heartbeats and the watchdog notices. It needs no alarm or topic per (account, region). Read-only
+`Get/Describe/List` actions cannot be universal targets;
 TestEventPattern is read-only without such a prefix, and the EventBridge user guide names it as one.
 """
 
@@ -21,14 +23,13 @@ import pulumi
 import pulumi_aws as aws
 
 from . import heartbeat_policies
-from .event_pattern import API_CALL_DETAIL_TYPE
+from .config_keys import DEFAULT_HEARTBEAT_INTERVAL_MINUTES
+from .event_pattern import API_CALL_DETAIL_TYPE, root_activity_pattern
 from .forwarding import ForwardedEvents
 from .tagging import Tags, tag_input
 
 KIND = "heartbeat"
-DEFAULT_INTERVAL_MINUTES = 60
-MIN_INTERVAL_MINUTES = 1
-MAX_INTERVAL_MINUTES = 24 * 60
+DEFAULT_INTERVAL_MINUTES = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 # Fixed, so the hub and the notifier can tell heartbeat roles from any other without knowing each account's
 # random suffix; the forwarding rule in each account still matches its own role's exact ARN.
 ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
@@ -58,8 +59,11 @@ def _pattern(issuer: dict[str, Any]) -> dict[str, Any]:
 
 
 def forwarding_pattern(role_arn: str) -> str:
-    """Heartbeats of one account: calls made by exactly its heartbeat role."""
-    return json.dumps(_pattern({"arn": [role_arn]}), sort_keys=True)
+    """What a covered region's root-activity rule matches: root activity, or a heartbeat of exactly its
+    account's heartbeat role. One `$or` of the two whole patterns (EventBridge's matcher takes an `$or`
+    nested in another), so the root pattern stays defined once, in `event_pattern`."""
+    heartbeat = _pattern({"arn": [role_arn]})
+    return json.dumps({"$or": [root_activity_pattern(), heartbeat]}, sort_keys=True)
 
 
 HUB_PATTERN = json.dumps(_pattern({"userName": [{"prefix": ROLE_NAME_PREFIX}]}), sort_keys=True)
@@ -68,10 +72,15 @@ HUB_PATTERN = json.dumps(_pattern({"userName": [{"prefix": ROLE_NAME_PREFIX}]}),
 HUB_HEARTBEAT = ForwardedEvents(
     kind=KIND,
     pattern=HUB_PATTERN,
-    description="Heartbeats of this account and region, forwarded to the hub",
+    description="Heartbeats of every watched account and region",
     hub_description="Heartbeats from every watched account and region, recorded by the notifier",
 )
 """The hub bus's routing of heartbeats into the buffer queue."""
+
+
+def maximum_event_age_seconds(interval_minutes: int) -> int:
+    """How long Scheduler retries a heartbeat call: a late heartbeat is worth less than the next one."""
+    return max(60, interval_minutes * 60)
 
 
 def schedule_expression(interval_minutes: int) -> str:
@@ -102,11 +111,12 @@ def _input_in(region: str, account_id: str) -> str:
 
 @dataclass(frozen=True)
 class Heartbeat:
-    """One account's heartbeat: its role, the events its forwarding rules match, a schedule per region."""
+    """One account's heartbeat: its role, a schedule per region, and what its root-activity rules match."""
 
     role: aws.iam.Role
     role_policy: aws.iam.RolePolicy
-    forwarded: ForwardedEvents
+    forwarding_pattern: pulumi.Output[str]
+    """Root activity or this account's heartbeats (`forwarding_pattern`)."""
     schedules: dict[str, aws.scheduler.Schedule]
 
 
@@ -115,12 +125,16 @@ def emit_heartbeats(
     *,
     regions: Sequence[str],
     account_id: pulumi.Input[str],
-    interval_minutes: int,
+    interval_minutes: pulumi.Input[int],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> Heartbeat:
-    """The heartbeat role (trusted by Scheduler for this account only) and a schedule in every region."""
+    """The heartbeat role (trusted by Scheduler for this account only) and a schedule in every region.
+
+    `interval_minutes` may be an Output: a spoke stack takes the hub stack's interval.
+    """
     child = pulumi.ResourceOptions(parent=parent)
+    interval = pulumi.Output.from_input(interval_minutes)
     role = aws.iam.Role(
         f"{name}-heartbeat-role",
         name_prefix=ROLE_NAME_PREFIX,
@@ -137,18 +151,12 @@ def emit_heartbeats(
         policy=json.dumps(heartbeat_policies.heartbeat_call_policy(regions)),
         opts=child,
     )
-    forwarded = ForwardedEvents(
-        kind=KIND,
-        pattern=role.arn.apply(forwarding_pattern),
-        description=HUB_HEARTBEAT.description,
-        hub_description=HUB_HEARTBEAT.hub_description,
-    )
     schedules = {
         region: aws.scheduler.Schedule(
             f"{name}-{region}-heartbeat",
             region=region,
             description=SCHEDULE_DESCRIPTION,
-            schedule_expression=schedule_expression(interval_minutes),
+            schedule_expression=interval.apply(schedule_expression),
             flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
             state="ENABLED",
             target=aws.scheduler.ScheduleTargetArgs(
@@ -157,7 +165,7 @@ def emit_heartbeats(
                 input=pulumi.Output.from_input(account_id).apply(functools.partial(_input_in, region)),
                 # A late heartbeat is worth less than the next one: retry briefly, within one interval.
                 retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
-                    maximum_event_age_in_seconds=max(60, interval_minutes * 60),
+                    maximum_event_age_in_seconds=interval.apply(maximum_event_age_seconds),
                     maximum_retry_attempts=HEARTBEAT_RETRY_ATTEMPTS,
                 ),
             ),
@@ -166,4 +174,9 @@ def emit_heartbeats(
         )
         for region in regions
     }
-    return Heartbeat(role=role, role_policy=role_policy, forwarded=forwarded, schedules=schedules)
+    return Heartbeat(
+        role=role,
+        role_policy=role_policy,
+        forwarding_pattern=role.arn.apply(forwarding_pattern),
+        schedules=schedules,
+    )

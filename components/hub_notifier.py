@@ -16,16 +16,10 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import alarms, forwarding, heartbeat
-from .hub.alarms import hub_alarms
-from .hub.buffer import buffer
-from .hub.bus import hub_bus
-from .hub.notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, notifier, notifier_role
-from .hub.organizations import allow_lookups, lookup_variables
-from .hub.topic import notification_topic
-from .hub.watchdog import allow_recording, heartbeat_table, watchdog
+from .hub.pipeline import hub_pipeline
 from .settings import argument_namer, check_hub
-from .tamper import HUB_TAMPER_ROUTE, tamper_events
+from .spoke import cover_account
+from .tamper import tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:HubNotifier"
 
@@ -83,133 +77,33 @@ class HubNotifier(pulumi.ComponentResource):
     """ARN of the buffer queue's DLQ: events the notifier failed on five times."""
     function_name: pulumi.Output[str]
     """Name of the notifier Lambda function."""
-    health_topic_arns: dict[str, pulumi.Output[str]]
-    """Region → ARN of the topic the forwarding alarms of the hub's own account publish to."""
 
     def __init__(self, name: str, args: HubNotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Check before registering anything, so a bad argument leaves no half-made component.
         settings = check_hub(args, argument_namer("HubNotifierArgs"))
         super().__init__(TYPE_TOKEN, name, None, opts)
-        tags = settings.tags
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        bus = hub_bus(
+        pipeline = hub_pipeline(name, settings, account_id=account_id, parent=self)
+        # The hub's own account is covered like a spoke: its root user, and changes to the monitor (the hub
+        # bus, function and topic key among them), in every region: default bus → hub bus.
+        cover_account(
             name,
-            bus_name=settings.event_bus_name,
-            organization_id=settings.organization_id,
-            account_ids=settings.spoke_account_ids,
-            parent=self,
-            tags=tags,
-        )
-        queued = buffer(
-            name,
-            bus=bus.bus,
-            visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
-            parent=self,
-            tags=tags,
-            routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE, heartbeat.HUB_HEARTBEAT),
-        )
-        role = notifier_role(name, parent=self, tags=tags)
-        topic = notification_topic(
-            name,
-            account_id=account_id,
-            publisher_role_arn=role.arn,
-            emails=settings.notification_emails,
-            parent=self,
-            tags=tags,
-        )
-        table = heartbeat_table(name, parent=self, tags=tags)
-        lookups = lookup_variables(settings.organizations_lookup, settings.organizations_role_arn)
-        function = notifier(
-            name,
-            function_name=settings.function_name,
-            role=role,
-            queue=queued.queue,
-            topic=topic.topic,
-            key=topic.key,
-            account_names=settings.account_names,
-            batch_size=settings.batch_size,
-            batch_window_seconds=settings.batch_window_seconds,
-            log_retention_days=settings.log_retention_days,
-            deployer_principal_arns=settings.deployer_principal_arns,
-            parent=self,
-            tags=tags,
-            heartbeat_table_name=table.name,
-            extra_variables=lookups,
-        )
-        allow_recording(name, notifier_role=role, table=table, parent=self)
-        watched = watchdog(
-            name,
-            function_name=settings.watchdog_function_name,
-            table=table,
-            topic=topic.topic,
-            key=topic.key,
-            account_id=account_id,
-            expected_accounts=settings.spoke_account_ids,
             regions=settings.regions,
-            interval_minutes=settings.heartbeat_interval_minutes,
-            silent_intervals=settings.heartbeat_silent_intervals,
-            account_names=settings.account_names,
-            log_retention_days=settings.log_retention_days,
-            parent=self,
-            tags=tags,
-            organizational_unit_ids=settings.organizational_unit_ids,
-            extra_variables=lookups,
-        )
-        if settings.organizations_lookup:
-            allow_lookups(
-                name,
-                roles={"notifier": role, "watchdog": watched.role},
-                role_arn=settings.organizations_role_arn,
-                table=table,
-                parent=self,
-            )
-        beats = heartbeat.emit_heartbeats(
-            f"{name}-forward",
-            regions=settings.regions,
+            hub_event_bus_arn=pipeline.bus.bus.arn,
             account_id=account_id,
-            interval_minutes=settings.heartbeat_interval_minutes,
+            tamper=tamper_events(name, bus_name=settings.event_bus_name, key_id=pipeline.topic.key.key_id),
+            heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
             parent=self,
-            tags=tags,
+            tags=settings.tags,
         )
-        # The hub's own root user, and changes to the monitor, in every region: default bus → hub bus.
-        tamper = tamper_events(name, bus_name=settings.event_bus_name, key_id=topic.key.key_id)
-        forwarded = forwarding.forward_regions(
-            f"{name}-forward",
-            regions=settings.regions,
-            hub_event_bus_arn=bus.bus.arn,
-            account_id=account_id,
-            parent=self,
-            tags=tags,
-            forwarded=(forwarding.ROOT_ACTIVITY, tamper, beats.forwarded),
-        )
-        # Alarms publish around the notifier: to the topic in the hub region, to health topics elsewhere.
-        hub_alarms(
-            name,
-            queued=queued,
-            function=function.function,
-            watchdog_function=watched.function,
-            event_bus_name=bus.bus.name,
-            topic_arn=topic.topic.arn,
-            parent=self,
-            tags=tags,
-        )
-        health = alarms.health_topics(
-            f"{name}-forward",
-            regions=settings.regions,
-            emails=settings.notification_emails,
-            parent=self,
-            tags=tags,
-        )
-        alarms.forwarding_alarms(f"{name}-forward", forwarded, health, parent=self, tags=tags)
 
-        self.event_bus_arn = bus.bus.arn
-        self.event_bus_name = bus.bus.name
-        self.topic_arn = topic.topic.arn
-        self.queue_url = queued.queue.url
-        self.dead_letter_queue_arn = queued.dead_letter_queue.arn
-        self.function_name = function.function.name
-        self.health_topic_arns = {region: topic.arn for region, topic in health.items()}
+        self.event_bus_arn = pipeline.bus.bus.arn
+        self.event_bus_name = pipeline.bus.bus.name
+        self.topic_arn = pipeline.topic.topic.arn
+        self.queue_url = pipeline.buffer.queue.url
+        self.dead_letter_queue_arn = pipeline.buffer.dead_letter_queue.arn
+        self.function_name = pipeline.notifier.function.name
         self.register_outputs(
             {
                 "event_bus_arn": self.event_bus_arn,
@@ -218,6 +112,5 @@ class HubNotifier(pulumi.ComponentResource):
                 "queue_url": self.queue_url,
                 "dead_letter_queue_arn": self.dead_letter_queue_arn,
                 "function_name": self.function_name,
-                "health_topic_arns": self.health_topic_arns,
             }
         )

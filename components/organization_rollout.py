@@ -1,7 +1,7 @@
 """OrganizationRollout: the spoke in every account of some OUs, also tomorrow's, through a StackSet.
 
 Run in the organization's management account (call as SELF) or a CloudFormation delegated administrator
-(DELEGATED_ADMIN). A service-managed StackSet with auto-deployment deploys `stackset_template`'s spoke
+(DELEGATED_ADMIN). A service-managed StackSet with auto-deployment deploys `spoke.template`'s spoke
 region to every account of the OUs in every region, and removes it when an account leaves. StackSets never
 deploy to the management account, so when run there the component covers that account itself with a
 SpokeForwarder; the hub account's stack instances create nothing (the hub watches itself).
@@ -20,8 +20,8 @@ from .arns import parse_event_bus_arn
 from .organizations_reader import DEFAULT_HUB_NAME, organizations_reader_role
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
+from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
-from .stackset_template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, spoke_template_body
 from .tagging import tag_input
 
 TYPE_TOKEN = "root-activity-monitor:index:OrganizationRollout"
@@ -59,6 +59,8 @@ class OrganizationRolloutArgs(TypedDict):
     hub_name: NotRequired[str]
     """The name the HubNotifier was given: its function roles are named after it, and only they may assume
     the reader role. Default `root-activity-monitor` (the program's)."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
@@ -107,6 +109,7 @@ class OrganizationRollout(pulumi.ComponentResource):
             parameters={
                 HUB_EVENT_BUS_ARN: hub.apply(lambda bus: bus.arn),
                 HUB_ACCOUNT_ID: hub.apply(lambda bus: bus.account_id),
+                **heartbeat_parameters(settings.heartbeat_interval_minutes),
             },
             operation_preferences=aws.cloudformation.StackSetOperationPreferencesArgs(**preferences),
             tags=tag_input(settings.tags),
@@ -138,6 +141,7 @@ class OrganizationRollout(pulumi.ComponentResource):
                     hub_event_bus_arn=settings.hub_event_bus_arn,  # type: ignore[typeddict-item]
                     regions=settings.regions,
                     tags=settings.tags,
+                    heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )

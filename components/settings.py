@@ -9,28 +9,19 @@ argument or the config key, whichever the user wrote.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
 
 from . import validation
-from .arns import parse_event_bus_arn
-from .regions import require_regions
+from .config_keys import check_setting, default_of
 from .validation import ConfigError
 
 Namer = Callable[[str], str]
 """Setting name (`spoke_account_ids`) → the name the user sees (`HubNotifierArgs.spoke_account_ids`)."""
 
-DEFAULT_EVENT_BUS_NAME = "root-activity-monitor"
-DEFAULT_BATCH_WINDOW_SECONDS = 30
 DEFAULT_LOG_RETENTION_DAYS = 365
-DEFAULT_HEARTBEAT_INTERVAL_MINUTES = 60
-DEFAULT_HEARTBEAT_SILENT_INTERVALS = 3
-MIN_HEARTBEAT_SILENT_INTERVALS = 2
-MAX_HEARTBEAT_SILENT_INTERVALS = 48
-MIN_HEARTBEAT_INTERVAL_MINUTES = 1
-MAX_HEARTBEAT_INTERVAL_MINUTES = 24 * 60
 
 # The batching window only folds a session if the batch can hold it. SQS allows up to 10,000 with a
 # window but only 10 without one (batch size above 10 requires a window of at least 1 s).
@@ -56,15 +47,15 @@ class HubSettings:
     regions: tuple[str, ...]
     organization_id: str | None
     spoke_account_ids: tuple[str, ...]
-    notification_emails: tuple[str, ...] = ()
-    event_bus_name: str = DEFAULT_EVENT_BUS_NAME
-    batch_window_seconds: int = DEFAULT_BATCH_WINDOW_SECONDS
-    account_names: Mapping[str, str] = field(default_factory=dict)
-    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
-    tags: Mapping[str, str] = field(default_factory=dict)
-    deployer_principal_arns: tuple[str, ...] = ()
-    heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
-    heartbeat_silent_intervals: int = DEFAULT_HEARTBEAT_SILENT_INTERVALS
+    notification_emails: tuple[str, ...]
+    event_bus_name: str
+    batch_window_seconds: int
+    account_names: Mapping[str, str]
+    log_retention_days: int
+    tags: Mapping[str, str]
+    deployer_principal_arns: tuple[str, ...]
+    heartbeat_interval_minutes: int
+    heartbeat_silent_intervals: int
     organizations_role_arn: str | None = None
     organizational_unit_ids: tuple[str, ...] = ()
 
@@ -102,9 +93,10 @@ class SpokeSettings:
     hub_event_bus_arn: pulumi.Input[str] | None
     """Checked now when a string; an Output (a stack reference) is checked when it resolves. None only
     when the stack config names a hub stack to read it from (`hub_from_stack`)."""
-    account_id: pulumi.Input[str] | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
-    heartbeat_interval_minutes: int = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
+    account_id: pulumi.Input[str] | None
+    tags: Mapping[str, str]
+    heartbeat_interval_minutes: pulumi.Input[int]
+    """Checked now when a number; an Output (the hub stack's interval) is checked when it resolves."""
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a SpokeForwarder with these settings."""
@@ -113,13 +105,9 @@ class SpokeSettings:
 
 def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
     """HubSettings from raw values keyed by setting; a missing key takes its default."""
-    regions = require_regions(values.get("regions"), name("regions"))
-    organization_id = values.get("organization_id")
-    if organization_id is not None:
-        organization_id = validation.require_organization_id(organization_id, name("organization_id"))
-    spoke_account_ids = validation.require_account_ids(
-        values.get("spoke_account_ids", ()), name("spoke_account_ids")
-    )
+    regions = check_setting(values, "regions", name("regions"))
+    organization_id = check_setting(values, "organization_id", name("organization_id"))
+    spoke_account_ids = check_setting(values, "spoke_account_ids", name("spoke_account_ids"))
     if organization_id is None and not spoke_account_ids:
         message = (
             f"a hub needs {name('organization_id')}, {name('spoke_account_ids')} or both, so the hub bus "
@@ -130,32 +118,22 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
         regions=regions,
         organization_id=organization_id,
         spoke_account_ids=spoke_account_ids,
-        notification_emails=validation.require_emails(
-            values.get("notification_emails", ()), name("notification_emails")
-        ),
-        event_bus_name=validation.require_event_bus_name(
-            values.get("event_bus_name", DEFAULT_EVENT_BUS_NAME), name("event_bus_name")
-        ),
-        batch_window_seconds=validation.require_batch_window(
-            values.get("batch_window_seconds", DEFAULT_BATCH_WINDOW_SECONDS), name("batch_window_seconds")
-        ),
-        account_names=validation.require_account_names(
-            values.get("account_names", {}), name("account_names")
-        ),
+        notification_emails=check_setting(values, "notification_emails", name("notification_emails")),
+        event_bus_name=check_setting(values, "event_bus_name", name("event_bus_name")),
+        batch_window_seconds=check_setting(values, "batch_window_seconds", name("batch_window_seconds")),
+        account_names=check_setting(values, "account_names", name("account_names")),
         log_retention_days=validation.require_log_retention(
             values.get("log_retention_days", DEFAULT_LOG_RETENTION_DAYS), name("log_retention_days")
         ),
-        tags=validation.require_tags(values.get("tags", {}), name("tags")),
-        deployer_principal_arns=validation.require_principal_arns(
-            values.get("deployer_principal_arns", ()), name("deployer_principal_arns")
+        tags=_tags(values, name),
+        deployer_principal_arns=check_setting(
+            values, "deployer_principal_arns", name("deployer_principal_arns")
         ),
-        heartbeat_interval_minutes=_heartbeat_interval(values, name),
-        heartbeat_silent_intervals=_whole_number(
-            values.get("heartbeat_silent_intervals", DEFAULT_HEARTBEAT_SILENT_INTERVALS),
-            name("heartbeat_silent_intervals"),
-            MIN_HEARTBEAT_SILENT_INTERVALS,
-            MAX_HEARTBEAT_SILENT_INTERVALS,
-            "heartbeat intervals without a heartbeat before the watchdog notifies a gap",
+        heartbeat_interval_minutes=check_setting(
+            values, "heartbeat_interval_minutes", name("heartbeat_interval_minutes")
+        ),
+        heartbeat_silent_intervals=check_setting(
+            values, "heartbeat_silent_intervals", name("heartbeat_silent_intervals")
         ),
         **_organization_lookup(values, name, organization_id),
     )
@@ -169,7 +147,9 @@ def _organization_lookup(
     units = values.get("organizational_unit_ids")
     checked: dict[str, Any] = {}
     if role is not None:
-        checked["organizations_role_arn"] = validation.require_role_arn(role, name("organizations_role_arn"))
+        checked["organizations_role_arn"] = check_setting(
+            values, "organizations_role_arn", name("organizations_role_arn")
+        )
     if units is not None and units != ():
         if organization_id is None:
             message = (
@@ -177,27 +157,29 @@ def _organization_lookup(
                 "the accounts of these OUs, whose events the hub bus accepts through the organization"
             )
             raise ConfigError(message)
-        checked["organizational_unit_ids"] = validation.require_organizational_unit_ids(
-            units, name("organizational_unit_ids")
+        checked["organizational_unit_ids"] = check_setting(
+            values, "organizational_unit_ids", name("organizational_unit_ids")
         )
     return checked
 
 
-def _heartbeat_interval(values: Mapping[str, Any], name: Namer) -> int:
-    return _whole_number(
-        values.get("heartbeat_interval_minutes", DEFAULT_HEARTBEAT_INTERVAL_MINUTES),
-        name("heartbeat_interval_minutes"),
-        MIN_HEARTBEAT_INTERVAL_MINUTES,
-        MAX_HEARTBEAT_INTERVAL_MINUTES,
-        "minutes between heartbeats",
-    )
+def _tags(values: Mapping[str, Any], name: Namer) -> dict[str, str]:
+    tags: dict[str, str] = check_setting(values, "tags", name("tags"))
+    return tags
 
 
-def _whole_number(value: object, where: str, low: int, high: int, meaning: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        message = f"{where} must be a whole number from {low} to {high} ({meaning}), got {value!r}"
-        raise ConfigError(message)
-    return value
+def _heartbeat_interval(values: Mapping[str, Any], name: Namer) -> pulumi.Input[int]:
+    """The interval, checked now, or when it resolves if it comes from the hub stack as an Output."""
+    value = values.get("heartbeat_interval_minutes", default_of("heartbeat_interval_minutes"))
+    where = name("heartbeat_interval_minutes")
+    if isinstance(value, pulumi.Output):
+        return value.apply(
+            lambda minutes: check_setting(
+                {"heartbeat_interval_minutes": minutes}, "heartbeat_interval_minutes", where
+            )
+        )
+    checked: int = check_setting({"heartbeat_interval_minutes": value}, "heartbeat_interval_minutes", where)
+    return checked
 
 
 def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = False) -> SpokeSettings:
@@ -205,24 +187,18 @@ def check_spoke(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool 
 
     `hub_from_stack`: the hub bus ARN will be read from the hub stack's outputs, so it may be missing here.
     """
-    regions = require_regions(values.get("regions"), name("regions"))
+    regions = check_setting(values, "regions", name("regions"))
     hub_event_bus_arn = values.get("hub_event_bus_arn")
     if hub_event_bus_arn is None and not hub_from_stack:
         message = f"{name('hub_event_bus_arn')} is required: the hub stack's eventBusArn output"
         raise ConfigError(message)
-    if isinstance(hub_event_bus_arn, str):
-        parse_event_bus_arn(hub_event_bus_arn, name("hub_event_bus_arn"))
     return SpokeSettings(
         regions=regions,
-        hub_event_bus_arn=hub_event_bus_arn,
+        hub_event_bus_arn=check_setting(values, "hub_event_bus_arn", name("hub_event_bus_arn")),
         account_id=values.get("account_id"),
-        tags=validation.require_tags(values.get("tags", {}), name("tags")),
+        tags=_tags(values, name),
         heartbeat_interval_minutes=_heartbeat_interval(values, name),
     )
-
-
-DEFAULT_STACK_SET_NAME = "root-activity-monitor-spoke"
-DEFAULT_CALL_AS = "SELF"
 
 
 @dataclass(frozen=True)
@@ -233,9 +209,11 @@ class OrgSettings:
     hub_event_bus_arn: pulumi.Input[str] | None
     """As for SpokeSettings: None only when the stack config names a hub stack to read it from."""
     organizational_unit_ids: tuple[str, ...]
-    call_as: str = DEFAULT_CALL_AS
-    stack_set_name: str = DEFAULT_STACK_SET_NAME
-    tags: Mapping[str, str] = field(default_factory=dict)
+    call_as: str
+    stack_set_name: str
+    tags: Mapping[str, str]
+    heartbeat_interval_minutes: pulumi.Input[int]
+    """As for SpokeSettings: the StackSet's accounts and this account beat at the hub's interval."""
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of an OrganizationRollout with these settings."""
@@ -248,12 +226,11 @@ def check_org(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = 
     return OrgSettings(
         regions=spoke.regions,
         hub_event_bus_arn=spoke.hub_event_bus_arn,
-        organizational_unit_ids=validation.require_organizational_unit_ids(
-            values.get("organizational_unit_ids"), name("organizational_unit_ids")
+        organizational_unit_ids=check_setting(
+            values, "organizational_unit_ids", name("organizational_unit_ids")
         ),
-        call_as=validation.require_call_as(values.get("call_as", DEFAULT_CALL_AS), name("call_as")),
-        stack_set_name=validation.require_stack_set_name(
-            values.get("stack_set_name", DEFAULT_STACK_SET_NAME), name("stack_set_name")
-        ),
+        call_as=check_setting(values, "call_as", name("call_as")),
+        stack_set_name=check_setting(values, "stack_set_name", name("stack_set_name")),
         tags=spoke.tags,
+        heartbeat_interval_minutes=spoke.heartbeat_interval_minutes,
     )

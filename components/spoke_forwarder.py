@@ -9,9 +9,9 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from . import alarms, forwarding, heartbeat
 from .arns import parse_event_bus_arn
 from .settings import argument_namer, check_spoke
+from .spoke import cover_account
 from .tamper import tamper_events
 
 TYPE_TOKEN = "root-activity-monitor:index:SpokeForwarder"
@@ -33,8 +33,8 @@ class SpokeForwarderArgs(TypedDict):
     """The account this spoke is deployed in; looked up with sts:GetCallerIdentity when omitted."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for every child resource that AWS lets us tag."""
-    heartbeat_interval_minutes: NotRequired[int]
-    """Minutes (1 to 1440) between the heartbeats each region sends the hub; match the hub's. Default 60."""
+    heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
+    """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
 
 class SpokeForwarder(pulumi.ComponentResource):
@@ -44,8 +44,6 @@ class SpokeForwarder(pulumi.ComponentResource):
     """ARN of the forwarding rule in each region, by region."""
     delivery_role_arn: pulumi.Output[str]
     """ARN of the role EventBridge assumes to put events on the hub bus."""
-    health_topic_arns: dict[str, pulumi.Output[str]]
-    """Region → ARN of the topic that region's forwarding alarms publish to; subscribe on-call to it."""
 
     def __init__(
         self, name: str, args: SpokeForwarderArgs, opts: pulumi.ResourceOptions | None = None
@@ -66,45 +64,26 @@ class SpokeForwarder(pulumi.ComponentResource):
             ).account_id
         pulumi.Output.all(hub_arn, account_id).apply(lambda values: _warn_if_hub_account(name, *values))
 
-        beats = heartbeat.emit_heartbeats(
-            f"{name}-forward",
-            regions=settings.regions,
-            account_id=account_id,
-            interval_minutes=settings.heartbeat_interval_minutes,
-            parent=self,
-            tags=settings.tags,
-        )
-        forwarded = forwarding.forward_regions(
-            f"{name}-forward",
+        covered = cover_account(
+            name,
             regions=settings.regions,
             hub_event_bus_arn=hub_arn,
             account_id=account_id,
+            tamper=tamper_events(name),
+            heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
             parent=self,
             tags=settings.tags,
-            forwarded=(*spoke_forwarded_events(name), beats.forwarded),
         )
-        # The region's own health topic: an alarm about forwarding cannot travel the forwarding path.
-        health = alarms.health_topics(
-            f"{name}-forward", regions=settings.regions, emails=(), parent=self, tags=settings.tags
-        )
-        alarms.forwarding_alarms(f"{name}-forward", forwarded, health, parent=self, tags=settings.tags)
+        forwarded = covered.forwarding
 
         self.rule_arns = {region: regional.rule.arn for region, regional in forwarded.regions.items()}
         self.delivery_role_arn = forwarded.role.arn
-        self.health_topic_arns = {region: topic.arn for region, topic in health.items()}
         self.register_outputs(
             {
                 "rule_arns": self.rule_arns,
                 "delivery_role_arn": self.delivery_role_arn,
-                "health_topic_arns": self.health_topic_arns,
             }
         )
-
-
-def spoke_forwarded_events(name: str) -> tuple[forwarding.ForwardedEvents, ...]:
-    """What every spoke region forwards, whether SpokeForwarder or the StackSet template deploys it: root
-    activity, and changes that would blind the monitor's resources named from `name`."""
-    return (forwarding.ROOT_ACTIVITY, tamper_events(name))
 
 
 def _warn_if_hub_account(name: str, hub_event_bus_arn: str, account_id: str) -> None:

@@ -24,6 +24,8 @@ _ORGANIZATIONAL_UNIT_ID = re.compile(r"^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0
 _STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 CALL_AS_VALUES = ("SELF", "DELEGATED_ADMIN")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+# A stack name, optionally qualified as project/stack or organization/project/stack.
+_STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
 _PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/|sts::\d{12}:assumed-role/)\S+$")
 
 MIN_BATCH_WINDOW_SECONDS = 0
@@ -250,3 +252,21 @@ def require_distinct(values: tuple[str, ...], where: str) -> None:
             message = f"{where} lists {value!r} more than once"
             raise ConfigError(message)
         seen.add(value)
+
+
+def require_whole_number(value: object, where: str, *, low: int, high: int, meaning: str) -> int:
+    """A whole number from `low` to `high`; `meaning` says what it counts."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        message = f"{where} must be a whole number from {low} to {high} ({meaning}), got {value!r}"
+        raise ConfigError(message)
+    return value
+
+
+def require_stack_name(value: object, where: str) -> str:
+    """A Pulumi stack name, optionally qualified as project/stack or organization/project/stack."""
+    if not isinstance(value, str) or not _STACK_NAME.match(value):
+        message = (
+            f"{where} must be a stack name such as 'hub' or 'my-org/root-activity-monitor/hub', got {value!r}"
+        )
+        raise ConfigError(message)
+    return value

@@ -99,8 +99,7 @@ class OrganizationNames:
             if not self._budget_spent_logged:  # once per invocation, however many accounts follow
                 self._budget_spent_logged = True
                 jsonlog.warning(
-                    "account names not looked up: the lookup budget of this invocation is spent; "
-                    "showing IDs",
+                    "account names not looked up: the lookup budget of this invocation is spent; showing IDs",
                     firstAccountId=account_id,
                     budgetSeconds=self._budget,
                 )

@@ -1,6 +1,6 @@
 """How much of a notification to show, and a clipper that remembers whether it cut anything.
 
-The SNS message must fit 256 KB; sns_message tries successively smaller cuts until it does.
+The SNS message must fit 256 KB; root_message tries successively smaller cuts until it does.
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ class Clipper:
         return values[:limit]
 
     def _clip(self, text: str, limit: int | None) -> str:
-        self.longest = max(self.longest, len(text))
-        if limit is None or len(text) <= limit:
+        length = len(text)
+        self.longest = max(self.longest, length)
+        if limit is None or length <= limit:
             return text
         self.clipped = True
         return shorten(text, limit, CLIP_MARKER)

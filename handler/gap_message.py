@@ -8,15 +8,19 @@ dozen regions, far below SNS's 256 KB.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from .document import SCHEMA_VERSION
+from .envelope import envelope, event_fields
 from .gaps import NEVER, RECOVERED, SILENT, Change
-from .render import subject_line
-from .sns_message import PublishRequest, filter_attributes, structured_message
+from .sns_request import (
+    PublishRequest,
+    compact_json,
+    message_attributes,
+    structured_message,
+    subject_line,
+)
 from .textsafe import md_plain
 
 CATEGORY = "monitoring-gap"
@@ -60,30 +64,29 @@ def title(changes: Sequence[Change]) -> str:
 
 def document(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> dict[str, Any]:
     """The JSON document (schema of DESIGN.md), one event per change."""
-    return {
-        "schemaVersion": SCHEMA_VERSION,
-        "category": CATEGORY,
-        "severity": severity(changes),
-        "title": title(changes),
-        "account": {"id": account_id, "name": account_name},
-        "eventCount": len(changes),
-        "events": [
-            {
-                "eventID": f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
-                "eventName": EVENT_NAMES[change.kind],
-                "eventTime": when(now),
-                "awsRegion": change.region,
-                "sourceIPAddress": "",
-                "userAgent": "",
-                "severity": SEVERITIES[change.kind],
-                "reason": reason(change, now),
-                "lastHeard": when(change.last_heard),
-            }
+    return envelope(
+        category=CATEGORY,
+        severity=severity(changes),
+        title=title(changes),
+        account_id=account_id,
+        account_name=account_name,
+        event_count=len(changes),
+        events=[
+            event_fields(
+                event_id=f"{CATEGORY}:{account_id}:{change.region}:{change.kind}:{now}",
+                event_name=EVENT_NAMES[change.kind],
+                event_time=when(now),
+                aws_region=change.region,
+                source_ip="",
+                user_agent="",
+                severity=SEVERITIES[change.kind],
+                reason=reason(change, now),
+            )
+            | {"lastHeard": when(change.last_heard)}
             for change in changes
         ],
-        "truncated": False,
-        "unparseable": [],
-    }
+        truncated=False,
+    )
 
 
 def email_text(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> str:
@@ -106,7 +109,7 @@ def chatbot(account_id: str, account_name: str, changes: Sequence[Change], now: 
             "description": "\n".join(rows),
         },
     }
-    return json.dumps(card, separators=(",", ":"))
+    return compact_json(card)
 
 
 def publish_request(
@@ -117,18 +120,11 @@ def publish_request(
     gaps = [change for change in changes if change.kind != RECOVERED]
     what = f"Monitoring gap in {_count(gaps)}" if gaps else f"Monitoring restored in {_count(changes)}"
     message = structured_message(
-        json.dumps(document(account_id, account_name, changes, now), separators=(",", ":")),
+        compact_json(document(account_id, account_name, changes, now)),
         email_text(account_id, account_name, changes, now),
         chatbot(account_id, account_name, changes, now),
     )
-    attributes = filter_attributes(
-        {
-            "category": CATEGORY,
-            "severity": level,
-            "accountId": account_id,
-            "eventName": EVENT_NAMES[changes[0].kind],
-        }
-    )
+    attributes = message_attributes(CATEGORY, level, account_id, EVENT_NAMES[changes[0].kind])
     subject = subject_line(level, what, account_id, account_name)
     return PublishRequest(topic_arn, subject, message, attributes, False, ())
 

@@ -1,24 +1,27 @@
 """Heartbeats among the notifier's records: recognised, written to the hub's table, never notified.
 
 A heartbeat is the CloudTrail record of `events:TestEventPattern` called by an account's heartbeat role on a
-schedule (see the components' `heartbeat` module). The notifier takes them out of the batch before root
-activity is read, and records when each (account, region) was last heard; the watchdog reads that.
+schedule (see the components' `heartbeat` module). Intake recognises them, and the notifier records when each
+(account, region) was last heard, after every notification of the batch; the watchdog reads that. Writes use
+a client with bounded timeouts and few retries, and stop when the batch's time budget is spent: the
+heartbeats not written are handed back for retry.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from . import jsonlog
+from .budget import DONE, Budget, log_out_of_time, run_in_order
 
 # Must equal the components' heartbeat.ROLE_NAME_PREFIX; a test checks they agree.
 ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
@@ -27,6 +30,13 @@ EVENT_NAME = "TestEventPattern"
 API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 # A pair nobody hears for this long disappears from the table (after the watchdog has notified it).
 RETENTION_SECONDS = 30 * 24 * 60 * 60
+# One write at its worst, retries included, stays well inside the margin the batch keeps for a publish.
+CLIENT_CONFIG = Config(
+    connect_timeout=1,
+    read_timeout=2,
+    retries={"mode": "standard", "total_max_attempts": 2},
+    max_pool_connections=10,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +50,12 @@ class Heartbeat:
     """Seconds since the epoch, from the record's eventTime."""
 
 
-def heartbeat_of(record: object) -> Heartbeat | None:
-    """The heartbeat an SQS record carries, or None when it is anything else (root activity, garbage)."""
-    body = record.get("body") if isinstance(record, dict) else None
-    try:
-        envelope = json.loads(body) if isinstance(body, str) else None
-    except (ValueError, RecursionError):
+def heartbeat_of(message_id: str, envelope: Mapping[str, Any], detail: Mapping[str, Any]) -> Heartbeat | None:
+    """The heartbeat a CloudTrail record carries, or None when it is anything else (root activity, tamper)."""
+    if envelope.get("detail-type") != API_CALL_DETAIL_TYPE:
         return None
-    if not isinstance(envelope, dict) or envelope.get("detail-type") != API_CALL_DETAIL_TYPE:
-        return None
-    detail = envelope.get("detail")
     # Only CloudTrail's own events: a custom event cannot have a source starting with `aws.`.
-    if not str(envelope.get("source", "")).startswith("aws.") or not isinstance(detail, dict):
+    if not str(envelope.get("source", "")).startswith("aws."):
         return None
     if (
         detail.get("eventSource") != EVENT_SOURCE
@@ -69,37 +73,22 @@ def heartbeat_of(record: object) -> Heartbeat | None:
     region = str(detail.get("awsRegion") or envelope.get("region") or "")
     if not account or not region or heard_at is None:
         return None
-    message_id = record.get("messageId") if isinstance(record, dict) else ""
-    return Heartbeat(str(message_id or ""), account, region, heard_at)
-
-
-def split_heartbeats(sqs_event: Any) -> tuple[list[Heartbeat], Any]:
-    """The batch's heartbeats, and the SQS event without them (what root-activity reading gets)."""
-    records = sqs_event.get("Records") if isinstance(sqs_event, dict) else None
-    if not isinstance(records, list):
-        return [], sqs_event
-    beats: list[Heartbeat] = []
-    rest: list[Any] = []
-    for record in records:
-        beat = heartbeat_of(record)
-        if beat is None:
-            rest.append(record)
-        else:
-            beats.append(beat)
-    return beats, {**sqs_event, "Records": rest}
+    return Heartbeat(message_id, account, region, heard_at)
 
 
 @cache
 def dynamodb_client() -> Any:
     """One client per container, made on first use (tests that start moto first get one talking to it)."""
-    return boto3.client("dynamodb")
+    return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 
 Update = Callable[..., object]
 
 
-def record_heartbeats(beats: list[Heartbeat], table: str | None, update: Update | None = None) -> list[str]:
-    """Write the latest heartbeat of each pair; returns the message IDs to retry (their write failed)."""
+def record_heartbeats(
+    beats: list[Heartbeat], table: str | None, budget: Budget, update: Update | None = None
+) -> list[str]:
+    """Write the latest heartbeat of each pair within the budget; returns the message IDs to retry."""
     if not beats:
         return []
     if not table:
@@ -116,22 +105,32 @@ def record_heartbeats(beats: list[Heartbeat], table: str | None, update: Update 
         owners.setdefault(pair, []).append(beat.message_id)
         if pair not in latest or beat.heard_at > latest[pair].heard_at:
             latest[pair] = beat
-    failed: list[str] = []
-    for pair, beat in latest.items():
-        try:
-            _write(write, table, beat)
-        except Exception as exc:  # throttling, permissions: SQS retries the records
-            jsonlog.error(
-                "heartbeat not recorded; returned for retry",
-                accountId=pair[0],
-                region=pair[1],
-                error=str(exc),
-            )
-            failed.extend(owners[pair])
+
+    def failed(beat: Heartbeat, exc: Exception) -> None:
+        jsonlog.error(
+            "heartbeat not recorded; returned for retry",
+            accountId=beat.account_id,
+            region=beat.region,
+            error=str(exc),
+        )
+
+    pending = list(latest.values())
+    outcomes = run_in_order(pending, lambda beat: _write(write, table, beat), budget, failed)
+    log_out_of_time("heartbeat writes", outcomes, budget)
+    returned = [
+        message_id
+        for beat, outcome in zip(pending, outcomes, strict=True)
+        if outcome != DONE
+        for message_id in owners[(beat.account_id, beat.region)]
+    ]
     jsonlog.info(
-        "heartbeats recorded", pairs=len(latest), heartbeats=len(beats), returnedForRetry=len(failed)
+        "heartbeats recorded",
+        pairs=len(latest),
+        written=outcomes.count(DONE),
+        heartbeats=len(beats),
+        returnedForRetry=len(returned),
     )
-    return failed
+    return returned
 
 
 def _write(write: Update, table: str, beat: Heartbeat) -> None:

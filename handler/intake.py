@@ -1,9 +1,14 @@
-"""Read an SQS batch: every record becomes a root event, an unparseable record or an ignored non-root event.
+"""Read an SQS batch, each body parsed once: every record is a root event, a tamper event, a heartbeat, an
+unparseable record or an ignored non-root event, and lands in exactly one list.
 
 Each SQS body should be an EventBridge event carrying a CloudTrail record. Nothing here raises for bad input:
-a record that cannot be read is kept, with its raw body, so it can still be reported. Only records the rule
+a record that cannot be read is kept, with its raw body, so it can still be reported. Only records the rules
 matched reach the notifier, so a record with a field of the wrong JSON type (EventBridge matches a list
 that contains "Root") is reported as unparseable rather than guessed at or dropped.
+
+The order of the questions matters: a heartbeat is recognised first (it is never root activity nor tamper);
+a root actor's record is root activity whatever it did; a non-root change to the monitor's services is
+tamper; anything else is ignored.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .heartbeat import Heartbeat, heartbeat_of
 from .root_event import RootEvent, assume_root_call, member, mfa_used, text
 from .shape import wrong_types
+from .tamper import TamperEvent
+from .tamper_intake import is_tamper, tamper_event
 from .textsafe import valid_unicode
 
 CLOUDTRAIL_DETAIL_TYPES = frozenset(
@@ -54,12 +62,18 @@ class Intake:
     """Every record of one batch, each in exactly one list."""
 
     events: list[RootEvent] = field(default_factory=list)
+    """Root activity."""
+    tamper: list[TamperEvent] = field(default_factory=list)
+    heartbeats: list[Heartbeat] = field(default_factory=list)
     unparseable: list[Unparseable] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
 
 
+Record = RootEvent | TamperEvent | Heartbeat | Unparseable | Ignored
+
+
 def read_batch(sqs_event: object) -> Intake:
-    """Sort every record of an SQS event into root events, unparseable records and ignored records."""
+    """Sort every record of an SQS event into the intake's lists."""
     intake = Intake()
     records = sqs_event.get("Records") if isinstance(sqs_event, dict) else None
     if not isinstance(records, list):
@@ -71,6 +85,10 @@ def read_batch(sqs_event: object) -> Intake:
             outcome = Unparseable(_message_id(record), f"could not be read: {exc!r}", _raw(record))
         if isinstance(outcome, RootEvent):
             intake.events.append(outcome)
+        elif isinstance(outcome, TamperEvent):
+            intake.tamper.append(outcome)
+        elif isinstance(outcome, Heartbeat):
+            intake.heartbeats.append(outcome)
         elif isinstance(outcome, Unparseable):
             intake.unparseable.append(outcome)
         else:
@@ -78,7 +96,7 @@ def read_batch(sqs_event: object) -> Intake:
     return intake
 
 
-def read_record(record: object) -> RootEvent | Unparseable | Ignored:
+def read_record(record: object) -> Record:
     """Read one SQS record."""
     message_id = _message_id(record)
     body = record.get("body") if isinstance(record, dict) else None
@@ -103,39 +121,47 @@ def read_record(record: object) -> RootEvent | Unparseable | Ignored:
     if not isinstance(identity, dict) or not isinstance(detail.get("eventName"), str):
         reason = "not a CloudTrail record (missing or malformed eventName or userIdentity)"
         return Unparseable(message_id, reason, body, account_hint)
+    beat = heartbeat_of(message_id, envelope, detail)
+    if beat is not None:
+        return beat
     malformed = wrong_types(envelope, detail, identity)
     if malformed:
         reason = f"matched the rule but has fields of the wrong type: {', '.join(malformed)}"
         return Unparseable(message_id, reason, body, account_hint)
-    return _root_event_or_ignored(message_id, envelope, detail, identity)
+    return _classified(message_id, envelope, detail, identity)
 
 
-def _root_event_or_ignored(
+def _classified(
     message_id: str, envelope: dict[str, Any], detail: dict[str, Any], identity: dict[str, Any]
-) -> RootEvent | Ignored:
+) -> RootEvent | TamperEvent | Ignored:
     assumed_root = _flag(member(identity.get("sessionContext"), "assumedRoot")) is True
     identity_type = text(identity.get("type"))
     call = assume_root_call(detail, identity)
-    event_name = valid_unicode(detail["eventName"])
     event_id = valid_unicode(text(detail.get("eventID")))
-    if identity_type != "Root" and not assumed_root and call is None:
-        return Ignored(message_id, event_id, event_name, valid_unicode(identity_type))
     envelope_account = text(envelope.get("account"))
     recipient = text(detail.get("recipientAccountId"))
     # EventBridge sets the envelope's account (the sender for PutEvents); the detail is whatever was sent.
-    account = envelope_account or recipient or text(identity.get("accountId"))
-    claimed = recipient if envelope_account and recipient and recipient != envelope_account else ""
+    account = _s(envelope_account or recipient or text(identity.get("accountId")))
+    claimed = _s(recipient if envelope_account and recipient and recipient != envelope_account else "")
+    dedupe_id = event_id or _s(envelope.get("id")) or message_id
+    if identity_type != "Root" and not assumed_root and call is None:
+        if is_tamper(envelope, detail):
+            return tamper_event(
+                message_id, envelope, detail, identity, account=account, claimed=claimed, dedupe_id=dedupe_id
+            )
+        return Ignored(message_id, event_id, valid_unicode(detail["eventName"]), valid_unicode(identity_type))
+    # A granted AssumeRoot is about the member account it opened; a refused one is the caller's business.
     if call is not None and call.target_account and not claimed:
         account = call.target_account
     return RootEvent(
         message_id=message_id,
         event_id=event_id,
-        event_name=event_name,
+        event_name=valid_unicode(detail["eventName"]),
         event_source=_s(detail.get("eventSource")),
         event_time=_s(detail.get("eventTime") or envelope.get("time")),
         event_type=_s(detail.get("eventType")),
         aws_region=_s(detail.get("awsRegion") or envelope.get("region")),
-        account_id=_s(account),
+        account_id=account,
         source_ip=_s(detail.get("sourceIPAddress")),
         user_agent=_s(detail.get("userAgent")),
         access_key_id=_s(identity.get("accessKeyId")),
@@ -146,15 +172,18 @@ def _root_event_or_ignored(
         assumed_root=assumed_root and call is None,
         mfa_used=mfa_used(detail.get("additionalEventData")),
         result=_s(member(detail.get("responseElements"), detail["eventName"])),
-        dedupe_id=event_id or _s(envelope.get("id")) or message_id,
-        claimed_account=_s(claimed),
+        dedupe_id=dedupe_id,
+        claimed_account=claimed,
         identity_arn=_s(identity.get("arn")),
         assume_root_call=call,
     )
 
 
 def _s(value: object) -> str:
-    return valid_unicode(text(value))
+    """A text field as valid UTF-8, or empty; called for every field of every record, hence inlined."""
+    if isinstance(value, str):
+        return value if value.isascii() else valid_unicode(value)
+    return ""
 
 
 def _message_id(record: object) -> str:

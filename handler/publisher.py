@@ -1,18 +1,23 @@
-"""Publish a prepared request to SNS with one boto3 client per container, shared by the publishing threads.
+"""Publish notifications to SNS: one loop for every category, one boto3 client per container and region.
 
 Timeouts and retries are bounded so that one publish, retries included, takes at most WORST_CASE_SECONDS:
-the handler stops starting publishes when less than that is left before the function's timeout.
+no publish starts when less than that is left before the function's timeout (``budget``). A notification
+not published, for an error or for lack of time, hands its SQS records back for retry.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 
-from .sns_message import PublishRequest
+from . import jsonlog
+from .budget import Budget, log_out_of_time, run_in_order
+from .sns_request import PublishRequest
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
@@ -62,3 +67,43 @@ def publish(request: PublishRequest) -> str:
         },
     )
     return response["MessageId"]
+
+
+Publish = Callable[[PublishRequest], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A notification waiting to be published: built only once its turn comes, with the account's name."""
+
+    category: str
+    account_id: str
+    message_ids: Sequence[str]
+    build: Callable[[str], PublishRequest]
+    """The request, given the account's display name."""
+
+
+def publish_all(
+    outgoing: Sequence[Outgoing],
+    publish: Publish,
+    resolve_account_name: Callable[[str], str],
+    budget: Budget,
+) -> list[str]:
+    """Publish in the given order within the budget; one outcome per notification (``budget.DONE``, ...)."""
+
+    def send(item: Outgoing) -> None:
+        publish(item.build(resolve_account_name(item.account_id)))
+
+    def failed(item: Outgoing, exc: Exception) -> None:
+        jsonlog.error(
+            "notification not published; its records are returned for retry",
+            category=item.category,
+            messageIds=list(item.message_ids),
+            accountId=item.account_id,
+            exceptionType=type(exc).__name__,
+            error=str(exc),
+        )
+
+    outcomes = run_in_order(outgoing, send, budget, failed)
+    log_out_of_time("notifications", outcomes, budget)
+    return outcomes

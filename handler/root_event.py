@@ -13,22 +13,33 @@ from typing import Any
 ASSUME_ROOT = ("sts.amazonaws.com", "AssumeRoot")
 # sts:AssumeRoot sessions last at most 900 s (DurationSeconds), the STS API reference says.
 ASSUME_ROOT_MAX_SECONDS = 900
-_ACCOUNT_ID = re.compile(r"\b\d{12}\b")
+# targetPrincipal: the member account's ID, or its root user's ARN.
+_ACCOUNT_ID = re.compile(r"(?P<account>\d{12})")
+_ACCOUNT_ARN = re.compile(r"arn:aws[a-z-]*:iam::(?P<account>\d{12}):root")
 _EXPIRATION_FORMAT = "%b %d, %Y, %I:%M:%S %p"  # as CloudTrail writes it: "Oct 25, 2024, 9:07:11 PM"
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True, slots=True)
 class AssumeRootCall:
-    """An sts:AssumeRoot call: who opened a root session in which member account, for what, until when."""
+    """An sts:AssumeRoot call: who opened a root session in which member account, for what, until when.
+
+    A refused call opened nothing: its target is only what the caller asked for, text of the caller's
+    choosing, so it names no account (``target_account`` is empty) and is shown only quoted.
+    """
 
     target_account: str
+    """The member account the session was opened in; empty when the call was refused or names none."""
     caller: str
     task: str
     issued_key: str
     """The access key ID of the session's credentials, which its actions in the member account carry."""
     expires: str
     """When the session ends, as an eventTime-style UTC timestamp; empty when unknown."""
+    requested_target: str = ""
+    """``requestParameters.targetPrincipal`` as the caller wrote it."""
+    refused: bool = False
+    """The call failed (``errorCode`` or ``errorMessage``): no session was opened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +113,19 @@ def assume_root_call(detail: dict[str, Any], identity: dict[str, Any]) -> Assume
     if (text(detail.get("eventSource")), text(detail.get("eventName"))) != ASSUME_ROOT:
         return None
     parameters = detail.get("requestParameters")
-    target = _ACCOUNT_ID.search(text(member(parameters, "targetPrincipal")))
+    requested = text(member(parameters, "targetPrincipal"))
+    refused = bool(text(detail.get("errorCode")) or text(detail.get("errorMessage")))
+    target = None if refused else _ACCOUNT_ID.fullmatch(requested) or _ACCOUNT_ARN.fullmatch(requested)
     task_arn = text(member(member(parameters, "taskPolicyArn"), "arn"))
     credentials = member(detail.get("responseElements"), "credentials")
     return AssumeRootCall(
-        target_account=target.group() if target else "",
+        target_account=target.group("account") if target else "",
         caller=text(identity.get("arn")) or text(identity.get("principalId")) or "an unnamed caller",
         task=task_arn.rsplit("/", 1)[-1] or "an unnamed task",
         issued_key=text(member(credentials, "accessKeyId")),
         expires=_expiry(text(member(credentials, "expiration")), text(detail.get("eventTime")), parameters),
+        requested_target=requested,
+        refused=refused,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from .root_event import RootEvent
+from .textsafe import quoted
 
 
 class Severity(IntEnum):
@@ -169,6 +170,10 @@ def _reason(rule: Rule, event: RootEvent) -> str:
     if rule.kind == "suspicious":
         # Short enough that the SNS subject shows both accounts.
         return f"Possible forgery: {event.account_id} sent a root event claiming {event.claimed_account}"
+    if call is not None and call.refused:
+        # The target is whatever the caller typed; quoted, it cannot pass for an account or a headline.
+        requested = quoted(call.requested_target) if call.requested_target else "no target"
+        return f"Refused centralized root access by {call.caller} for {call.task}, requested for {requested}"
     if call is not None:
         target = call.target_account or "an unnamed account"
         return f"Centralized root access to {target} by {call.caller} for {call.task}"

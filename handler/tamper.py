@@ -1,14 +1,16 @@
 """Tamper alerts: changes by anyone but root that would blind or bypass the monitor, graded and folded.
 
 Which records are tamper records is ``tamper_intake``'s business; here each is graded (CRITICAL for a
-switch-off, HIGH for another change, MEDIUM for a refused attempt) and one actor's changes in one account are
-folded into one notification. A change by a principal configured as the deployer
+switch-off or a record claiming another account, HIGH for another change, MEDIUM for a refused attempt) and
+one account's changes in one batch are folded into one notification, whoever made them: a thousand actors
+are one incident to look at, not a thousand mails. A change by a principal configured as the deployer
 (``DEPLOYER_PRINCIPAL_ARNS``) is still reported, at LOW.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,6 +36,7 @@ class TamperEvent:
     event_time: str
     aws_region: str
     account_id: str
+    """The EventBridge envelope's account, which EventBridge sets; never the record's own claim."""
     actor: str
     """The caller's ARN (for a role session, ``assumed-role/<role>/<session>``)."""
     issuer: str
@@ -43,6 +46,10 @@ class TamperEvent:
     resource: str
     error_code: str
     error_message: str
+    dedupe_id: str = ""
+    """What tells two deliveries of this event apart: eventID, else the envelope id, else the messageId."""
+    claimed_account: str = ""
+    """``recipientAccountId`` when it disagrees with the envelope's account: a sign of forgery."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +62,13 @@ class TamperEntry:
 
 @dataclass(slots=True)
 class TamperNotification:
-    """One actor's changes to the monitor in one account, within one batch."""
+    """One account's changes to the monitor within one batch, by whoever made them."""
 
     account_id: str
-    actor: str
     entries: list[TamperEntry] = field(default_factory=list)
+    """Distinct events, in the order they arrived."""
     message_ids: list[str] = field(default_factory=list)
+    """Every SQS message folded in, duplicates included."""
 
     @property
     def severity(self) -> Severity:
@@ -72,7 +80,18 @@ class TamperNotification:
 
     @property
     def top(self) -> TamperEntry:
-        return self.by_priority()[0]
+        return min(self.entries, key=lambda e: (-e.severity, e.event.event_time))
+
+    @property
+    def actors(self) -> list[tuple[str, int]]:
+        """Who made the changes, with how many each, most changes first."""
+        return Counter(e.event.actor for e in self.entries).most_common()
+
+    @property
+    def actor(self) -> str:
+        """The one actor, or how many there were."""
+        actors = self.actors
+        return actors[0][0] if len(actors) == 1 else f"{len(actors):,} principals"
 
 
 def parse_deployers(raw: str | None) -> frozenset[str]:
@@ -85,8 +104,13 @@ def parse_deployers(raw: str | None) -> frozenset[str]:
 
 
 def grade(event: TamperEvent, deployers: frozenset[str]) -> TamperEntry:
-    """LOW for the deployer, MEDIUM for a refused attempt, CRITICAL for a switch-off, else HIGH."""
+    """CRITICAL for a forged account or a switch-off, LOW for the deployer, MEDIUM for a refused attempt,
+    else HIGH."""
     what = f"{event.event_name} on {event.resource}"
+    if event.claimed_account:
+        # Short enough for the SNS subject, which names the sender; the deployer cannot vouch for a forgery.
+        reason = f"Possible forgery: a tamper event claiming {event.claimed_account}"
+        return TamperEntry(event, Severity.CRITICAL, reason, False)
     by_deployer = bool({event.actor, event.issuer} & deployers)
     if by_deployer:
         return TamperEntry(event, Severity.LOW, f"Monitor changed by its deployer: {what}", True)
@@ -100,15 +124,18 @@ def grade(event: TamperEvent, deployers: frozenset[str]) -> TamperEntry:
 
 
 def fold_tamper(events: Iterable[TamperEvent], deployers: frozenset[str]) -> list[TamperNotification]:
-    """One notification per (account, actor); a record seen twice (same event ID) is listed once."""
-    notifications: dict[tuple[str, str], TamperNotification] = {}
-    seen: set[str] = set()
+    """One notification per account; a record delivered twice (same account and event ID) is listed once,
+    and every delivery's message ID stays with the notification that holds it."""
+    notifications: dict[str, TamperNotification] = {}
+    seen: set[tuple[str, str]] = set()
     for event in events:
-        key = (event.account_id, event.issuer or event.actor)
-        notification = notifications.setdefault(key, TamperNotification(event.account_id, event.actor))
+        notification = notifications.get(event.account_id)
+        if notification is None:
+            notification = notifications[event.account_id] = TamperNotification(event.account_id)
         notification.message_ids.append(event.message_id)
-        if event.event_id and event.event_id in seen:
+        key = (event.account_id, event.dedupe_id)
+        if event.dedupe_id and key in seen:
             continue
-        seen.add(event.event_id)
+        seen.add(key)
         notification.entries.append(grade(event, deployers))
     return list(notifications.values())

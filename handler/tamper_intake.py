@@ -1,14 +1,13 @@
 """Which non-root records are tamper records, read into TamperEvents.
 
-Intake sorts a batch into root events, unparseable and ignored records; the tamper rule's records land among
-the ignored (their identity is not root). A readable write to one of the watched services is taken out of
-them here; anything else, a read or another service, stays ignored.
+Intake reads each record once and offers a readable non-root CloudTrail record here: a write to one of the
+watched services is a tamper event; anything else, a read, another service or a heartbeat's call, is not.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .tamper import TamperEvent
@@ -31,6 +30,9 @@ WATCHED_SOURCES = frozenset(
     )
 )
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Check", "View")
+# Calls that change nothing although their names do not say so: the heartbeat's own call among them, which
+# is recorded or ignored, never mailed as tampering.
+NOT_CHANGES = frozenset({("events.amazonaws.com", "TestEventPattern")})
 # requestParameters fields that name what was changed, most specific first.
 RESOURCE_FIELDS = (
     "rule", "name", "eventBusName", "trailName", "queueUrl", "functionName", "uUID", "subscriptionArn",
@@ -38,64 +40,47 @@ RESOURCE_FIELDS = (
 )  # fmt: skip
 
 
-def read_tamper(record: object) -> TamperEvent | None:
-    """The tamper event in an SQS record, or None when the record is not a non-root change we watch."""
-    body = record.get("body") if isinstance(record, dict) else None
-    try:
-        envelope = json.loads(body) if isinstance(body, str) else None
-    except (ValueError, RecursionError):
-        return None
-    detail = envelope.get("detail") if isinstance(envelope, dict) else None
-    if not isinstance(envelope, dict) or not isinstance(detail, dict):
-        return None
+def is_tamper(envelope: Mapping[str, Any], detail: Mapping[str, Any]) -> bool:
+    """A non-root record (intake has checked) that changes a service the monitor is made of."""
     if envelope.get("detail-type") != API_CALL_DETAIL_TYPE:
-        return None
-    identity = detail.get("userIdentity")
-    name = detail.get("eventName")
-    if not isinstance(identity, dict) or identity.get("type") == "Root" or not isinstance(name, str):
-        return None
-    source = detail.get("eventSource")
-    if not isinstance(source, str) or source not in WATCHED_SOURCES or name.startswith(READ_PREFIXES):
-        return None
+        return False
+    source, name = detail.get("eventSource"), detail["eventName"]
+    if source not in WATCHED_SOURCES or (source, name) in NOT_CHANGES:
+        return False
+    return not name.startswith(READ_PREFIXES)
+
+
+def tamper_event(
+    message_id: str,
+    envelope: Mapping[str, Any],
+    detail: Mapping[str, Any],
+    identity: Mapping[str, Any],
+    *,
+    account: str,
+    claimed: str,
+    dedupe_id: str,
+) -> TamperEvent:
+    """The tamper event of a record ``is_tamper`` accepted; text fields are already known to be text."""
     session = identity.get("sessionContext")
     issuer = session.get("sessionIssuer") if isinstance(session, dict) else None
     return TamperEvent(
-        message_id=_text(record.get("messageId") if isinstance(record, dict) else None),
+        message_id=message_id,
         event_id=_text(detail.get("eventID")),
-        event_name=_text(name),
+        event_name=_text(detail["eventName"]),
         event_source=_text(detail.get("eventSource")),
         event_time=_text(detail.get("eventTime")) or _text(envelope.get("time")),
         aws_region=_text(detail.get("awsRegion")) or _text(envelope.get("region")),
-        account_id=_text(detail.get("recipientAccountId")) or _text(envelope.get("account")),
+        account_id=account,
         actor=_text(identity.get("arn")) or _text(identity.get("invokedBy")) or _text(identity.get("type")),
         issuer=_text(issuer.get("arn")) if isinstance(issuer, dict) else "",
         source_ip=_text(detail.get("sourceIPAddress")),
         user_agent=_text(detail.get("userAgent")),
-        resource=_resource(detail.get("requestParameters"), name),
+        resource=_resource(detail.get("requestParameters"), detail["eventName"]),
         error_code=_text(detail.get("errorCode")),
         error_message=_text(detail.get("errorMessage")),
+        dedupe_id=dedupe_id,
+        claimed_account=claimed,
     )
-
-
-def take_tamper(sqs_event: object, ignored: Iterable[Any]) -> tuple[list[TamperEvent], list[Any]]:
-    """Split the records intake ignored (non-root) into tamper events and the rest, still ignored."""
-    records = sqs_event.get("Records") if isinstance(sqs_event, dict) else None
-    records = records if isinstance(records, list) else []
-    by_id = {
-        r["messageId"]: r for r in records if isinstance(r, dict) and isinstance(r.get("messageId"), str)
-    }
-    tampered: list[TamperEvent] = []
-    rest: list[Any] = []
-    for item in ignored:
-        try:
-            event = read_tamper(by_id.get(item.message_id))
-        except Exception:  # a reader bug must not fail the batch: the record stays ignored, and is logged
-            event = None
-        if event is None:
-            rest.append(item)
-        else:
-            tampered.append(event)
-    return tampered, rest
 
 
 def _resource(parameters: object, event_name: str) -> str:
@@ -105,11 +90,12 @@ def _resource(parameters: object, event_name: str) -> str:
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 value = ", ".join(value)  # DeleteAlarms names several alarms
             if value:
-                return _text(value)
+                shown = (
+                    value if isinstance(value, str) else json.dumps(value, default=str, separators=(",", ":"))
+                )
+                return valid_unicode(shown)
     return "the organization" if event_name == "LeaveOrganization" else "(not named in the record)"
 
 
 def _text(value: object) -> str:
-    if isinstance(value, str):
-        return valid_unicode(value)
-    return "" if value is None else json.dumps(value, default=str, separators=(",", ":"))
+    return valid_unicode(value) if isinstance(value, str) else ""

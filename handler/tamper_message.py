@@ -1,19 +1,24 @@
 """A tamper notification as an SNS request: email text, AWS Chatbot card and the JSON document.
 
-Same shape as a root-activity notification (``MessageStructure=json``; ``default`` is the document with
-``schemaVersion``, ``category: "tamper"``, ``severity``, ``title``, ``account``, ``eventCount``, ``events``,
-``truncated``, ``unparseable``), so subscribers need one parser. A request over SNS's limit lists fewer
-events, and ever shorter fields, until it fits; the document then says ``truncated: true``.
+Same envelope as every notification (``envelope.py``), with ``actor`` (the one actor, or how many) and
+``actors`` (each with its number of changes) added, so subscribers need one parser. A request over SNS's
+limit lists fewer events and actors, and ever shorter fields, until it fits; the document then says
+``truncated: true``.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from .document import SCHEMA_VERSION
-from .render import subject_line
-from .sns_message import SNS_MESSAGE_LIMIT, PublishRequest, filter_attributes, structured_message
+from .envelope import envelope, event_fields
+from .sns_request import (
+    SNS_MESSAGE_LIMIT,
+    PublishRequest,
+    compact_json,
+    message_attributes,
+    structured_message,
+    subject_line,
+)
 from .tamper import CATEGORY, TamperEntry, TamperNotification
 from .textsafe import md_code, md_plain, one_line, shorten, valid_unicode
 
@@ -55,12 +60,20 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
         return one_line(shorten(text, chars))
 
     listed = notification.by_priority()[:events]
+    actors = notification.actors
     lines = [
         f"MONITOR TAMPERING - {notification.severity.name}",
         clip(title(notification)),
         "",
         f"Account: {clip(account_name)} ({clip(notification.account_id)})",
         f"Who: {clip(notification.actor)}",
+    ]
+    if len(actors) > 1:
+        shown = actors[:events]
+        lines += [f"  {clip(actor)}: {count} change{'s' if count != 1 else ''}" for actor, count in shown]
+        if len(shown) < len(actors):
+            lines.append(f"  ... and {len(actors) - len(shown):,} more")
+    lines += [
         "",
         f"Changes ({len(listed)} of {len(notification.entries)} listed, most severe first):",
     ]
@@ -86,37 +99,47 @@ def document(notification: TamperNotification, account_name: str, events: int, c
 
     def event(entry: TamperEntry) -> dict[str, Any]:
         e = entry.event
-        doc = {
-            "eventID": clip(e.event_id),
-            "eventName": clip(e.event_name),
-            "eventTime": clip(e.event_time),
-            "awsRegion": clip(e.aws_region),
-            "sourceIPAddress": clip(e.source_ip),
-            "userAgent": clip(e.user_agent),
-            "severity": entry.severity.name,
-            "reason": clip(entry.reason),
+        doc = event_fields(
+            event_id=clip(e.event_id),
+            event_name=clip(e.event_name),
+            event_time=clip(e.event_time),
+            aws_region=clip(e.aws_region),
+            source_ip=clip(e.source_ip),
+            user_agent=clip(e.user_agent),
+            severity=entry.severity.name,
+            reason=clip(entry.reason),
+        )
+        doc |= {
             "eventSource": clip(e.event_source),
             "actor": clip(e.actor),
             "resource": clip(e.resource),
             "byDeployer": entry.by_deployer,
         }
-        optional = {"sessionIssuer": e.issuer, "errorCode": e.error_code, "errorMessage": e.error_message}
+        optional = {
+            "sessionIssuer": e.issuer,
+            "errorCode": e.error_code,
+            "errorMessage": e.error_message,
+            "claimedAccountId": e.claimed_account,
+        }
         doc.update((key, clip(value)) for key, value in optional.items() if value)
         return doc
 
     listed = notification.by_priority()[:events]
-    return {
-        "schemaVersion": SCHEMA_VERSION,
-        "category": CATEGORY,
-        "severity": notification.severity.name,
-        "title": clip(title(notification)),
-        "account": {"id": clip(notification.account_id), "name": clip(account_name)},
-        "actor": clip(notification.actor),
-        "eventCount": len(notification.entries),
-        "events": [event(entry) for entry in listed],
-        "truncated": len(listed) < len(notification.entries) or chars < CUTS[0][1],
-        "unparseable": [],
-    }
+    actors = notification.actors
+    return envelope(
+        category=CATEGORY,
+        severity=notification.severity.name,
+        title=clip(title(notification)),
+        account_id=clip(notification.account_id),
+        account_name=clip(account_name),
+        extra={
+            "actor": clip(notification.actor),
+            "actors": [{"actor": clip(actor), "changes": count} for actor, count in actors[:events]],
+        },
+        event_count=len(notification.entries),
+        events=[event(entry) for entry in listed],
+        truncated=len(listed) < len(notification.entries) or len(actors) > events or chars < CUTS[0][1],
+    )
 
 
 def chatbot(notification: TamperNotification, account_name: str) -> str:
@@ -138,17 +161,12 @@ def chatbot(notification: TamperNotification, account_name: str) -> str:
         "nextSteps": next_steps(notification),
         "keywords": [CATEGORY, notification.severity.name],
     }
-    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
+    return compact_json({"version": "1.0", "source": "custom", "content": content})
 
 
 def attributes(notification: TamperNotification) -> dict[str, str]:
-    return filter_attributes(
-        {
-            "severity": notification.severity.name,
-            "accountId": notification.account_id,
-            "eventName": notification.top.event.event_name,
-            "category": CATEGORY,
-        }
+    return message_attributes(
+        CATEGORY, notification.severity.name, notification.account_id, notification.top.event.event_name
     )
 
 
@@ -159,7 +177,7 @@ def build_tamper_request(
     for events, chars in CUTS:
         doc = document(notification, account_name, events, chars)
         message = structured_message(
-            json.dumps(doc, separators=(",", ":")),
+            compact_json(doc),
             email_text(notification, account_name, events, chars),
             chatbot(notification, account_name),
         )

@@ -48,6 +48,12 @@ def valid_unicode(text: str) -> str:
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
+def quoted(text: str, limit: int = 40) -> str:
+    """Text someone else chose, shown as such inside a sentence: one line, short, in double quotes it
+    cannot close."""
+    return '"' + shorten(one_line(text).replace('"', "'"), limit) + '"'
+
+
 def shorten(text: str, limit: int, marker: str = "...") -> str:
     """Text cut to at most ``limit`` characters, ending in ``marker`` when cut."""
     if len(text) <= limit:

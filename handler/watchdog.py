@@ -13,17 +13,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from . import jsonlog, organizations, publisher
 from .accounts import NAME_ITEM_REGION, environment_resolver
+from .budget import DONE, FAILED, OUT_OF_TIME, Budget, run_in_order
 from .gap_message import publish_request
 from .gaps import RECOVERED, Change, PairState, assess
 from .heartbeat import RETENTION_SECONDS, dynamodb_client
 from .membership import Membership, membership
-from .sns_message import PublishRequest
+from .sns_request import PublishRequest
 
 DEFAULT_INTERVAL_MINUTES = 60
 DEFAULT_SILENT_INTERVALS = 3
@@ -32,12 +32,9 @@ DEFAULT_SILENT_INTERVALS = 3
 MAX_NEW_PAIRS_PER_RUN = 2000
 # No account's notification starts with less than this left: one publish at its worst, its marks, logging.
 SAFETY_MARGIN_MS = (publisher.WORST_CASE_SECONDS + 5) * 1000
-# A few accounts in flight cover SNS's and DynamoDB's latency without tripping SNS's per-topic throttling.
-WORKERS = 4
 # Listing a thousand accounts takes a few pages per OU; past this the run goes on with the static pairs.
 LISTING_BUDGET_SECONDS = 20
 Publish = Callable[[PublishRequest], object]
-RemainingMillis = Callable[[], float]
 
 
 class WatchdogConfigError(RuntimeError):
@@ -60,7 +57,7 @@ def watchdog_handler(event: Any, context: Any) -> dict[str, int]:
         topic_arn=topic_arn,
         threshold=interval * silent * 60,
         account_name=environment_resolver(os.environ, table),
-        remaining_ms=getattr(context, "get_remaining_time_in_millis", None),
+        budget=Budget(getattr(context, "get_remaining_time_in_millis", None), SAFETY_MARGIN_MS),
         members=organization_members(event, os.environ, interval_seconds=interval * 60),
     )
 
@@ -100,14 +97,15 @@ def watch(
     account_name: Callable[[str], str] = str,
     publish: Publish = publisher.publish,
     client: Any = None,
-    remaining_ms: RemainingMillis | None = None,
+    budget: Budget | None = None,
     members: Membership | None = None,
 ) -> dict[str, int]:
     """One run: read the table, notify what changed per account, mark it, start clocks for new pairs.
 
-    With `remaining_ms` (the context's clock), no account's notification starts with less than
-    SAFETY_MARGIN_MS left: the rest stay unmarked and the next run notifies them, each once.
+    Within `budget` (the function's timeout less SAFETY_MARGIN_MS): the notifications not started in time
+    stay unmarked and the next run notifies them, each once.
     """
+    budget = budget or Budget(None, SAFETY_MARGIN_MS)
     dynamodb = client or dynamodb_client()
     now = scheduled_time(event)
     states = _clamp_future(dynamodb, table, read_states(dynamodb, table), now)
@@ -122,35 +120,23 @@ def watch(
         states = kept
     result = assess(states, expected, now=now, threshold=threshold)
 
-    def time_left() -> bool:
-        return remaining_ms is None or remaining_ms() > SAFETY_MARGIN_MS
-
     by_account: dict[str, list[Change]] = {}
     for change in result.changes:
         by_account.setdefault(change.account_id, []).append(change)
 
-    def notify(account: str) -> str:
-        if not time_left():
-            return "out of time"
+    def notify(account: str) -> None:
         changes = by_account[account]
-        try:
-            publish(publish_request(topic_arn, account, account_name(account), changes, now))
-        except Exception as exc:  # left unmarked: the next run notifies it again
-            jsonlog.error("monitoring-gap notification not published", accountId=account, error=str(exc))
-            return "failed"
-        for change in changes:
+        publish(publish_request(topic_arn, account, account_name(account), changes, now))
+        for change in changes:  # only once published: what is not marked, the next run notifies again
             _mark(dynamodb, table, change, now)
-        return "published"
 
-    accounts = list(by_account)
-    if len(accounts) <= 1:
-        outcomes = [notify(account) for account in accounts]
-    else:
-        with ThreadPoolExecutor(max_workers=min(WORKERS, len(accounts))) as pool:
-            outcomes = list(pool.map(notify, accounts))
+    def not_published(account: str, exc: Exception) -> None:
+        jsonlog.error("monitoring-gap notification not published", accountId=account, error=str(exc))
+
+    outcomes = run_in_order(list(by_account), notify, budget, not_published)
     started = 0
     for account, region in result.newly_expected[:MAX_NEW_PAIRS_PER_RUN]:
-        if not time_left():
+        if budget.spent():
             break
         _start_clock(dynamodb, table, account, region, now)
         started += 1
@@ -160,9 +146,9 @@ def watch(
         "newlyExpected": started,
         "deferredToNextRun": len(result.newly_expected) - started,
         "changes": len(result.changes),
-        "notificationsPublished": outcomes.count("published"),
-        "notificationsFailed": outcomes.count("failed"),
-        "notificationsLeftForNextRun": outcomes.count("out of time"),
+        "notificationsPublished": outcomes.count(DONE),
+        "notificationsFailed": outcomes.count(FAILED),
+        "notificationsLeftForNextRun": outcomes.count(OUT_OF_TIME),
     }
     if summary["notificationsLeftForNextRun"]:
         jsonlog.warning("the run's time is up; the next run notifies the rest", **summary)

@@ -1,25 +1,138 @@
-"""The hub region's health alarms: both dead-letter queues, the buffer's age, the notifier, the watchdog, the
-hub-bus rules.
+"""The hub region's health alarms: both dead-letter queues, the buffer's age, the notifier and the watchdog,
+the hub-bus rules.
 
 They publish straight to the notification topic, which is in the same region (CloudWatch SNS actions must
-be): an alarm about the notifier never passes through it.
+be), under the topic's customer-managed key (its policy lets cloudwatch.amazonaws.com use it): an alarm
+about the notifier never passes through it. Covered (account, region) pairs have no alarms: the heartbeat,
+carried by their root-activity rule, proves them (see docs/operations.md, "Self-monitoring").
+
+Every metric here is emitted only when something is happening (a failed delivery, a message on an idle
+queue, an invocation), so missing data is "not breaching" rather than "insufficient data".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
-from ..alarms import (
-    BUFFER_AGE_THRESHOLD_SECONDS,
-    NOTIFIER_FAILURE_METRICS,
-    AlarmSpec,
-    dead_letter_spec,
-    metric_alarm,
-    rule_failure_specs,
-)
-from ..tagging import Tags
+from ..tagging import Tags, tag_input
 from .buffer import Buffer
+
+NOT_BREACHING = "notBreaching"
+PERIOD_SECONDS = 300
+# The buffer holds a session for up to the batching window (at most 300 s) plus the function's run; a
+# message older than 15 minutes means the notifier is not draining the queue.
+BUFFER_AGE_THRESHOLD_SECONDS = 900
+RULE_FAILURE_METRICS = ("FailedInvocations", "InvocationsFailedToBeSentToDlq")
+FUNCTION_FAILURE_METRICS = ("Errors", "Throttles")
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """One alarm as its metric, dimensions and threshold; `name` is the logical-name suffix."""
+
+    name: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: Mapping[str, pulumi.Input[str]]
+    statistic: str
+    threshold: float
+
+
+def metric_alarm(
+    component: str,
+    spec: AlarmSpec,
+    *,
+    topic_arn: pulumi.Input[str],
+    parent: pulumi.Resource,
+    tags: Tags,
+    region: str | None = None,
+) -> aws.cloudwatch.MetricAlarm:
+    """An alarm over one 5-minute period, notifying `topic_arn` when it fires and when it recovers."""
+    return aws.cloudwatch.MetricAlarm(
+        f"{component}-{spec.name}-alarm",
+        region=region,
+        alarm_description=spec.description,
+        namespace=spec.namespace,
+        metric_name=spec.metric,
+        dimensions=dict(spec.dimensions),
+        statistic=spec.statistic,
+        period=PERIOD_SECONDS,
+        evaluation_periods=1,
+        threshold=spec.threshold,
+        comparison_operator="GreaterThanThreshold",
+        treat_missing_data=NOT_BREACHING,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        tags=tag_input(tags),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def dead_letter_spec(name: str, queue_name: pulumi.Input[str], what: str) -> AlarmSpec:
+    """A dead-letter queue holds a message: `what` could not be delivered."""
+    return AlarmSpec(
+        name=name,
+        description=f"Dead letters: {what}. See docs/operations.md, 'Dead-letter queue not empty'.",
+        namespace="AWS/SQS",
+        metric="ApproximateNumberOfMessagesVisible",
+        dimensions={"QueueName": queue_name},
+        statistic="Maximum",
+        threshold=0,
+    )
+
+
+def rule_failure_specs(
+    name: str, rule_name: pulumi.Input[str], *, event_bus_name: pulumi.Input[str] | None = None
+) -> list[AlarmSpec]:
+    """FailedInvocations and InvocationsFailedToBeSentToDlq of one rule.
+
+    A rule on the default bus is named by `RuleName` alone, one on a custom bus by `EventBusName` too.
+    """
+    dimensions: dict[str, pulumi.Input[str]] = {"RuleName": rule_name}
+    if event_bus_name is not None:
+        dimensions["EventBusName"] = event_bus_name
+    descriptions = {
+        "FailedInvocations": "the rule gave up delivering events (they went to its dead-letter queue)",
+        "InvocationsFailedToBeSentToDlq": "the rule could not even write failed events to its dead-letter "
+        "queue: they are lost",
+    }
+    return [
+        AlarmSpec(
+            name=f"{name}-{metric.lower()}" if metric == "FailedInvocations" else f"{name}-dlq-failures",
+            description=f"{descriptions[metric]}. See docs/operations.md, 'Rule delivery failing'.",
+            namespace="AWS/Events",
+            metric=metric,
+            dimensions=dimensions,
+            statistic="Sum",
+            threshold=0,
+        )
+        for metric in RULE_FAILURE_METRICS
+    ]
+
+
+def function_failure_specs(
+    name: str, function_name: pulumi.Input[str], consequence: str, section: str
+) -> list[AlarmSpec]:
+    """Errors and Throttles of one function (`name`: the notifier or the watchdog)."""
+    return [
+        AlarmSpec(
+            name=f"{name}-{metric.lower()}",
+            description=(
+                f"The {name} function reported {metric}: {consequence}. See docs/operations.md, '{section}'."
+            ),
+            namespace="AWS/Lambda",
+            metric=metric,
+            dimensions={"FunctionName": function_name},
+            statistic="Sum",
+            threshold=0,
+        )
+        for metric in FUNCTION_FAILURE_METRICS
+    ]
 
 
 def hub_alarms(
@@ -27,13 +140,14 @@ def hub_alarms(
     *,
     queued: Buffer,
     function: aws.lambda_.Function,
-    watchdog_function: aws.lambda_.Function | None = None,
+    watchdog: aws.lambda_.Function,
     event_bus_name: pulumi.Input[str],
     topic_arn: pulumi.Input[str],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> list[aws.cloudwatch.MetricAlarm]:
-    """The hub region's pipeline: both DLQs, the buffer's age, the notifier's failures, the hub-bus rules."""
+    """The hub region's pipeline: both DLQs, the buffer's age, the notifier's and the watchdog's failures,
+    the hub-bus rules."""
     specs = [
         dead_letter_spec(
             "buffer-dlq", queued.dead_letter_queue.name, "the notifier failed on these events five times"
@@ -56,39 +170,15 @@ def hub_alarms(
             threshold=BUFFER_AGE_THRESHOLD_SECONDS,
         ),
         *function_failure_specs(
-            "notifier", function, "The notifier function", "notifications may be late or missing", "Notifier"
+            "notifier", function.name, "notifications may be late or missing", "Notifier errors or throttles"
+        ),
+        *function_failure_specs(
+            "watchdog",
+            watchdog.name,
+            "monitoring gaps may go unnoticed",
+            "Watchdog errors or throttles",
         ),
     ]
-    if watchdog_function is not None:
-        # An error includes a run that could not read the table: silent accounts would go unnoticed.
-        specs += function_failure_specs(
-            "watchdog",
-            watchdog_function,
-            "The heartbeat watchdog",
-            "monitoring gaps may go unnoticed",
-            "Watchdog",
-        )
     for kind, rule in queued.rules.items():
         specs += rule_failure_specs(f"hub-{kind}", rule.name, event_bus_name=event_bus_name)
     return [metric_alarm(name, spec, topic_arn=topic_arn, parent=parent, tags=tags) for spec in specs]
-
-
-def function_failure_specs(
-    label: str, function: aws.lambda_.Function, who: str, consequence: str, section: str
-) -> list[AlarmSpec]:
-    """Alarms on a hub function's Errors and Throttles, each pointing at its section of docs/operations.md."""
-    return [
-        AlarmSpec(
-            name=f"{label}-{metric.lower()}",
-            description=(
-                f"{who} reported {metric}: {consequence}. "
-                f"See docs/operations.md, '{section} errors or throttles'."
-            ),
-            namespace="AWS/Lambda",
-            metric=metric,
-            dimensions={"FunctionName": function.name},
-            statistic="Sum",
-            threshold=0,
-        )
-        for metric in NOTIFIER_FAILURE_METRICS
-    ]

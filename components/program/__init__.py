@@ -9,12 +9,21 @@ import pulumi
 from ..hub_notifier import HubNotifier, HubNotifierArgs
 from ..organization_rollout import OrganizationRollout, OrganizationRolloutArgs
 from ..spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
-from .config import HubStackConfig, OrgStackConfig, SpokeStackConfig, load_stack_config
+from .config import (
+    HEARTBEAT_INTERVAL_KEY,
+    HubStackConfig,
+    OrgStackConfig,
+    SpokeStackConfig,
+    agreed_heartbeat_interval,
+    load_stack_config,
+)
 
-__all__ = ["COMPONENT_NAME", "HUB_STACK_OUTPUT", "main"]
+__all__ = ["COMPONENT_NAME", "HUB_INTERVAL_OUTPUT", "HUB_STACK_OUTPUT", "main"]
 
 COMPONENT_NAME = "root-activity-monitor"
 HUB_STACK_OUTPUT = "eventBusArn"
+HUB_INTERVAL_OUTPUT = HEARTBEAT_INTERVAL_KEY
+"""The hub's heartbeat interval, which spoke and org stacks with `hubStack` take as theirs."""
 
 
 def main() -> None:
@@ -36,18 +45,26 @@ def _hub(config: HubStackConfig) -> None:
     pulumi.export("queueUrl", hub.queue_url)
     pulumi.export("deadLetterQueueArn", hub.dead_letter_queue_arn)
     pulumi.export("functionName", hub.function_name)
-    pulumi.export("healthTopicArns", hub.health_topic_arns)
+    pulumi.export(HUB_INTERVAL_OUTPUT, config.settings.heartbeat_interval_minutes)
 
 
-def _hub_event_bus_arn(args: dict[str, Any], hub_stack: str | None) -> dict[str, Any]:
-    """The component arguments, with the hub bus ARN read from the hub stack when the config names one."""
+def _from_hub_stack(config: SpokeStackConfig | OrgStackConfig) -> dict[str, Any]:
+    """The component arguments, with the hub bus ARN and heartbeat interval read from the hub stack when the
+    config names one."""
+    args = config.settings.as_args()
+    hub_stack = config.hub_stack
     if hub_stack is not None:
-        args["hub_event_bus_arn"] = pulumi.StackReference(hub_stack).require_output(HUB_STACK_OUTPUT)
+        hub = pulumi.StackReference(hub_stack)
+        args["hub_event_bus_arn"] = hub.require_output(HUB_STACK_OUTPUT)
+        own = config.heartbeat_interval
+        args["heartbeat_interval_minutes"] = hub.get_output(HUB_INTERVAL_OUTPUT).apply(
+            lambda interval: agreed_heartbeat_interval(interval, own, hub_stack)
+        )
     return args
 
 
 def _org(config: OrgStackConfig) -> None:
-    args = _hub_event_bus_arn(config.settings.as_args(), config.hub_stack)
+    args = _from_hub_stack(config)
     org = OrganizationRollout(COMPONENT_NAME, cast(OrganizationRolloutArgs, args))
     pulumi.export("stackSetName", org.stack_set_name)
     pulumi.export("stackSetArn", org.stack_set_arn)
@@ -57,8 +74,7 @@ def _org(config: OrgStackConfig) -> None:
 
 
 def _spoke(config: SpokeStackConfig) -> None:
-    args = _hub_event_bus_arn(config.settings.as_args(), config.hub_stack)
+    args = _from_hub_stack(config)
     spoke = SpokeForwarder(COMPONENT_NAME, cast(SpokeForwarderArgs, args))
     pulumi.export("ruleArns", spoke.rule_arns)
     pulumi.export("deliveryRoleArn", spoke.delivery_role_arn)
-    pulumi.export("healthTopicArns", spoke.health_topic_arns)

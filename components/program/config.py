@@ -1,113 +1,52 @@
-"""The stack's configuration: `mode` picks the hub or spoke settings, checked naming each config key.
+"""The stack's configuration: `mode` picks the hub, spoke or org settings, checked naming each config key.
 
-Pulumi hands every value over as a string (lists and maps as JSON). Pulumi.yaml declares defaults for
-every optional key, and the CLI applies them, so an empty string or list here means "not set". The
-components apply the same defaults, because Pulumi's test mocks do not read Pulumi.yaml.
+Which keys exist, the stacks that read them, their types, defaults and checks are declared in
+`config_keys`; this module reads them. Pulumi hands every value over as a string (lists and maps as JSON).
+Pulumi.yaml declares a default for every optional key and the CLI applies it to every stack, so a value equal
+to that default (`""`, `[]`, `0` for `heartbeatIntervalMinutes`, `30` for `batchWindowSeconds`) means "not
+set" here; the components apply the real defaults, because Pulumi's test mocks do not read Pulumi.yaml.
+A key of another mode that holds Pulumi.yaml's default cannot be told from one the CLI filled in, and is let
+through.
+
+A key of the namespace that no stack reads, or one the stack's mode does not read, is refused: a misspelt
+`notificationEmail` must not leave a hub without subscribers while the stack deploys without a word.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 
-from .. import validation
-from ..regions import require_region, require_regions
-from ..settings import (
-    DEFAULT_BATCH_WINDOW_SECONDS,
-    DEFAULT_CALL_AS,
-    DEFAULT_EVENT_BUS_NAME,
-    DEFAULT_HEARTBEAT_INTERVAL_MINUTES,
-    DEFAULT_HEARTBEAT_SILENT_INTERVALS,
-    DEFAULT_STACK_SET_NAME,
-    HubSettings,
-    Namer,
-    OrgSettings,
-    SpokeSettings,
-    check_hub,
-    check_org,
-    check_spoke,
+from ..config_keys import (
+    BY_NAME,
+    NAMESPACE,
+    ConfigKey,
+    heartbeat_interval_check,
+    key_name,
+    keys_for,
+    require_mode,
+    unknown_key_error,
+    wrong_mode_error,
 )
-from ..validation import ConfigError
+from ..regions import require_region
+from ..settings import HubSettings, Namer, OrgSettings, SpokeSettings, check_hub, check_org, check_spoke
+from ..validation import ConfigError, require_stack_name
 
-NAMESPACE = "root-activity-monitor"
-MODES = ("hub", "spoke", "org")
+__all__ = [
+    "NAMESPACE",
+    "HubStackConfig",
+    "OrgStackConfig",
+    "SpokeStackConfig",
+    "agreed_heartbeat_interval",
+    "load_stack_config",
+]
 
-# Setting (the component argument's name) → config key, per mode.
-HUB_KEYS: dict[str, str] = {
-    "regions": "regions",
-    "organization_id": "organizationId",
-    "spoke_account_ids": "spokeAccountIds",
-    "notification_emails": "notificationEmails",
-    "event_bus_name": "eventBusName",
-    "batch_window_seconds": "batchWindowSeconds",
-    "account_names": "accountNames",
-    "tags": "tags",
-    "deployer_principal_arns": "deployerPrincipalArns",
-    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
-    "heartbeat_silent_intervals": "heartbeatSilentIntervals",
-    "organizations_role_arn": "organizationsRoleArn",
-    "organizational_unit_ids": "organizationalUnitIds",
-}
-SPOKE_KEYS: dict[str, str] = {
-    "regions": "regions",
-    "hub_event_bus_arn": "hubEventBusArn",
-    "tags": "tags",
-    "heartbeat_interval_minutes": "heartbeatIntervalMinutes",
-}
-ORG_KEYS: dict[str, str] = {
-    "regions": "regions",
-    "hub_event_bus_arn": "hubEventBusArn",
-    "tags": "tags",
-    "organizational_unit_ids": "organizationalUnitIds",
-    "call_as": "callAs",
-    "stack_set_name": "stackSetName",
-}
-HUB_STACK_KEY = "hubStack"
-"""Spoke only: the hub stack whose `eventBusArn` output replaces `hubEventBusArn`."""
-# Keys that only some modes read: setting one in another mode gives a warning.
-_MODE_KEYS = {
-    "hub": set(HUB_KEYS.values()),
-    "spoke": {*SPOKE_KEYS.values(), HUB_STACK_KEY},
-    "org": {*ORG_KEYS.values(), HUB_STACK_KEY},
-}
-_ALL_KEYS = set().union(*_MODE_KEYS.values())
-
-# Keys whose text is parsed as JSON (lists and maps) and keys that hold whole numbers.
-_JSON_KEYS = frozenset(
-    {
-        "regions",
-        "spokeAccountIds",
-        "notificationEmails",
-        "accountNames",
-        "tags",
-        "organizationalUnitIds",
-        "deployerPrincipalArns",
-    }
-)
-_INTEGER_KEYS = frozenset({"batchWindowSeconds", "heartbeatIntervalMinutes", "heartbeatSilentIntervals"})
-# Values that mean "left at the Pulumi.yaml default": such a key does not trigger the "ignored in
-# this mode" warning.
-_UNSET_VALUES = frozenset(
-    {
-        "[]",
-        "{}",
-        DEFAULT_EVENT_BUS_NAME,
-        str(DEFAULT_BATCH_WINDOW_SECONDS),
-        DEFAULT_CALL_AS,
-        DEFAULT_STACK_SET_NAME,
-        str(DEFAULT_HEARTBEAT_INTERVAL_MINUTES),
-        str(DEFAULT_HEARTBEAT_SILENT_INTERVALS),
-    }
-)
-# A stack name, optionally qualified as project/stack or organization/project/stack.
-_STACK_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+){0,2}$")
-
-T = TypeVar("T")
+HEARTBEAT_INTERVAL_KEY = "heartbeatIntervalMinutes"
 
 
 @dataclass(frozen=True)
@@ -123,6 +62,8 @@ class OrgStackConfig:
 
     settings: OrgSettings
     hub_stack: str | None
+    heartbeat_interval: int | None
+    """`heartbeatIntervalMinutes` when the stack sets it; None leaves it to the hub stack (or the default)."""
 
 
 @dataclass(frozen=True)
@@ -132,54 +73,129 @@ class SpokeStackConfig:
     settings: SpokeSettings
     """`hub_event_bus_arn` is None when `hub_stack` names the stack to read it from."""
     hub_stack: str | None
+    heartbeat_interval: int | None
+    """As for OrgStackConfig."""
 
 
-def key_name(key: str) -> str:
-    """The fully qualified name of a project config key, as users see it in messages."""
-    return f"{NAMESPACE}:{key}"
-
-
-def config_namer(keys: Mapping[str, str]) -> Namer:
+def config_namer() -> Namer:
     """Names settings by their config key, e.g. `root-activity-monitor:spokeAccountIds`.
 
-    A setting without a config key keeps its default, which never fails a check; it is named as is.
+    A setting without a config key (a component argument only) keeps its default, which never fails a
+    check; it is named as is.
     """
-    return lambda setting: key_name(keys.get(setting, setting))
+    names = {key.setting: key.name for key in BY_NAME.values() if key.setting is not None}
+    return lambda setting: key_name(names.get(setting, setting))
 
 
 def load_stack_config() -> HubStackConfig | SpokeStackConfig | OrgStackConfig:
     """Read and check the current stack's config; raises ConfigError naming the first bad key."""
-    reader = _Reader(pulumi.Config(NAMESPACE))
-    mode = reader.text("mode")
-    if mode is None:
+    given = _given_values()
+    raw_mode = given.get("mode")
+    if raw_mode is None:
         message = (
             f"{key_name('mode')} is required: set it to 'hub' (the account that notifies), 'spoke' "
             "(one member account) or 'org' (every account of some OUs, through a StackSet), e.g. "
             "`pulumi config set mode hub`"
         )
         raise ConfigError(message)
-    if mode not in MODES:
-        message = f"{key_name('mode')} must be 'hub', 'spoke' or 'org', got {mode!r}"
-        raise ConfigError(message)
-    regions = _regions(reader)
-    reader.warn_if_set(tuple(sorted(_ALL_KEYS - _MODE_KEYS[mode])), mode)
+    mode = require_mode(raw_mode, key_name("mode"))
+    for name in sorted(given):
+        if name not in BY_NAME:
+            raise unknown_key_error(name)
+        if not BY_NAME[name].applies_to(mode):
+            raise wrong_mode_error(name, mode)
+    values = {
+        key.setting: given[key.name]
+        for key in keys_for(mode)
+        if key.setting is not None and key.name in given
+    }
+    values["regions"] = _regions(values.get("regions"))
     if mode == "hub":
-        values = reader.values(HUB_KEYS, skip={"regions"})
-        return HubStackConfig(check_hub({**values, "regions": regions}, config_namer(HUB_KEYS)))
-    stack = _hub_source(reader, mode)
+        return HubStackConfig(check_hub(values, config_namer()))
+    stack = _hub_source(given, mode)
+    interval = values.get("heartbeat_interval_minutes")
     if mode == "org":
-        values = {**reader.values(ORG_KEYS, skip={"regions"}), "regions": regions}
-        settings = check_org(values, config_namer(ORG_KEYS), hub_from_stack=stack is not None)
-        return OrgStackConfig(settings=settings, hub_stack=stack)
-    values = {**reader.values(SPOKE_KEYS, skip={"regions"}), "regions": regions}
-    spoke = check_spoke(values, config_namer(SPOKE_KEYS), hub_from_stack=stack is not None)
-    return SpokeStackConfig(settings=spoke, hub_stack=stack)
+        settings = check_org(values, config_namer(), hub_from_stack=stack is not None)
+        return OrgStackConfig(settings=settings, hub_stack=stack, heartbeat_interval=interval)
+    spoke = check_spoke(values, config_namer(), hub_from_stack=stack is not None)
+    return SpokeStackConfig(settings=spoke, hub_stack=stack, heartbeat_interval=interval)
 
 
-def _regions(reader: _Reader) -> tuple[str, ...]:
-    configured = reader.json("regions", validation.require_string_list)
-    if configured:
-        return require_regions(configured, key_name("regions"))
+def agreed_heartbeat_interval(hub_interval: object, own: int | None, hub_stack: str) -> int:
+    """The one heartbeat interval of the deployment, from the hub stack's output and this stack's key.
+
+    The hub's watchdog judges silence by its own interval, so a spoke beating at another one is either
+    reported silent when it is not or noticed late: a different value is refused, never overridden.
+    A hub stack that does not export its interval (deployed before it did) leaves it to this stack.
+    """
+    where = key_name(HEARTBEAT_INTERVAL_KEY)
+    if hub_interval is None:
+        return heartbeat_interval_check(
+            own if own is not None else BY_NAME[HEARTBEAT_INTERVAL_KEY].default, where
+        )
+    hub = heartbeat_interval_check(
+        int(hub_interval) if isinstance(hub_interval, float) and hub_interval.is_integer() else hub_interval,
+        f"the {HEARTBEAT_INTERVAL_KEY} output of hub stack {hub_stack!r}",
+    )
+    if own is not None and own != hub:
+        message = (
+            f"{where} is {own}, but hub stack {hub_stack!r} runs its watchdog every {hub} minutes and "
+            f"would misread this stack's heartbeats: remove {where} (the hub's interval is taken) or set it "
+            f"to {hub}"
+        )
+        raise ConfigError(message)
+    return hub
+
+
+def _given_values() -> dict[str, Any]:
+    """The namespace's keys this stack sets, decoded by type; keys holding Pulumi.yaml's default are left out.
+
+    Every key the stack sets is here, the unknown ones too: the language host hands the program the whole
+    config at start (`pulumi.runtime.set_all_config`, from the `PULUMI_CONFIG` environment variable), and
+    Pulumi's test mocks take it the same way.
+    """
+    prefix = f"{NAMESPACE}:"
+    names = {
+        full.removeprefix(prefix)
+        for full in (*runtime_config.CONFIG.get(), *runtime_config.get_config_env())
+        if full.startswith(prefix)
+    }
+    reader = pulumi.Config(NAMESPACE)
+    given: dict[str, Any] = {}
+    for name in names:
+        raw = reader.get(name)
+        if raw is None:
+            continue
+        key = BY_NAME.get(name)
+        value = raw if key is None else _decode(key, raw)
+        if value is not None:
+            given[name] = value
+    return given
+
+
+def _decode(key: ConfigKey, raw: str) -> Any:
+    """A key's value from its config text, or None when it holds Pulumi.yaml's default ("not set")."""
+    text = raw.strip()
+    value: Any = text
+    if key.type in ("array", "map") and text:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            message = f"{key_name(key.name)} must be a YAML list or map in the stack file, got {raw!r}"
+            raise ConfigError(message) from None
+    elif key.type == "integer" and text:
+        try:
+            value = int(text)
+        except ValueError:
+            message = f"{key_name(key.name)} must be a whole number, got {raw!r}"
+            raise ConfigError(message) from None
+    return None if value in ("", key.schema_default) else value
+
+
+def _regions(configured: object) -> object:
+    """The configured regions, or the provider's region when `regions` is not set."""
+    if configured is not None:
+        return configured
     default_region = pulumi.Config("aws").get("region")
     if not default_region:
         message = (
@@ -187,84 +203,20 @@ def _regions(reader: _Reader) -> tuple[str, ...]:
             "(include us-east-1), or set aws:region"
         )
         raise ConfigError(message)
-    return (require_region(default_region, "aws:region"),)
+    return [require_region(default_region, "aws:region")]
 
 
-def _hub_source(reader: _Reader, mode: str) -> str | None:
+def _hub_source(given: Mapping[str, Any], mode: str) -> str | None:
     """The hub stack to read the bus ARN from, or None when hubEventBusArn gives it; exactly one is set."""
-    arn = reader.text("hubEventBusArn")
-    stack = reader.text(HUB_STACK_KEY)
+    arn = given.get("hubEventBusArn")
+    stack = given.get("hubStack")
     if (arn is None) == (stack is None):
         found = "both are set" if arn is not None else "neither is set"
         stack_kind = "a spoke" if mode == "spoke" else "an org stack"
         message = (
             f"{stack_kind} needs exactly one of {key_name('hubEventBusArn')} (the hub's eventBusArn output) "
-            "or "
-            f"{key_name(HUB_STACK_KEY)} (the hub stack's name, e.g. 'my-org/root-activity-monitor/hub'); "
+            f"or {key_name('hubStack')} (the hub stack's name, e.g. 'my-org/root-activity-monitor/hub'); "
             f"{found}"
         )
         raise ConfigError(message)
-    if stack is not None and not _STACK_NAME.match(stack):
-        message = (
-            f"{key_name(HUB_STACK_KEY)} must be a stack name such as 'hub' or "
-            f"'my-org/root-activity-monitor/hub', got {stack!r}"
-        )
-        raise ConfigError(message)
-    return stack
-
-
-class _Reader:
-    """Reads raw config strings and turns "" (Pulumi.yaml's default for optional keys) into None."""
-
-    def __init__(self, config: pulumi.Config) -> None:
-        self._config = config
-
-    def text(self, key: str) -> str | None:
-        value = self._config.get(key)
-        return (value.strip() or None) if value is not None else None
-
-    def json(self, key: str, check: Callable[[object, str], T]) -> T | None:
-        raw = self.text(key)
-        if raw is None:
-            return None
-        try:
-            value: Any = json.loads(raw)
-        except json.JSONDecodeError:
-            message = f"{key_name(key)} must be a YAML list or map in the stack file, got {raw!r}"
-            raise ConfigError(message) from None
-        return check(value, key_name(key))
-
-    def integer(self, key: str) -> int | None:
-        raw = self.text(key)
-        if raw is None:
-            return None
-        try:
-            return int(raw)
-        except ValueError:
-            message = f"{key_name(key)} must be a whole number, got {raw!r}"
-            raise ConfigError(message) from None
-
-    def values(self, keys: Mapping[str, str], *, skip: set[str]) -> dict[str, Any]:
-        """Raw values by setting, decoded from their config text; unset keys are left out (defaults)."""
-        values: dict[str, Any] = {}
-        for setting, key in keys.items():
-            if setting in skip:
-                continue
-            if key in _JSON_KEYS:
-                value: Any = self.json(key, lambda raw, _where: raw)
-                if value in ([], {}):
-                    value = None  # Pulumi.yaml's default for an optional list or map
-            elif key in _INTEGER_KEYS:
-                value = self.integer(key)
-            else:
-                value = self.text(key)
-            if value is not None:
-                values[setting] = value
-        return values
-
-    def warn_if_set(self, keys: tuple[str, ...], mode: str) -> None:
-        """Warn about keys the current mode ignores, unless they hold Pulumi.yaml's default."""
-        for key in keys:
-            raw = self.text(key)
-            if raw is not None and raw not in _UNSET_VALUES:
-                pulumi.log.warn(f"{key_name(key)} is ignored in {mode} mode; remove it from this stack")
+    return None if stack is None else require_stack_name(stack, key_name("hubStack"))

@@ -93,6 +93,14 @@ class AwsAccounts:
         """DynamoDB in one account and region."""
         return self._client("dynamodb", account_id, region)
 
+    def s3(self, account_id: str, region: str) -> Any:
+        """S3 in one account and region (a trail's bucket)."""
+        return self._client("s3", account_id, region)
+
+    def cloudtrail(self, account_id: str, region: str) -> Any:
+        """CloudTrail in one account and region (the replay only stops trails that a break creates)."""
+        return self._client("cloudtrail", account_id, region)
+
     def scheduler(self, account_id: str, region: str) -> Any:
         """EventBridge Scheduler in one account and region."""
         return self._client("scheduler", account_id, region)

@@ -69,9 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=sorted({*TAMPER_BREAKS, *HEARTBEAT_BREAKS}),
         default=[],
         help="break the monitor and show the alert it raises: disable-rule (a spoke's forwarding rule "
-        "disabled: a tamper alert); spoke-rule, role-policy, heartbeat-policy (a spoke's heartbeat rule, "
-        "delivery role policy or heartbeat role policy deleted after the heartbeats arrived: the clock "
-        "advances until the watchdog's monitoring-gap notification)",
+        "disabled: a tamper alert); after the heartbeats arrived, with the clock advanced until the "
+        "watchdog's monitoring-gap notification: spoke-rule, disable-spoke-rule (a spoke's root-activity "
+        "rule, which carries its heartbeats, deleted or disabled), "
+        "role-policy, heartbeat-policy (its delivery or heartbeat role's policy deleted), trail-stopped "
+        "(its trail stopped), bus-policy (the hub bus policy no longer admits it)",
     )
     return parser
 

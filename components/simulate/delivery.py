@@ -83,6 +83,7 @@ class EventRouter:
         self._queues: dict[str, dict[str, str] | None] = {}
         self._roles: dict[tuple[str, str], tuple[Any, list[Any] | None]] = {}
         """(account, role name) → its trust policy and inline policies, read at first use too."""
+        self._trail_logging: dict[tuple[str, str], bool] = {}
 
     def _bus(self, account: str, region: str, name: str) -> _Bus | None:
         key = (account, region, name)
@@ -112,8 +113,24 @@ class EventRouter:
             )
         return _Bus(arn=described["Arn"], policy=described.get("Policy"), rules=rules)
 
+    def _trail_is_logging(self, account: str, region: str) -> bool:
+        """Whether CloudTrail delivers in this account and region. The replay assumes a logging trail (the
+        organization trail the monitor needs) unless the account has trails in moto and none logs."""
+        key = (account, region)
+        if key not in self._trail_logging:
+            cloudtrail = self._aws.cloudtrail(account, region)
+            trails = cloudtrail.describe_trails(includeShadowTrails=True).get("trailList", [])
+            self._trail_logging[key] = not trails or any(
+                cloudtrail.get_trail_status(Name=trail["TrailARN"]).get("IsLogging") for trail in trails
+            )
+        return self._trail_logging[key]
+
     def put_from_cloudtrail(self, event: dict[str, Any], trace: Trace) -> None:
         """CloudTrail's delivery of `event` to the default bus of its own account and region."""
+        account, region = str(event["account"]), str(event["region"])
+        if not self._trail_is_logging(account, region):
+            trace.drops.append(f"no trail is logging in {account} {region}: CloudTrail delivers nothing")
+            return
         self._deliver_to_bus(
             event,
             account=str(event["account"]),

@@ -7,9 +7,11 @@ records heartbeats in the hub's table) and runs the watchdog at the same time, a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .accounts import AwsAccounts
 from .delivery import EventRouter
@@ -25,6 +27,8 @@ from .watchdog_task import run_watchdogs, table_refusals
 START = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
 GAP_CATEGORY = "monitoring-gap"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+BUS = "aws:cloudwatch/eventBus:EventBus"
 
 
 @dataclass
@@ -44,18 +48,33 @@ def _ending(stack: SimulatedStack, type_token: str, suffix: str) -> RecordedReso
     return next(r for r in stack.recorded.resources if r.type == type_token and r.name.endswith(suffix))
 
 
-def _delete_rule(aws: AwsAccounts, stack: SimulatedStack) -> str:
+def _root_rule(aws: AwsAccounts, stack: SimulatedStack) -> tuple[Any, str, str]:
+    """The events client, name and region of the stack's root-activity rule in its first region, which
+    also carries that region's heartbeats."""
     region = stack.file.regions[0]
-    rule = _ending(stack, "aws:cloudwatch/eventRule:EventRule", f"-{region}-heartbeat-rule")
-    events, name = aws.events(stack.account_id, region), str(rule.outputs.get("name"))
+    rule = _ending(stack, RULE, f"-forward-{region}-rule")
+    return aws.events(stack.account_id, region), str(rule.outputs.get("name")), region
+
+
+def _delete_rule(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+    stack = _spoke(stacks)
+    events, name, region = _root_rule(aws, stack)
     ids = [t["Id"] for t in events.list_targets_by_rule(Rule=name).get("Targets", [])]
     events.remove_targets(Rule=name, Ids=ids)
     events.delete_rule(Name=name)
-    return f"deleted the heartbeat forwarding rule {name} of {stack.account_id} in {region}"
+    return f"deleted the root-activity forwarding rule {name} of {stack.account_id} in {region}"
 
 
-def _delete_policy(suffix: str, what: str) -> Callable[[AwsAccounts, SimulatedStack], str]:
-    def delete(aws: AwsAccounts, stack: SimulatedStack) -> str:
+def _disable_rule(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+    stack = _spoke(stacks)
+    events, name, region = _root_rule(aws, stack)
+    events.disable_rule(Name=name)
+    return f"disabled the root-activity forwarding rule {name} of {stack.account_id} in {region}"
+
+
+def _delete_policy(suffix: str, what: str) -> Callable[[AwsAccounts, Sequence[SimulatedStack]], str]:
+    def delete(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+        stack = _spoke(stacks)
         policy = _ending(stack, ROLE_POLICY, suffix)
         role, name = str(policy.inputs["role"]), str(policy.outputs.get("name"))
         aws.iam(stack.account_id).delete_role_policy(RoleName=role, PolicyName=name)
@@ -64,12 +83,54 @@ def _delete_policy(suffix: str, what: str) -> Callable[[AwsAccounts, SimulatedSt
     return delete
 
 
-BREAKS: dict[str, Callable[[AwsAccounts, SimulatedStack], str]] = {
+def _stop_trail(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+    stack = _spoke(stacks)
+    region = stack.file.regions[0]
+    bucket = f"trail-{stack.account_id}"
+    aws.s3(stack.account_id, region).create_bucket(
+        Bucket=bucket,
+        **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}),
+    )
+    cloudtrail = aws.cloudtrail(stack.account_id, region)
+    trail = cloudtrail.create_trail(Name="org-trail", S3BucketName=bucket, IsMultiRegionTrail=True)[
+        "TrailARN"
+    ]
+    cloudtrail.start_logging(Name=trail)
+    cloudtrail.stop_logging(Name=trail)
+    return f"stopped every trail of {stack.account_id} (no trail logs: CloudTrail delivers nothing)"
+
+
+def _break_bus_policy(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+    hub, stack = stacks[0], _spoke(stacks)
+    bus = hub.recorded.one(BUS)
+    events = aws.events(hub.account_id, bus.region)
+    name = str(bus.outputs.get("name"))
+    only_the_hub = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "HubAccountOnly",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{hub.account_id}:root"},
+                "Action": "events:PutEvents",
+                "Resource": str(bus.arn),
+            }
+        ],
+    }
+    events.remove_permission(EventBusName=name, RemoveAllPermissions=True)
+    events.put_permission(EventBusName=name, Policy=json.dumps(only_the_hub))
+    return f"replaced the hub bus policy of {name}: it no longer admits {stack.account_id}"
+
+
+BREAKS: dict[str, Callable[[AwsAccounts, Sequence[SimulatedStack]], str]] = {
     "spoke-rule": _delete_rule,
+    "disable-spoke-rule": _disable_rule,
     "role-policy": _delete_policy("-forward-role-policy", "delivery role's"),
     "heartbeat-policy": _delete_policy("-heartbeat-role-policy", "heartbeat role's"),
+    "trail-stopped": _stop_trail,
+    "bus-policy": _break_bus_policy,
 }
-"""What `--break` can break in the first spoke (the hub when there is none)."""
+"""What `--break` can break: the first spoke (the hub when there is none), or the hub bus policy."""
 
 
 class _Phases:
@@ -151,7 +212,7 @@ def replay_heartbeats(
         return result
     variables = watchdog.inputs["environment"]["variables"]
     interval, silent = int(variables["HEARTBEAT_INTERVAL_MINUTES"]), int(variables["SILENT_INTERVALS"])
-    broke = BREAKS[breakage](aws, _spoke(stacks))
+    broke = BREAKS[breakage](aws, stacks)
     for step in range(1, silent + 1):
         phases.run(START + timedelta(minutes=interval * step))
     result.broken = f"{broke}; then advanced the clock {silent} intervals of {interval} min"

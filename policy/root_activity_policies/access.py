@@ -22,7 +22,7 @@ from .documents import (
     strings,
     wildcard_resources,
 )
-from .expected import ORGANIZATION_CONDITION_KEY
+from .expected import CONFIG_KEY_ARGUMENTS, CONFIG_NAMESPACE, ORGANIZATION_CONDITION_KEY
 from .graph import (
     EVENT_BUS_POLICY,
     EVENT_PERMISSION,
@@ -63,9 +63,10 @@ def limits_to_organization(statement: Statement) -> bool:
 def validate_bus_policy(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Any `*` principal on an event bus must be limited by aws:PrincipalOrgID."""
     fix = (
-        "Fix: add the condition {'StringEquals': {'aws:PrincipalOrgID': '<o-...>'}} (the organizationId "
-        "config key or organization_id argument), or name the accounts instead (spokeAccountIds / "
-        "account_ids)."
+        "Fix: add the condition {'StringEquals': {'aws:PrincipalOrgID': '<o-...>'}} (the "
+        f"{CONFIG_NAMESPACE}:organizationId config key or {CONFIG_KEY_ARGUMENTS['organizationId']} "
+        "argument), or name the accounts instead ({CONFIG_NAMESPACE}:spokeAccountIds / "
+        f"{CONFIG_KEY_ARGUMENTS['spokeAccountIds']})."
     )
     if args.resource_type == EVENT_PERMISSION:
         condition = args.props.get("condition") or {}

@@ -15,7 +15,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .expected import GLOBAL_EVENTS_REGION
+from .expected import CONFIG_KEY_ARGUMENTS, CONFIG_NAMESPACE, GLOBAL_EVENTS_REGION
 from .graph import EVENT_RULE, in_monitor, is_root_activity_rule, on_default_bus, region_of
 
 
@@ -45,8 +45,8 @@ def validate_global_region_forwarded(args: StackValidationArgs, report_violation
     report_violation(
         f"Root activity is forwarded from {covered} but not from {GLOBAL_EVENTS_REGION}, where root console "
         "sign-ins and IAM, Organizations and Account calls are recorded: those would never alert. Fix: add "
-        f"{GLOBAL_EVENTS_REGION} to the root-activity-monitor:regions config key (or the components' "
-        "regions argument).",
+        f"{GLOBAL_EVENTS_REGION} to the {CONFIG_NAMESPACE}:regions config key (or the components' "
+        f"{CONFIG_KEY_ARGUMENTS['regions']} argument).",
         None,
     )
 

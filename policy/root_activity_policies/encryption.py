@@ -9,7 +9,6 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
-from .expected import HEALTH_TOPIC_SUFFIX
 from .graph import KMS_KEY, QUEUE, TOPIC, in_monitor, is_aws_managed_key, is_set, known
 
 SYMMETRIC_KEY_SPEC = "SYMMETRIC_DEFAULT"
@@ -17,7 +16,7 @@ SYMMETRIC_KEY_SPEC = "SYMMETRIC_DEFAULT"
 
 def validate_topic_key(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """The monitor's notification topic must be encrypted with a customer-managed KMS key."""
-    if args.resource_type != TOPIC or not in_monitor(args.urn) or args.name.endswith(HEALTH_TOPIC_SUFFIX):
+    if args.resource_type != TOPIC or not in_monitor(args.urn):
         return
     if not is_set(args.props, "kmsMasterKeyId"):
         report_violation(

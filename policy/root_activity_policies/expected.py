@@ -31,6 +31,26 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
 
+HEARTBEAT_ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
+"""`root_activity_monitor.heartbeat.ROLE_NAME_PREFIX`."""
+
+
+def root_or_heartbeat_pattern(role_arn: str) -> dict[str, Any]:
+    """`root_activity_monitor.heartbeat.forwarding_pattern(role_arn)`: what a covered region's root-activity
+    rule matches, root activity or the heartbeats of exactly one heartbeat role."""
+    heartbeat = {
+        "source": ["aws.events"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {
+            "eventSource": ["events.amazonaws.com"],
+            "eventName": ["TestEventPattern"],
+            "errorCode": [{"exists": False}],
+            "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [role_arn]}}},
+        },
+    }
+    return {"$or": [ROOT_ACTIVITY_EVENT_PATTERN, heartbeat]}
+
+
 FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {ROOT_ACTIVITY_KIND: ROOT_ACTIVITY_EVENT_PATTERN}
 """Every pattern a rule of the monitor may have, by kind of forwarded events.
 
@@ -41,13 +61,19 @@ NAMED_PATTERN_KINDS = ("tamper", "heartbeat")
 """Kinds of forwarded events whose pattern names the monitor's own resources (so it differs per stack): their
 rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a fixed pattern."""
 
-HEALTH_TOPIC_SUFFIX = "-health"
-"""The per-region topics the forwarding alarms publish to (`…-<region>-health`). Unencrypted on purpose
-(root_activity_monitor.alarms): they carry only alarm names and states, CloudWatch cannot publish to
-`aws/sns`, and a customer-managed key in every region of every account would cost more than the alarms."""
-
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
+
+CONFIG_NAMESPACE = "root-activity-monitor"
+"""`root_activity_monitor.config_keys.NAMESPACE`: the namespace of the stack's config keys."""
+
+CONFIG_KEY_ARGUMENTS: dict[str, str] = {
+    "regions": "regions",
+    "organizationId": "organization_id",
+    "spokeAccountIds": "spoke_account_ids",
+}
+"""The config keys the pack's fixes name, each with the component argument it becomes:
+`root_activity_monitor.config_keys.KEYS` (name → setting)."""
 
 GLOBAL_EVENTS_REGION = "us-east-1"
 """`root_activity_monitor.regions.GLOBAL_EVENTS_REGION`: where root sign-ins and IAM calls are recorded."""

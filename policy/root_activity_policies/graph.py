@@ -16,8 +16,10 @@ from pulumi_policy.proxy import UnknownValueError
 from .expected import (
     AWS_MANAGED_KEY_ALIAS_PREFIX,
     FORWARDED_PATTERNS,
+    HEARTBEAT_ROLE_NAME_PREFIX,
     MONITOR_TYPE_PREFIX,
     ROOT_ACTIVITY_EVENT_PATTERN,
+    root_or_heartbeat_pattern,
 )
 
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -97,14 +99,28 @@ def event_pattern(props: Mapping[str, Any]) -> Any:
     return plain(json_value(props.get("eventPattern")))
 
 
+def is_root_or_heartbeat(pattern: Any) -> bool:
+    """Whether a pattern selects exactly root activity or the heartbeats of one heartbeat role."""
+    try:
+        role_arn = pattern["$or"][1]["detail"]["userIdentity"]["sessionContext"]["sessionIssuer"]["arn"][0]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return (
+        isinstance(role_arn, str)
+        and f":role/{HEARTBEAT_ROLE_NAME_PREFIX}" in role_arn
+        and pattern == root_or_heartbeat_pattern(role_arn)
+    )
+
+
 def is_root_activity_rule(props: Mapping[str, Any]) -> bool:
-    """Whether a rule selects exactly the root-activity events."""
-    return bool(event_pattern(props) == ROOT_ACTIVITY_EVENT_PATTERN)
+    """Whether a rule selects exactly the root-activity events (with a covered region's heartbeats or not)."""
+    pattern = event_pattern(props)
+    return bool(pattern == ROOT_ACTIVITY_EVENT_PATTERN) or is_root_or_heartbeat(pattern)
 
 
 def is_known_pattern(pattern: Any) -> bool:
     """Whether a pattern is one of the kinds of events the monitor forwards."""
-    return any(pattern == known for known in FORWARDED_PATTERNS.values())
+    return any(pattern == known for known in FORWARDED_PATTERNS.values()) or is_root_or_heartbeat(pattern)
 
 
 def watched_rule(resource_type: str, urn: str, props: Mapping[str, Any]) -> bool:

@@ -33,19 +33,30 @@ def test_a_heartbeat_arrives_from_every_covered_account_and_region(example_repor
 
 @pytest.mark.parametrize(
     ("breakage", "silent_regions"),
-    [("spoke-rule", {"us-east-1"}), ("role-policy", REGIONS), ("heartbeat-policy", REGIONS)],
+    [
+        ("spoke-rule", {"us-east-1"}),
+        ("disable-spoke-rule", {"us-east-1"}),
+        ("role-policy", REGIONS),
+        ("heartbeat-policy", REGIONS),
+        ("trail-stopped", REGIONS),
+        ("bus-policy", REGIONS),
+    ],
 )
 def test_breaking_a_spoke_is_notified_as_a_monitoring_gap(
     example_hub: Path, example_spoke: Path, breakage: str, silent_regions: set[str]
 ) -> None:
-    """GIVEN a spoke whose heartbeat rule or a role policy is deleted WHEN the clock passes N intervals THEN
-    the watchdog notifies HeartbeatMissing for exactly the broken regions (and the never-deployed spoke)."""
+    """GIVEN a spoke whose root-activity rule (which carries its heartbeats) is deleted or disabled, a role
+    policy deleted, its trail stopped, or the hub bus policy not admitting it WHEN the clock
+    passes N intervals THEN the watchdog notifies HeartbeatMissing for exactly the broken regions (and the
+    never-deployed spoke), and nothing for the hub's own account."""
     report = simulate(example_hub, [example_spoke], breaks=[breakage])
     assert report.broken is not None and SPOKE in report.broken
     gaps = gaps_by_account(report)
     assert set(gaps[SPOKE]) == {(region, "HeartbeatMissing") for region in silent_regions}
     assert set(gaps[NEVER_DEPLOYED]) == {(region, "HeartbeatNeverReceived") for region in REGIONS}
     assert all(note.document["category"] == "monitoring-gap" for note in report.gap_notifications)
+    assert "111111111111" not in gaps
+    assert report.problems == []
 
 
 def test_the_break_flag_prints_the_gap_email(

@@ -33,7 +33,11 @@ def test_disabling_a_spoke_rule_is_notified_as_tamper(broken_report: SimulationR
     assert event["actor"].startswith("arn:aws:sts::222222222222:assumed-role/")
     assert notification.subject.startswith("[CRITICAL] Tamper: ")
     assert broken_report.problems == []
-    assert broken_report.all_covered  # the ordinary events were all put before the break
+    assert all(row.covered for row in broken_report.coverage)  # the ordinary events came before the break
+    # The disabled rule carried that region's heartbeats too: they stop, which the watchdog would notify.
+    silent = [row for row in broken_report.heartbeats if not row.arrived]
+    assert [(row.account, row.region) for row in silent] == [("222222222222", tampered.region)]
+    assert "is DISABLED" in silent[0].reason
 
 
 def test_alarms_are_listed_as_not_replayed_with_a_reason(broken_report: SimulationReport) -> None:
@@ -46,11 +50,12 @@ def test_alarms_are_listed_as_not_replayed_with_a_reason(broken_report: Simulati
 def test_break_flag_prints_the_tamper_email(
     example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """GIVEN `--break disable-rule` THEN the report ends with the tamper email a subscriber receives."""
+    """GIVEN `--break disable-rule` THEN the report ends with the tamper email a subscriber receives, and the
+    command exits 1: that region's heartbeat no longer arrives."""
     code = main(
         ["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--break", DISABLE_RULE]
     )
     out = capsys.readouterr().out
-    assert code == 0
+    assert code == 1
     assert "Break-it run: forwarding rule disabled (tamper) in 222222222222" in out
     assert "MONITOR TAMPERING - CRITICAL" in out

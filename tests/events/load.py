@@ -33,6 +33,16 @@ def load_event(name: str, **detail_overrides: Any) -> dict[str, Any]:
     return event
 
 
+def tamper_by(actor: int, account: str = "222222222222") -> dict[str, Any]:
+    """The ``tamper_disable_rule`` fixture as done by the ``actor``-th role of ``account``, own eventID."""
+    event = load_event("tamper_disable_rule", eventID=f"tamper-{account}-{actor}")
+    event["account"] = event["detail"]["recipientAccountId"] = account
+    identity = event["detail"]["userIdentity"]
+    identity["arn"] = f"arn:aws:sts::{account}:assumed-role/Admin{actor}/session"
+    identity["sessionContext"]["sessionIssuer"]["arn"] = f"arn:aws:iam::{account}:role/Admin{actor}"
+    return event
+
+
 def sqs_record(body: object, message_id: str | None = None) -> dict[str, Any]:
     """An SQS record as the Lambda event source mapping delivers it; dict bodies are JSON-encoded."""
     return {

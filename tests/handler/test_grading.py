@@ -11,7 +11,7 @@ from handler.cut import FULL, Clipper
 from handler.digest import fold
 from handler.intake import RootEvent, read_batch, read_record
 from handler.notification import Notification
-from handler.render import email_text
+from handler.root_render import email_text
 from handler.severity import Severity, classify
 
 ROOT = {"type": "Root", "arn": "arn:aws:iam::222222222222:root", "accountId": "222222222222"}

@@ -16,7 +16,7 @@ from moto import mock_aws
 
 from handler import app, publisher
 from handler.cut import CLIP_MARKER
-from handler.sns_message import SNS_MESSAGE_LIMIT, PublishRequest
+from handler.sns_request import SNS_MESSAGE_LIMIT, PublishRequest
 
 ROOT_FIXTURES = [n for n in event_names() if n.startswith("root_")]
 DETAIL_KEYS = [

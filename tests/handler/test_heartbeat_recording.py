@@ -11,6 +11,7 @@ from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item, sqs_r
 from load import load_event
 
 from handler import app, heartbeat
+from handler.intake import read_record
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs
@@ -68,15 +69,16 @@ def test_an_older_heartbeat_does_not_move_the_time_back(table: SnsToSqs) -> None
 )
 def test_what_is_not_a_heartbeat_is_not_recorded(table: SnsToSqs, why: str, event: dict[str, object]) -> None:
     """GIVEN a TestEventPattern call that is not this account's heartbeat role's successful call THEN no
-    pair is recorded."""
+    pair is recorded, and it is not mailed as tampering either (the call changes nothing)."""
     app.handle_batch(sqs_records(event), table.topic_arn)
     assert item(str(event["account"]), "eu-west-1") is None, why
+    assert table.received() == [], why
 
 
 def test_a_custom_event_cannot_pose_as_a_heartbeat(table: SnsToSqs) -> None:
     """GIVEN a heartbeat-shaped event with a custom source (what PutEvents allows) THEN it is not recorded."""
     forged = heartbeat_event() | {"source": "my.forgery"}
-    assert heartbeat.heartbeat_of(sqs_records(forged)["Records"][0]) is None
+    assert not isinstance(read_record(sqs_records(forged)["Records"][0]), heartbeat.Heartbeat)
     app.handle_batch(sqs_records(forged), table.topic_arn)
     assert item("222222222222", "eu-west-1") is None
 

@@ -9,9 +9,9 @@ import pytest
 from load import load_event, sqs_batch, sqs_record
 
 from handler import app
-from handler.sns_message import SNS_MESSAGE_LIMIT
-from handler.tamper import fold_tamper
-from handler.tamper_intake import read_tamper
+from handler.intake import read_record
+from handler.sns_request import SNS_MESSAGE_LIMIT
+from handler.tamper import TamperEvent, fold_tamper
 from handler.tamper_message import build_tamper_request
 
 if TYPE_CHECKING:
@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 RULE = "root-activity-monitor-forward-eu-west-1-rule-1a2b3c4"
 ACTOR = "arn:aws:sts::222222222222:assumed-role/Admin/alice"
 ROLE = "arn:aws:iam::222222222222:role/Admin"
+
+
+def read_tamper(record: dict[str, Any]) -> TamperEvent | None:
+    """The record's tamper event, or None when intake reads it as anything else."""
+    outcome = read_record(record)
+    return outcome if isinstance(outcome, TamperEvent) else None
 
 
 def bodies(event: dict[str, Any], deployers: frozenset[str] = frozenset()) -> dict[str, Any]:

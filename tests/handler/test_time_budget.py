@@ -9,7 +9,7 @@ import pytest
 from load import load_event, sqs_batch
 
 from handler import app, publisher
-from handler.sns_message import PublishRequest
+from handler.sns_request import PublishRequest
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs

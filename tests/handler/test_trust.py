@@ -9,9 +9,9 @@ from load import load_event, sqs_batch
 
 from handler.digest import fold
 from handler.intake import Unparseable, read_batch
-from handler.render import subject
+from handler.root_message import build_publish_request
+from handler.root_render import subject
 from handler.severity import Severity
-from handler.sns_message import build_publish_request
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 

@@ -11,7 +11,7 @@ import pytest
 from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item, sqs_records
 
 from handler import app, heartbeat, publisher, watchdog
-from handler.sns_message import PublishRequest
+from handler.sns_request import PublishRequest
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs

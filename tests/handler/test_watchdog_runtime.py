@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ import pytest
 from heartbeat_fixtures import TABLE, create_table, item
 
 from handler import heartbeat, organizations, publisher, watchdog
+from handler.budget import Budget
 from handler.membership import GRACE_INTERVALS
-from handler.sns_message import PublishRequest
+from handler.sns_request import PublishRequest
 
 if TYPE_CHECKING:
     from conftest import SnsToSqs
@@ -87,6 +89,20 @@ class Hub:
         return out
 
 
+class Ticks(Budget):
+    """A budget spent after a number of checks: one check per notification started, as a clock would run."""
+
+    def __init__(self, checks: int) -> None:
+        super().__init__(None, watchdog.SAFETY_MARGIN_MS)
+        self.left = checks
+        self.lock = threading.Lock()
+
+    def spent(self) -> bool:
+        with self.lock:
+            self.left -= 1
+            return self.left < 0
+
+
 @pytest.fixture
 def hub(sns_to_sqs: SnsToSqs) -> Iterator[Hub]:
     heartbeat.dynamodb_client.cache_clear()
@@ -123,7 +139,9 @@ def test_suspended_and_departed_accounts_are_not_expected_and_their_silence_is_n
     now = int(time.time()) + GRACE_INTERVALS * HOUR
     for account in (staying, closing, leaving, HUB):
         for region in REGIONS:
-            heartbeat.record_heartbeats([heartbeat.Heartbeat("m", account, region, now - HOUR)], TABLE)
+            heartbeat.record_heartbeats(
+                [heartbeat.Heartbeat("m", account, region, now - HOUR)], TABLE, Budget(None, 0)
+            )
     hub.org.close_account(AccountId=closing)
     hub.org.remove_account_from_organization(AccountId=leaving)
     summary = hub.run(now + THRESHOLD, (hub.workloads,))
@@ -137,7 +155,9 @@ def test_without_organizations_the_configured_accounts_are_still_watched(
     """GIVEN the organization cannot be listed (access denied) THEN the run warns, expects the configured
     accounts, and drops nobody it already watches."""
     member = hub.member("member", hub.workloads)
-    heartbeat.record_heartbeats([heartbeat.Heartbeat("m", member, "us-east-1", int(time.time()))], TABLE)
+    heartbeat.record_heartbeats(
+        [heartbeat.Heartbeat("m", member, "us-east-1", int(time.time()))], TABLE, Budget(None, 0)
+    )
 
     def denied(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("AccessDeniedException")
@@ -171,14 +191,13 @@ def test_a_flood_of_silent_pairs_finishes_across_runs_each_account_notified_once
 
     runs = []
     while len(runs) < 5:
-        budget = iter(range(15, -1, -1))  # one tick of the context's clock per account started
         summary = watchdog.watch(
             {"scheduledTime": at(heard + THRESHOLD)},
             table=TABLE,
             topic_arn=hub.topic.topic_arn,
             threshold=THRESHOLD,
             publish=publish,
-            remaining_ms=lambda ticks=budget: watchdog.SAFETY_MARGIN_MS + next(ticks, 0),
+            budget=Ticks(15),
         )
         runs.append(summary["notificationsPublished"])
         if not summary["notificationsLeftForNextRun"]:
@@ -211,7 +230,10 @@ def test_a_heartbeat_record_from_the_future_is_recorded_as_now() -> None:
     written: list[dict[str, Any]] = []
     ahead = int(time.time()) + 24 * HOUR
     heartbeat.record_heartbeats(
-        [heartbeat.Heartbeat("m", HUB, "us-east-1", ahead)], TABLE, update=lambda **call: written.append(call)
+        [heartbeat.Heartbeat("m", HUB, "us-east-1", ahead)],
+        TABLE,
+        Budget(None, 0),
+        update=lambda **call: written.append(call),
     )
     (call,) = written
     assert int(call["ExpressionAttributeValues"][":heard"]["N"]) <= time.time()

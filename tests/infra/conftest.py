@@ -34,6 +34,17 @@ def complete_spoke_config() -> dict[str, Any]:
     }
 
 
+def complete_org_config() -> dict[str, Any]:
+    """A complete org stack config (management account, hub bus by ARN), new on every call."""
+    return {
+        "aws:region": "us-east-1",
+        "mode": "org",
+        "regions": list(REGIONS),
+        "hubEventBusArn": HUB_BUS_ARN,
+        "organizationalUnitIds": ["ou-ab12-cd34ef56"],
+    }
+
+
 @pytest.fixture
 def hub_config() -> dict[str, Any]:
     """A complete hub stack config (a fresh copy per test, free to change)."""
@@ -44,6 +55,12 @@ def hub_config() -> dict[str, Any]:
 def spoke_config() -> dict[str, Any]:
     """A complete spoke stack config (a fresh copy per test, free to change)."""
     return complete_spoke_config()
+
+
+@pytest.fixture
+def org_config() -> dict[str, Any]:
+    """A complete org stack config (a fresh copy per test, free to change)."""
+    return complete_org_config()
 
 
 # Recorded once per session: the tests only read these graphs, and tests that need another config record

@@ -27,10 +27,10 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-FORWARDED_KINDS = ("root-activity", "tamper", "heartbeat")
+HUB_ROUTED_KINDS = ("root-activity", "tamper", "heartbeat")
 
 
-def rule_alarms(prefix: str, kinds: tuple[str, ...] = FORWARDED_KINDS) -> set[tuple[str, str]]:
+def rule_alarms(prefix: str, kinds: tuple[str, ...] = HUB_ROUTED_KINDS) -> set[tuple[str, str]]:
     """The two failure alarms of each kind's rule, named `{prefix}-{kind}-…-alarm`."""
     return {
         (ALARM, f"{prefix}-{kind}-{suffix}-alarm")
@@ -39,30 +39,14 @@ def rule_alarms(prefix: str, kinds: tuple[str, ...] = FORWARDED_KINDS) -> set[tu
     }
 
 
-def forwarding_resources(
-    regions: tuple[str, ...] = REGIONS, emails: tuple[str, ...] = ()
-) -> set[tuple[str, str]]:
+def forwarding_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
     """(type, logical name) of what forwarding.py creates: one delivery role, and in each region a rule and
-    target per kind (root activity, tamper; heartbeat_resources adds its own), a DLQ, a health topic (with an
-    email subscription per address)
-    and the alarms on the DLQ and the rules.
+    target per kind (root activity or heartbeats; tamper), a DLQ and its policy. No alarm and no topic: the
+    heartbeat, carried by the root-activity rule, proves each region.
 
     Both components forward the same way (the hub for its own account), so both expect this set.
     """
-    forward = f"{COMPONENT}-forward"
-    health = {
-        resource
-        for region in regions
-        for resource in (
-            (TOPIC, f"{forward}-{region}-health"),
-            (ALARM, f"{forward}-{region}-dlq-alarm"),
-            (RULE, f"{forward}-{region}-tamper-rule"),
-            (TARGET, f"{forward}-{region}-tamper-target"),
-            *((SUBSCRIPTION, f"{forward}-{region}-health-email-{address}") for address in emails),
-            *rule_alarms(f"{forward}-{region}"),
-        )
-    }
-    return health | {
+    return {
         (ROLE, f"{COMPONENT}-forward-role"),
         (ROLE_POLICY, f"{COMPONENT}-forward-role-policy"),
         *(
@@ -71,6 +55,8 @@ def forwarding_resources(
             for token, suffix in (
                 (RULE, "rule"),
                 (TARGET, "target"),
+                (RULE, "tamper-rule"),
+                (TARGET, "tamper-target"),
                 (QUEUE, "dlq"),
                 (QUEUE_POLICY, "dlq-policy"),
             )
@@ -82,18 +68,14 @@ SCHEDULE = "aws:scheduler/schedule:Schedule"
 
 
 def heartbeat_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:
-    """(type, logical name) of what heartbeat.py adds to forwarding: a role and, per region, a schedule
-    and a rule with its target (the region's DLQ is shared with root activity)."""
+    """(type, logical name) of what heartbeat.py adds to forwarding: a role and, per region, a schedule (the
+    region's root-activity rule forwards its calls)."""
     return {
         (ROLE, f"{COMPONENT}-forward-heartbeat-role"),
         (ROLE_POLICY, f"{COMPONENT}-forward-heartbeat-role-policy"),
         *(
             (token, f"{COMPONENT}-forward-{region}-{suffix}")
             for region in regions
-            for token, suffix in (
-                (SCHEDULE, "heartbeat"),
-                (RULE, "heartbeat-rule"),
-                (TARGET, "heartbeat-target"),
-            )
+            for token, suffix in ((SCHEDULE, "heartbeat"),)
         ),
     }

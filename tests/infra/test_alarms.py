@@ -1,4 +1,4 @@
-"""Health alarms: every DLQ, rule, the buffer and the notifier are watched; alarms bypass the notifier."""
+"""Health alarms: the hub pipeline is watched, around the notifier; covered regions have none."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from infra_fixtures import (
     COMPONENT,
     FUNCTION,
     QUEUE,
-    REGIONS,
     RULE,
     SUBSCRIPTION,
     TOPIC,
 )
-from root_activity_monitor.alarms import BUFFER_AGE_THRESHOLD_SECONDS
+from root_activity_monitor.hub.alarms import BUFFER_AGE_THRESHOLD_SECONDS
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
 
 
@@ -26,10 +25,6 @@ def alarms_on(stack: RecordedStack, metric: str, **dimensions: str) -> list[Reco
     ]
 
 
-def health_topic(stack: RecordedStack, region: str) -> RecordedResource:
-    return stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health")
-
-
 def where_it_publishes(stack: RecordedStack, alarm: RecordedResource) -> RecordedResource:
     """The one topic an alarm notifies, both when it fires and when it recovers."""
     (arn,) = alarm.inputs["alarmActions"]
@@ -38,14 +33,12 @@ def where_it_publishes(stack: RecordedStack, alarm: RecordedResource) -> Recorde
     return topic
 
 
-@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
 def test_every_alarm_fires_on_one_five_minute_period_and_ignores_missing_data(
-    stack_name: str, request: pytest.FixtureRequest
+    hub_stack: RecordedStack,
 ) -> None:
-    """GIVEN either stack THEN each alarm is > threshold over one 5-minute period, missing data OK."""
-    stack: RecordedStack = request.getfixturevalue(stack_name)
-    assert stack.of_type(ALARM)
-    for alarm in stack.of_type(ALARM):
+    """GIVEN the hub THEN each alarm is > threshold over one 5-minute period, missing data OK."""
+    assert hub_stack.of_type(ALARM)
+    for alarm in hub_stack.of_type(ALARM):
         inputs = alarm.inputs
         assert inputs["comparisonOperator"] == "GreaterThanThreshold", alarm.name
         assert (inputs["period"], inputs["evaluationPeriods"]) == (300, 1), alarm.name
@@ -53,51 +46,44 @@ def test_every_alarm_fires_on_one_five_minute_period_and_ignores_missing_data(
         assert "docs/operations.md" in inputs["alarmDescription"], alarm.name
 
 
-@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
-def test_every_dead_letter_queue_has_a_depth_alarm(stack_name: str, request: pytest.FixtureRequest) -> None:
-    """GIVEN either stack THEN each DLQ it creates has one alarm on a visible message (max > 0)."""
-    stack: RecordedStack = request.getfixturevalue(stack_name)
-    dlqs = [q for q in stack.of_type(QUEUE) if q.name.endswith("-dlq")]
-    assert dlqs
-    for dlq in dlqs:
-        (alarm,) = alarms_on(stack, "ApproximateNumberOfMessagesVisible", QueueName=dlq.outputs["name"])
-        assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
-            "AWS/SQS",
-            "Maximum",
-            0,
-        )
-        assert alarm.inputs.get("region") == dlq.inputs.get("region"), dlq.name
+@pytest.mark.parametrize("dlq", ["buffer-dlq", "notify-dlq"])
+def test_every_hub_dead_letter_queue_has_a_depth_alarm(hub_stack: RecordedStack, dlq: str) -> None:
+    """GIVEN the hub THEN each dead-letter queue of its pipeline has one alarm on a visible message."""
+    queue = hub_stack.named(QUEUE, f"{COMPONENT}-{dlq}")
+    (alarm,) = alarms_on(hub_stack, "ApproximateNumberOfMessagesVisible", QueueName=queue.outputs["name"])
+    assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
+        "AWS/SQS",
+        "Maximum",
+        0,
+    )
 
 
-@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
-def test_every_rule_has_both_failure_alarms_with_its_bus_dimensions(
-    stack_name: str, request: pytest.FixtureRequest
-) -> None:
-    """GIVEN either stack THEN each rule's FailedInvocations and InvocationsFailedToBeSentToDlq are alarmed;
-    a hub-bus rule is named by EventBusName and RuleName, a default-bus rule by RuleName alone."""
-    stack: RecordedStack = request.getfixturevalue(stack_name)
-    for rule in stack.of_type(RULE):
-        dimensions = {"RuleName": rule.outputs["name"]}
-        if "eventBusName" in rule.inputs:
-            dimensions["EventBusName"] = rule.inputs["eventBusName"]
+def test_every_hub_bus_rule_has_both_failure_alarms(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN each hub-bus rule's FailedInvocations and InvocationsFailedToBeSentToDlq are
+    alarmed, by EventBusName and RuleName."""
+    hub_bus_rules = [rule for rule in hub_stack.of_type(RULE) if "eventBusName" in rule.inputs]
+    assert len(hub_bus_rules) == 3
+    for rule in hub_bus_rules:
+        dimensions = {"RuleName": rule.outputs["name"], "EventBusName": rule.inputs["eventBusName"]}
         for metric in ("FailedInvocations", "InvocationsFailedToBeSentToDlq"):
-            (alarm,) = alarms_on(stack, metric, **dimensions)
+            (alarm,) = alarms_on(hub_stack, metric, **dimensions)
             assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
                 "AWS/Events",
                 "Sum",
                 0,
             )
-            assert alarm.inputs.get("region") == rule.inputs.get("region"), rule.name
 
 
-def test_buffer_age_and_notifier_failures_are_alarmed(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub THEN the buffer's oldest message age and the notifier's Errors/Throttles alarm."""
+@pytest.mark.parametrize("function", ["notifier", "watchdog"])
+def test_buffer_age_and_function_failures_are_alarmed(hub_stack: RecordedStack, function: str) -> None:
+    """GIVEN the hub THEN the buffer's oldest message age, and the notifier's and the watchdog's
+    Errors/Throttles, alarm."""
     buffer = hub_stack.named(QUEUE, f"{COMPONENT}-buffer")
     (age,) = alarms_on(hub_stack, "ApproximateAgeOfOldestMessage", QueueName=buffer.outputs["name"])
     assert (age.inputs["statistic"], age.inputs["threshold"]) == ("Maximum", BUFFER_AGE_THRESHOLD_SECONDS)
-    function = hub_stack.named(FUNCTION, f"{COMPONENT}-notifier")
+    lambda_function = hub_stack.named(FUNCTION, f"{COMPONENT}-{function}")
     for metric in ("Errors", "Throttles"):
-        (alarm,) = alarms_on(hub_stack, metric, FunctionName=function.outputs["name"])
+        (alarm,) = alarms_on(hub_stack, metric, FunctionName=lambda_function.outputs["name"])
         assert (alarm.inputs["namespace"], alarm.inputs["statistic"], alarm.inputs["threshold"]) == (
             "AWS/Lambda",
             "Sum",
@@ -105,56 +91,28 @@ def test_buffer_age_and_notifier_failures_are_alarmed(hub_stack: RecordedStack) 
         )
 
 
-def test_watchdog_failures_reach_the_notification_topic(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub THEN the watchdog's Errors and Throttles each have an alarm publishing to the
-    notification topic, so a watchdog that stopped working is itself reported."""
-    function = hub_stack.named(FUNCTION, f"{COMPONENT}-watchdog")
-    topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
-    for metric in ("Errors", "Throttles"):
-        (alarm,) = alarms_on(hub_stack, metric, FunctionName=function.outputs["name"])
-        assert (alarm.inputs["namespace"], alarm.inputs["threshold"]) == ("AWS/Lambda", 0)
-        assert where_it_publishes(hub_stack, alarm) == topic
-
-
 def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub THEN alarms in the hub region (no region input) notify the encrypted topic."""
+    """GIVEN the hub THEN every alarm is in the hub region (no region input) and notifies the topic (whose key
+    CloudWatch may use: test_key_policy_admits_the_account_sns_cloudwatch_and_the_notifier_only)."""
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
-    hub_alarms = [a for a in hub_stack.of_type(ALARM) if "region" not in a.inputs]
-    # 2 DLQs, age, the notifier's and the watchdog's errors and throttles; 2 metrics x 3 hub-bus rules
-    assert len(hub_alarms) == 7 + 2 * 3
-    for alarm in hub_alarms:
+    alarms = hub_stack.of_type(ALARM)
+    # 2 DLQs, age, errors and throttles of 2 functions; 2 metrics x 3 hub-bus rules
+    assert len(alarms) == 3 + 2 * 2 + 2 * 3
+    for alarm in alarms:
+        assert "region" not in alarm.inputs, alarm.name
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name
 
 
 @pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
-@pytest.mark.parametrize("region", REGIONS)
-def test_forwarding_alarms_publish_to_their_own_region_s_health_topic(
-    stack_name: str, region: str, request: pytest.FixtureRequest
+def test_no_covered_account_and_region_has_an_alarm_or_a_topic(
+    stack_name: str, request: pytest.FixtureRequest
 ) -> None:
-    """GIVEN a forwarding region THEN its 5 alarms notify the health topic in that same region."""
+    """GIVEN a spoke, or the hub covering its own account in three regions THEN no region of a covered
+    account has an alarm, a topic or a subscription: the heartbeat proves it instead."""
     stack: RecordedStack = request.getfixturevalue(stack_name)
-    topic = health_topic(stack, region)
-    assert topic.inputs["region"] == region
-    assert "kmsMasterKeyId" not in topic.inputs  # CloudWatch cannot publish under aws/sns
-    regional = [a for a in stack.of_type(ALARM) if a.inputs.get("region") == region]
-    assert len(regional) == 1 + 2 * 3  # the DLQ; 2 metrics x 3 rules (root activity, tamper, heartbeat)
-    for alarm in regional:
-        assert where_it_publishes(stack, alarm) is topic, alarm.name
-
-
-def test_hub_health_topics_email_the_notification_addresses(hub_stack: RecordedStack) -> None:
-    """GIVEN notification e-mails THEN each hub health topic has an email subscription per address."""
-    for region in REGIONS:
-        topic = health_topic(hub_stack, region)
-        subscriptions = [s for s in hub_stack.of_type(SUBSCRIPTION) if s.inputs["topic"] == topic.arn]
-        assert sorted(s.inputs["endpoint"] for s in subscriptions) == [
-            "oncall@example.com",
-            "security@example.com",
-        ]
-        assert {s.inputs["region"] for s in subscriptions} == {region}
-
-
-def test_spoke_health_topics_are_exported_for_subscriptions(spoke_stack: RecordedStack) -> None:
-    """GIVEN a spoke THEN it exports a health topic per region and subscribes nobody itself."""
-    assert spoke_stack.exports["healthTopicArns"] == {r: health_topic(spoke_stack, r).arn for r in REGIONS}
-    assert spoke_stack.of_type(SUBSCRIPTION) == []
+    regional = [
+        r
+        for r in (*stack.of_type(ALARM), *stack.of_type(TOPIC), *stack.of_type(SUBSCRIPTION))
+        if "region" in r.inputs or r.name.startswith(f"{COMPONENT}-forward-")
+    ]
+    assert regional == []

@@ -43,7 +43,6 @@ CASES = [
                 "queue_url",
                 "dead_letter_queue_arn",
                 "function_name",
-                "health_topic_arns",
             }
         ),
         example={"regions": ["us-east-1"], "organization_id": "o-a1b2c3d4e5"},
@@ -53,7 +52,7 @@ CASES = [
         args=SpokeForwarderArgs,
         type_token="root-activity-monitor:index:SpokeForwarder",
         required_args=frozenset({"hub_event_bus_arn", "regions"}),
-        outputs=frozenset({"rule_arns", "delivery_role_arn", "health_topic_arns"}),
+        outputs=frozenset({"rule_arns", "delivery_role_arn"}),
         example={"regions": ["us-east-1"], "hub_event_bus_arn": HUB_BUS_ARN},
     ),
 ]

@@ -21,6 +21,7 @@ from moto.events.models import EventPattern
 from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import EVENT_PATTERN_LIMIT
 from root_activity_monitor.validation import ConfigError
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -89,7 +90,7 @@ def test_the_interval_comes_from_config(record_stack: Any, spoke_config: dict[st
 @pytest.mark.parametrize(
     ("key", "value", "mode"),
     [
-        ("heartbeatIntervalMinutes", 0, "spoke"),
+        ("heartbeatIntervalMinutes", -5, "spoke"),
         ("heartbeatIntervalMinutes", 2000, "hub"),
         ("heartbeatSilentIntervals", 1, "hub"),
     ],
@@ -126,27 +127,40 @@ def test_the_heartbeat_role_is_trusted_by_scheduler_and_allowed_one_action(
     assert allowed["Condition"] == {"StringEquals": {"aws:RequestedRegion": list(REGIONS)}}
 
 
-def test_each_region_forwards_its_role_s_heartbeats_and_nothing_else(spoke_stack: RecordedStack) -> None:
-    """GIVEN a spoke THEN each region's heartbeat rule sees read-only calls, matches this role's successful
-    calls only, and targets the hub bus through the delivery role and the region's DLQ."""
+def test_each_region_s_root_activity_rule_carries_its_role_s_heartbeats_and_nothing_else(
+    spoke_stack: RecordedStack,
+) -> None:
+    """GIVEN a spoke THEN each region's root-activity rule, which sees read-only calls, matches root activity
+    and this role's successful calls only, and targets the hub bus through the delivery role and the
+    region's DLQ: a heartbeat travels exactly the path root activity takes."""
     role_arn = spoke_stack.named(ROLE, SPOKE_ROLE).arn or ""
     # Even another heartbeat role of the same account (a second stack) is not this rule's.
     other = f"arn:aws:iam::{SPOKE_ACCOUNT}:role/{heartbeat.ROLE_NAME_PREFIX}other99"
+    root = call_event(SPOKE_ACCOUNT, role_arn, source="aws.iam", detail={"userIdentity": {"type": "Root"}})
     for region in REGIONS:
-        rule = spoke_stack.named(RULE, f"root-activity-monitor-forward-{region}-heartbeat-rule")
+        rule = spoke_stack.named(RULE, f"root-activity-monitor-forward-{region}-rule")
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         pattern = EventPattern.load(rule.inputs["eventPattern"])
         assert pattern.matches_event(call_event(SPOKE_ACCOUNT, role_arn))  # type: ignore[arg-type]
+        assert pattern.matches_event(root)  # type: ignore[arg-type]
         assert not pattern.matches_event(call_event(SPOKE_ACCOUNT, other))  # type: ignore[arg-type]
         refused = call_event(SPOKE_ACCOUNT, role_arn, detail={"errorCode": "AccessDenied"})
         assert not pattern.matches_event(refused)  # type: ignore[arg-type]
         forged = call_event(SPOKE_ACCOUNT, role_arn, source="my.forgery")
         assert not pattern.matches_event(forged)  # type: ignore[arg-type]
-        target = spoke_stack.named(TARGET, f"root-activity-monitor-forward-{region}-heartbeat-target")
+        target = spoke_stack.named(TARGET, f"root-activity-monitor-forward-{region}-target")
         assert target.inputs["arn"] == HUB_BUS_ARN
         assert target.inputs["roleArn"] == spoke_stack.named(ROLE, "root-activity-monitor-forward-role").arn
         dlq = spoke_stack.named("aws:sqs/queue:Queue", f"root-activity-monitor-forward-{region}-dlq")
         assert target.inputs["deadLetterConfig"]["arn"] == dlq.arn
+    assert not [r for r in spoke_stack.of_type(RULE) if r.name.endswith("-heartbeat-rule")]
+
+
+def test_the_root_or_heartbeat_pattern_fits_eventbridge_s_default_quota() -> None:
+    """GIVEN the longest role ARN IAM allows (a 64-character name) THEN the root-activity rule's pattern is
+    within EventBridge's default 2,048 characters."""
+    longest = f"arn:aws-us-gov:iam::{SPOKE_ACCOUNT}:role/" + "x" * 64
+    assert len(heartbeat.forwarding_pattern(longest)) <= EVENT_PATTERN_LIMIT
 
 
 def test_the_hub_routes_heartbeats_from_any_account_into_the_buffer(hub_stack: RecordedStack) -> None:

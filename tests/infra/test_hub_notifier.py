@@ -31,6 +31,7 @@ from infra_fixtures import (
     heartbeat_resources,
     rule_alarms,
 )
+from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
@@ -86,7 +87,7 @@ EXPECTED_HUB_RESOURCES = (
         ("aws:scheduler/schedule:Schedule", f"{COMPONENT}-watchdog-schedule"),
     }
     | rule_alarms(f"{COMPONENT}-hub")
-    | forwarding_resources(emails=("security@example.com", "oncall@example.com"))
+    | forwarding_resources()
     | heartbeat_resources()
 )
 NOTIFIER = f"{COMPONENT}-notifier"
@@ -378,15 +379,19 @@ def test_notifier_policy_is_least_privilege(hub_stack: RecordedStack) -> None:
 
 
 def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedStack) -> None:
-    """GIVEN three regions THEN the hub has a default-bus rule per region delivering to its own bus."""
+    """GIVEN three regions THEN the hub has a default-bus rule per region, matching root activity or its own
+    heartbeats, delivering to its own bus."""
     bus = hub_stack.one(BUS)
     role = hub_stack.named(ROLE, f"{COMPONENT}-forward-role")
+    heartbeat_role = str(hub_stack.named(ROLE, f"{COMPONENT}-forward-heartbeat-role").arn)
     for region in REGIONS:
         rule = hub_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
         target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
         assert rule.inputs["region"] == target.inputs["region"] == region
         assert "eventBusName" not in rule.inputs  # the account's default bus
-        assert json.loads(rule.inputs["eventPattern"]) == root_activity_pattern()
+        assert json.loads(rule.inputs["eventPattern"]) == json.loads(
+            heartbeat.forwarding_pattern(heartbeat_role)
+        )
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         assert target.inputs["arn"] == bus.arn
         assert target.inputs["roleArn"] == role.arn
@@ -397,7 +402,8 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
 
 
 def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component."""
+    """GIVEN the hub program THEN it exports the bus, topic, queue, DLQ and function of the component, and
+    the heartbeat interval."""
     assert hub_stack.exports == {
         "eventBusArn": hub_stack.one(BUS).arn,
         "eventBusName": "root-activity-monitor",
@@ -405,9 +411,7 @@ def test_hub_outputs_are_exported(hub_stack: RecordedStack) -> None:
         "queueUrl": hub_stack.named(QUEUE, f"{COMPONENT}-buffer").outputs["url"],
         "deadLetterQueueArn": hub_stack.named(QUEUE, f"{COMPONENT}-buffer-dlq").arn,
         "functionName": "root-activity-monitor-notifier",
-        "healthTopicArns": {
-            region: hub_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
-        },
+        "heartbeatIntervalMinutes": 60,
     }
 
 

@@ -21,11 +21,10 @@ from infra_fixtures import (
     SPOKE_ACCOUNT,
     STACK_REFERENCE,
     TARGET,
-    TOPIC,
     forwarding_resources,
     heartbeat_resources,
 )
-from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
+from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.simulate import RecordedStack
 
@@ -42,11 +41,15 @@ def test_spoke_registers_exactly_the_documented_resources(spoke_stack: RecordedS
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_each_region_has_a_rule_with_the_shared_pattern(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region THEN a rule on its default bus matches root activity and sees all management events."""
+    """GIVEN a region THEN a rule on its default bus matches root activity, or this account's heartbeats, and
+    sees all management events."""
     rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
     assert rule.inputs["region"] == region
     assert "eventBusName" not in rule.inputs
-    assert json.loads(rule.inputs["eventPattern"]) == root_activity_pattern()
+    heartbeat_role = str(spoke_stack.named(ROLE, f"{COMPONENT}-forward-heartbeat-role").arn)
+    pattern = json.loads(rule.inputs["eventPattern"])
+    assert pattern == {"$or": [root_activity_pattern(), pattern["$or"][1]]}
+    assert pattern == json.loads(heartbeat.forwarding_pattern(heartbeat_role))
     assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
 
 
@@ -82,10 +85,10 @@ def test_each_target_waits_for_its_role_policy_and_dlq_policy(
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's three rules."""
+    """GIVEN a region's DLQ THEN its policy lets EventBridge send only for that region's two rules."""
     rules = [
         spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-{kind}").arn
-        for kind in ("rule", "tamper-rule", "heartbeat-rule")
+        for kind in ("rule", "tamper-rule")
     ]
     dlq = spoke_stack.named(QUEUE, f"{COMPONENT}-forward-{region}-dlq")
     policy = spoke_stack.named(QUEUE_POLICY, f"{COMPONENT}-forward-{region}-dlq-policy")
@@ -129,9 +132,6 @@ def test_spoke_outputs_are_exported(spoke_stack: RecordedStack) -> None:
             region: spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule").arn for region in REGIONS
         },
         "deliveryRoleArn": spoke_stack.named(ROLE, DELIVERY_ROLE).arn,
-        "healthTopicArns": {
-            region: spoke_stack.named(TOPIC, f"{COMPONENT}-forward-{region}-health").arn for region in REGIONS
-        },
     }
 
 
@@ -171,7 +171,7 @@ def test_spoke_in_the_hub_account_warns_and_still_deploys(
     """GIVEN a spoke in the hub bus's account THEN it warns that the hub covers itself, and deploys."""
     recorded = record_stack(spoke_config, account_id=HUB_ACCOUNT)
     assert any("already forwards its own root activity" in warning for warning in recorded.warnings)
-    assert len(recorded.of_type(RULE)) == 3 * len(REGIONS)  # root activity, tamper and heartbeat
+    assert len(recorded.of_type(RULE)) == 2 * len(REGIONS)  # root activity (and heartbeats), tamper
 
 
 def test_spoke_in_a_member_account_does_not_warn(spoke_stack: RecordedStack) -> None:

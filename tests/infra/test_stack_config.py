@@ -232,25 +232,3 @@ def test_hub_defaults_apply_when_keys_are_absent(record_stack: Any) -> None:
     assert recorded.exports["eventBusName"] == "root-activity-monitor"
     mapping = recorded.one("aws:lambda/eventSourceMapping:EventSourceMapping")
     assert mapping.inputs["maximumBatchingWindowInSeconds"] == 30
-
-
-@pytest.mark.parametrize(
-    ("mode_config", "stray_key", "value"),
-    [
-        ("spoke_config", "organizationId", "o-a1b2c3d4e5"),
-        ("spoke_config", "batchWindowSeconds", 5),
-        (
-            "hub_config",
-            "hubEventBusArn",
-            "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor",
-        ),
-    ],
-)
-def test_keys_of_the_other_mode_are_reported_as_ignored(
-    request: pytest.FixtureRequest, record_stack: Any, mode_config: str, stray_key: str, value: Any
-) -> None:
-    """GIVEN a key only the other mode reads THEN the program warns that it is ignored, naming it."""
-    config = request.getfixturevalue(mode_config)
-    config[stray_key] = value
-    recorded = record_stack(config, account_id="222222222222")
-    assert any(f"{NS}:{stray_key} is ignored" in warning for warning in recorded.warnings)

@@ -8,38 +8,29 @@ from typing import Any
 
 import pytest
 import yaml
-from root_activity_monitor import settings as hub_settings
+from root_activity_monitor import config_keys
 from root_activity_monitor.program import config as stack_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NS = "root-activity-monitor"
-# Every key of DESIGN.md's config table. accountNames is a map, which a project config schema cannot
-# type, so Pulumi.yaml documents it in a comment instead of declaring it.
+# The keys of DESIGN.md's config table that this project implements, with the stacks the table gives them
+# (its other keys are declared by the features that read them).
+ALL, HUB, SPOKE_AND_ORG, ORG = ("hub", "spoke", "org"), ("hub",), ("spoke", "org"), ("org",)
 DESIGN_KEYS = {
-    "mode",
-    "regions",
-    "organizationId",
-    "spokeAccountIds",
-    "notificationEmails",
-    "eventBusName",
-    "batchWindowSeconds",
-    "accountNames",
-    "hubEventBusArn",
-    "hubStack",
+    "mode": ALL,
+    "regions": ALL,
+    "organizationId": HUB,
+    "spokeAccountIds": HUB,
+    "notificationEmails": HUB,
+    "eventBusName": HUB,
+    "batchWindowSeconds": HUB,
+    "accountNames": HUB,
+    "hubEventBusArn": SPOKE_AND_ORG,
+    "hubStack": SPOKE_AND_ORG,
+    "organizationalUnitIds": ORG,
+    "callAs": ORG,
+    "stackSetName": ORG,
 }
-# Keys the project adds beyond DESIGN.md's table (DESIGN.md's org keys are listed there too).
-PROJECT_KEYS = DESIGN_KEYS | {
-    "tags",
-    "organizationalUnitIds",
-    "callAs",
-    "stackSetName",
-    "deployerPrincipalArns",
-    "heartbeatIntervalMinutes",
-    "heartbeatSilentIntervals",
-    "organizationsRoleArn",
-}
-# Maps, which a project config schema cannot type: Pulumi.yaml documents them in a comment.
-MAP_KEYS = {"accountNames", "tags"}
 
 
 def load_yaml(name: str) -> dict[str, Any]:
@@ -83,14 +74,15 @@ def test_hub_stack_file_deploys_the_hub(record_stack: Any) -> None:
         "queueUrl",
         "deadLetterQueueArn",
         "functionName",
-        "healthTopicArns",
+        "heartbeatIntervalMinutes",
     }
     assert (
         recorded.exports["eventBusArn"]
         == "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
     )
-    # Per kind (root activity, tamper, heartbeat): one hub bus rule and one forwarding rule in each region.
-    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 3 * (1 + 3)
+    # A hub bus route per kind (root activity, tamper, heartbeat); two forwarding rules in each region (root
+    # activity or heartbeats, tamper).
+    assert len(recorded.of_type("aws:cloudwatch/eventRule:EventRule")) == 3 + 2 * 3
     assert recorded.warnings == []
 
 
@@ -103,7 +95,7 @@ def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Any) 
     org = record_stack(
         stack_file_config("org"), program=run_root_main, account_id="999999999999", stack="org"
     )
-    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns", "organizationsRoleArn"}
+    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns"}
     stack_set = org.one("aws:cloudformation/stackSet:StackSet")
     assert stack_set.inputs["parameters"]["HubEventBusArn"] == hub.exports["eventBusArn"]
     assert len(org.of_type("aws:cloudformation/stackSetInstance:StackSetInstance")) == 3
@@ -118,7 +110,7 @@ def test_spoke_stack_file_targets_the_hub_stack_files_bus(record_stack: Any) -> 
     spoke = record_stack(
         stack_file_config("spoke"), program=run_root_main, account_id="222222222222", stack="spoke"
     )
-    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn", "healthTopicArns"}
+    assert set(spoke.exports) == {"ruleArns", "deliveryRoleArn"}
     assert set(spoke.exports["ruleArns"]) == {"us-east-1", "eu-west-1", "eu-central-1"}
     for target in spoke.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         assert target.inputs["arn"] == hub.exports["eventBusArn"]
@@ -144,72 +136,18 @@ def test_pulumi_yaml_names_the_project_and_uses_uv() -> None:
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "uv"}}
 
 
-def test_pulumi_yaml_declares_every_design_key_with_a_type_and_description() -> None:
-    """GIVEN Pulumi.yaml THEN each config key of DESIGN.md is declared with type and description."""
-    schema = load_yaml("Pulumi.yaml")["config"]
-    assert set(schema) == PROJECT_KEYS - MAP_KEYS
-    for key in MAP_KEYS:
-        assert f"`{key}`" in (REPO_ROOT / "Pulumi.yaml").read_text()  # documented in a comment
-    for key, declaration in schema.items():
-        assert declaration["type"] in {"string", "integer", "boolean", "array"}, key
-        assert declaration["description"].strip(), key
-        if declaration["type"] == "array":
-            assert declaration["items"] == {"type": "string"}, key
-
-
-def test_only_mode_is_required_by_the_schema() -> None:
-    """GIVEN Pulumi.yaml THEN every key but mode has a default (a declared key without one is required)."""
-    schema = load_yaml("Pulumi.yaml")["config"]
-    assert {key for key, declaration in schema.items() if "default" not in declaration} == {"mode"}
-
-
-def test_schema_defaults_match_the_programs_defaults() -> None:
-    """GIVEN Pulumi.yaml THEN its defaults are the ones the program applies when a key is absent."""
-    defaults = project_defaults()
-    assert defaults["eventBusName"] == hub_settings.DEFAULT_EVENT_BUS_NAME
-    assert defaults["batchWindowSeconds"] == hub_settings.DEFAULT_BATCH_WINDOW_SECONDS
-    assert defaults["callAs"] == hub_settings.DEFAULT_CALL_AS
-    assert defaults["stackSetName"] == hub_settings.DEFAULT_STACK_SET_NAME
-    assert defaults["heartbeatIntervalMinutes"] == hub_settings.DEFAULT_HEARTBEAT_INTERVAL_MINUTES
-    assert defaults["heartbeatSilentIntervals"] == hub_settings.DEFAULT_HEARTBEAT_SILENT_INTERVALS
-    named = {
-        "eventBusName",
-        "batchWindowSeconds",
-        "callAs",
-        "stackSetName",
-        "heartbeatIntervalMinutes",
-        "heartbeatSilentIntervals",
-    }
-    assert {key: value for key, value in defaults.items() if key not in named} == {
-        "regions": [],
-        "organizationId": "",
-        "spokeAccountIds": [],
-        "notificationEmails": [],
-        "hubEventBusArn": "",
-        "hubStack": "",
-        "organizationalUnitIds": [],
-        "deployerPrincipalArns": [],
-        "organizationsRoleArn": "",
-    }
-
-
 @pytest.mark.parametrize("stack", ["hub", "spoke", "org"])
 def test_stack_files_use_namespaced_keys_and_set_the_region(stack: str) -> None:
     """GIVEN a stack file THEN it sets aws:region and only root-activity-monitor: keys the schema knows."""
     keys = set(load_yaml(f"Pulumi.{stack}.yaml")["config"])
     assert "aws:region" in keys
     project_keys = {key.removeprefix(f"{NS}:") for key in keys if key.startswith(f"{NS}:")}
-    assert project_keys <= PROJECT_KEYS
+    assert project_keys <= set(config_keys.BY_NAME)
+    mode = load_yaml(f"Pulumi.{stack}.yaml")["config"][f"{NS}:mode"]
+    assert all(config_keys.BY_NAME[key].applies_to(mode) for key in project_keys)
     assert keys - {f"{NS}:{key}" for key in project_keys} == {"aws:region"}
 
 
-def test_program_reads_exactly_the_project_keys() -> None:
-    """GIVEN the stack config front end THEN the keys it reads for hub and spoke are the project's keys."""
-    read = {
-        "mode",
-        stack_config.HUB_STACK_KEY,
-        *stack_config.HUB_KEYS.values(),
-        *stack_config.SPOKE_KEYS.values(),
-        *stack_config.ORG_KEYS.values(),
-    }
-    assert read == PROJECT_KEYS
+def test_the_design_keys_are_declared_for_the_stacks_design_names() -> None:
+    """GIVEN DESIGN.md's config keys THEN each is declared, for the stacks the design gives it."""
+    assert {name: config_keys.BY_NAME[name].stacks for name in DESIGN_KEYS} == DESIGN_KEYS

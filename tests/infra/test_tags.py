@@ -63,7 +63,7 @@ def test_spoke_tags_every_taggable_child(record_stack: Any) -> None:
         account_id=SPOKE_ACCOUNT,
     )
     children = taggable_children(recorded)
-    assert {r.type.split(":")[2] for r in children} == {"EventRule", "Queue", "Role", "Topic", "MetricAlarm"}
+    assert {r.type.split(":")[2] for r in children} == {"EventRule", "Queue", "Role"}
     assert [r.name for r in children if r.inputs.get("tags") != TAGS] == []
 
 

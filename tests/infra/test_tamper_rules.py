@@ -60,8 +60,6 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
     rule = stack.named(RULE, f"{COMPONENT}-forward-us-east-1-rule").outputs["name"]
     dlq = stack.named(QUEUE, f"{COMPONENT}-forward-us-east-1-dlq").outputs["url"]
     role = stack.named(ROLE, f"{COMPONENT}-forward-role").outputs["name"]
-    health = stack.named(TOPIC, f"{COMPONENT}-forward-us-east-1-health").arn
-    alarm = stack.named(ALARM, f"{COMPONENT}-forward-us-east-1-dlq-alarm").outputs["name"]
     changes = {
         "disable rule": change("events", "DisableRule", {"name": rule}),
         "remove targets": change("events", "RemoveTargets", {"rule": rule, "ids": ["1"]}),
@@ -69,19 +67,24 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
         "narrow trail": change("cloudtrail", "PutEventSelectors", {"trailName": "org-trail"}),
         "purge dlq": change("sqs", "PurgeQueue", {"queueUrl": dlq}),
         "role policy": change("iam", "DeleteRolePolicy", {"roleName": role, "policyName": "p"}),
-        "health topic": change("sns", "SetTopicAttributes", {"topicArn": health, "attributeName": "Policy"}),
-        "unsubscribe": change("sns", "Unsubscribe", {"subscriptionArn": f"{health}:0b1c2d3e"}),
         "leave org": change("organizations", "LeaveOrganization", None),
         "remove account": change("organizations", "RemoveAccountFromOrganization", {"accountId": "2" * 12}),
         "heartbeat schedule": change("scheduler", "DeleteSchedule", {"name": f"{COMPONENT}-heartbeat-x"}),
-        "alarm deleted": change("monitoring", "DeleteAlarms", {"alarmNames": ["other", alarm]}),
-        "alarm silenced": change("monitoring", "DisableAlarmActions", {"alarmNames": [alarm]}),
-        "alarm forced ok": change("monitoring", "SetAlarmState", {"alarmName": alarm, "stateValue": "OK"}),
     }
     if hub:
+        # Only the hub has alarms and a topic: covered regions are proven by the heartbeat.
+        topic = stack.named(TOPIC, f"{COMPONENT}-topic").arn
+        alarm = stack.named(ALARM, f"{COMPONENT}-buffer-dlq-alarm").outputs["name"]
         key = stack.one(KEY)
         function = "root-activity-monitor-notifier"
         changes |= {
+            "topic": change("sns", "SetTopicAttributes", {"topicArn": topic, "attributeName": "Policy"}),
+            "unsubscribe": change("sns", "Unsubscribe", {"subscriptionArn": f"{topic}:0b1c2d3e"}),
+            "alarm deleted": change("monitoring", "DeleteAlarms", {"alarmNames": ["other", alarm]}),
+            "alarm silenced": change("monitoring", "DisableAlarmActions", {"alarmNames": [alarm]}),
+            "alarm forced ok": change(
+                "monitoring", "SetAlarmState", {"alarmName": alarm, "stateValue": "OK"}
+            ),
             "delete bus": change("events", "DeleteEventBus", {"name": "root-activity-monitor"}),
             "bus policy": change("events", "RemovePermission", {"eventBusName": "root-activity-monitor"}),
             "function": change("lambda", "UpdateFunctionConfiguration20150331v2", {"functionName": function}),

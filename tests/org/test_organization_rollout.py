@@ -10,7 +10,7 @@ import pytest
 from root_activity_monitor import ConfigError
 from root_activity_monitor.organization_rollout import OrganizationRollout, OrganizationRolloutArgs
 from root_activity_monitor.simulate import RecordedStack
-from root_activity_monitor.stackset_template import spoke_template_body
+from root_activity_monitor.spoke.template import spoke_template_body
 
 NS = "root-activity-monitor"
 MANAGEMENT = "999999999999"
@@ -51,7 +51,12 @@ def test_stack_set_is_service_managed_and_follows_the_organization(org_stack: Re
     assert stack_set["capabilities"] == ["CAPABILITY_NAMED_IAM"]
     assert stack_set["callAs"] == "SELF"
     assert stack_set["templateBody"] == spoke_template_body()
-    assert stack_set["parameters"] == {"HubEventBusArn": HUB_BUS_ARN, "HubAccountId": "111111111111"}
+    assert stack_set["parameters"] == {
+        "HubEventBusArn": HUB_BUS_ARN,
+        "HubAccountId": "111111111111",
+        "HeartbeatScheduleExpression": "rate(60 minutes)",
+        "HeartbeatMaximumEventAgeSeconds": "3600",
+    }
 
 
 def test_refresh_ignores_the_administration_role(org_stack: RecordedStack) -> None:
@@ -133,7 +138,9 @@ def test_component_from_another_program(record_stack: Any) -> None:
 
 ORG_ERRORS = [
     pytest.param(
-        {"organizationalUnitIds": None}, f"{NS}:organizationalUnitIds must be a list", id="ous-missing"
+        {"organizationalUnitIds": None},
+        f"{NS}:organizationalUnitIds must list at least one OU ID",
+        id="ous-missing",
     ),
     pytest.param(
         {"organizationalUnitIds": ["ou-12"]},

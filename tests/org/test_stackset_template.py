@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 import pytest
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, forwarding, heartbeat
 from root_activity_monitor.forwarding import rule_suffix
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
-from root_activity_monitor.spoke_forwarder import spoke_forwarded_events
-from root_activity_monitor.stackset_template import (
+from root_activity_monitor.spoke import covered_events
+from root_activity_monitor.spoke.template import (
     DEAD_LETTER_QUEUE,
     DEAD_LETTER_QUEUE_POLICY,
     DELIVERY_ROLE,
-    HEALTH_TOPIC,
     HEARTBEAT_ROLE,
     HEARTBEAT_SCHEDULE,
     HUB_ACCOUNT_ID,
@@ -28,11 +26,14 @@ from root_activity_monitor.stackset_template import (
     spoke_template,
     spoke_template_body,
 )
+from root_activity_monitor.tamper import tamper_events
 
 ACCOUNT = "222222222222"
 REGION = "eu-west-1"
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 ROOT_RULE = rule_logical_id(forwarding.ROOT_ACTIVITY.kind)
+COVERED = covered_events(tamper_events(RESOURCE_NAME_PREFIX), "")
+"""The kinds of events every covered region forwards (their names; patterns are compared resolved)."""
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +101,16 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
         f"{DELIVERY_ROLE}.Arn": str(recorded["role"].arn),
         f"{HEARTBEAT_ROLE}.Arn": str(recorded["heartbeat_role"].arn),
         "AWS::Region": REGION,
-        HEALTH_TOPIC: str(by_suffix(spoke, "aws:sns/topic:Topic", f"{REGION}-health").arn),
         f"{DEAD_LETTER_QUEUE}.QueueName": str(recorded["dlq"].outputs["name"]),
+        # The heartbeat parameters at their defaults: SpokeForwarder's default interval.
+        **{
+            name: spec["Default"]
+            for name, spec in spoke_template()["Parameters"].items()
+            if "Default" in spec
+        },
     }
     # The template builds each rule's ARN from its name; the spoke's rules have their own names.
-    for kind in (*spoke_forwarded_events(RESOURCE_NAME_PREFIX), heartbeat.HUB_HEARTBEAT):
+    for kind in COVERED:
         suffix = rule_suffix(kind.kind)
         rule = by_suffix(spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{suffix}")
         names[
@@ -114,13 +120,16 @@ def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResour
     return resources, recorded
 
 
-def test_rules_match_the_spoke_rules(spoke: RecordedStack) -> None:
-    """GIVEN one region THEN each template rule (root activity, tamper) has SpokeForwarder's pattern,
-    state and description for that kind."""
-    template = spoke_template()["Resources"]
-    kinds = spoke_forwarded_events(RESOURCE_NAME_PREFIX)
-    assert len(kinds) >= 2
-    for kind in kinds:
+def test_rules_match_the_spoke_rules(
+    spoke: RecordedStack, pair: tuple[dict[str, Any], dict[str, RecordedResource]]
+) -> None:
+    """GIVEN one region THEN each template rule (every covered kind) has SpokeForwarder's pattern, state and
+    description for that kind."""
+    template, _ = pair
+    assert {key for key, value in template.items() if value["Type"] == "AWS::Events::Rule"} == {
+        rule_logical_id(kind.kind) for kind in COVERED
+    }
+    for kind in COVERED:
         recorded = by_suffix(
             spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-{rule_suffix(kind.kind)}"
         )
@@ -177,8 +186,6 @@ CLOUDFORMATION_HOME = {
     "aws:sqs/queuePolicy:QueuePolicy": "AWS::SQS::QueuePolicy",
     "aws:iam/role:Role": "AWS::IAM::Role",
     "aws:iam/rolePolicy:RolePolicy": "AWS::IAM::Role",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "AWS::CloudWatch::Alarm",
-    "aws:sns/topic:Topic": "AWS::SNS::Topic",
     "aws:scheduler/schedule:Schedule": "AWS::Scheduler::Schedule",
 }
 
@@ -187,7 +194,7 @@ def test_heartbeat_matches_the_spokes(
     spoke: RecordedStack, pair: tuple[dict[str, Any], dict[str, RecordedResource]]
 ) -> None:
     """GIVEN one region THEN the template's heartbeat has SpokeForwarder's schedule (expression, target, call,
-    retries), role trust and permission, and its rule matches exactly that role's calls."""
+    retries), role trust and permission, and its root-activity rule forwards exactly that role's calls."""
     template, recorded = pair
     schedule = template[HEARTBEAT_SCHEDULE]["Properties"]
     inputs = recorded["schedule"].inputs
@@ -201,6 +208,10 @@ def test_heartbeat_matches_the_spokes(
         target["RetryPolicy"]["MaximumRetryAttempts"]
         == inputs["target"]["retryPolicy"]["maximumRetryAttempts"]
     )
+    assert (
+        target["RetryPolicy"]["MaximumEventAgeInSeconds"]
+        == inputs["target"]["retryPolicy"]["maximumEventAgeInSeconds"]
+    )
     role = template[HEARTBEAT_ROLE]["Properties"]
     assert role["AssumeRolePolicyDocument"] == recorded["heartbeat_role"].json_input("assumeRolePolicy")
     (inline,) = role["Policies"]
@@ -208,40 +219,9 @@ def test_heartbeat_matches_the_spokes(
     expected = recorded["heartbeat_policy"].json_input("policy")
     expected["Statement"][0]["Condition"]["StringEquals"]["aws:RequestedRegion"] = [REGION]
     assert inline["PolicyDocument"] == expected
-    rule = template[rule_logical_id("heartbeat")]["Properties"]
-    spoke_rule = by_suffix(spoke, "aws:cloudwatch/eventRule:EventRule", f"{REGION}-heartbeat-rule")
-    pattern = json.loads(spoke_rule.inputs["eventPattern"])
-    assert rule["EventPattern"] == pattern
-
-
-def test_alarms_match_the_spokes_alarms(spoke: RecordedStack) -> None:
-    """GIVEN one region THEN the template has SpokeForwarder's alarms (same metric, dimensions, threshold,
-    statistic, missing data), each notifying the region's health topic."""
-    template = spoke_template()["Resources"]
-    in_template = Counter(
-        (
-            props["MetricName"],
-            tuple(sorted(d["Name"] for d in props["Dimensions"])),
-            props["Statistic"],
-            props["Threshold"],
-            props["TreatMissingData"],
-            props["Period"],
-        )
-        for props in (r["Properties"] for r in template.values() if r["Type"] == "AWS::CloudWatch::Alarm")
-        if props["AlarmActions"] == props["OKActions"] == [{"Ref": HEALTH_TOPIC}]
-    )
-    recorded = Counter(
-        (
-            a.inputs["metricName"],
-            tuple(sorted(a.inputs["dimensions"])),
-            a.inputs["statistic"],
-            a.inputs["threshold"],
-            a.inputs["treatMissingData"],
-            a.inputs["period"],
-        )
-        for a in spoke.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-    )
-    assert in_template == recorded
+    rule = template[ROOT_RULE]["Properties"]
+    role_arn = str(recorded["heartbeat_role"].arn)
+    assert rule["EventPattern"] == json.loads(heartbeat.forwarding_pattern(role_arn))
 
 
 def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> None:
@@ -251,7 +231,7 @@ def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> N
     template_types = [resource["Type"] for resource in spoke_template()["Resources"].values()]
     assert set(template_types) == spoke_types
     rules_per_region = [r for r in spoke.of_type("aws:cloudwatch/eventRule:EventRule") if r.region == REGION]
-    assert template_types.count("AWS::Events::Rule") == len(rules_per_region) == 3
+    assert template_types.count("AWS::Events::Rule") == len(rules_per_region) == 2
 
 
 def test_nothing_is_created_in_the_hub_account() -> None:

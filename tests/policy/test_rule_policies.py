@@ -64,7 +64,9 @@ def test_rule_with_a_changed_pattern_is_reported(spoke_stack: RecordedStack) -> 
 def test_pattern_with_keys_in_another_order_is_the_shared_pattern(spoke_stack: RecordedStack) -> None:
     """GIVEN the shared pattern serialised with its keys in another order WHEN validated THEN it passes."""
     rule = spoke_stack.named(RULE, FORWARDING_RULE)
-    reordered = json.dumps(dict(reversed(list(json.loads(rule.inputs["eventPattern"]).items()))))
+    pattern = json.loads(rule.inputs["eventPattern"])
+    pattern["$or"] = [dict(reversed(list(branch.items()))) for branch in pattern["$or"]]
+    reordered = json.dumps(pattern)
     assert reordered != rule.inputs["eventPattern"]
     stack = mutated(spoke_stack, rule, inputs={"eventPattern": reordered})
     assert violations(RULE_PATTERN_POLICY, stack) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from recorded_policy_args import violations
+from recorded_policy_args import mutated, violations
+from root_activity_monitor.event_pattern import ROOT_ACTIVITY_EVENT_PATTERN
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_policies import DEAD_LETTER_ALARM_POLICY, TAMPER_RULE_POLICY
 
@@ -22,7 +23,8 @@ def without(stack: RecordedStack, name: str) -> RecordedStack:
 
 @pytest.mark.parametrize("stack_fixture", ["hub_stack", "spoke_stack", "org_stack"])
 def test_example_stacks_watch_themselves(request: pytest.FixtureRequest, stack_fixture: str) -> None:
-    """GIVEN each example stack THEN every forwarding region has its tamper rule and every DLQ its alarm."""
+    """GIVEN each example stack THEN every forwarding region has its tamper rule and every DLQ its alarm or
+    the heartbeat."""
     stack: RecordedStack = request.getfixturevalue(stack_fixture)
     assert violations(TAMPER_RULE_POLICY, stack) == []
     assert violations(DEAD_LETTER_ALARM_POLICY, stack) == []
@@ -43,3 +45,16 @@ def test_dead_letter_queue_without_alarm_is_reported(hub_stack: RecordedStack) -
     ((name, message),) = violations(DEAD_LETTER_ALARM_POLICY, stack)
     assert name is None
     assert "Dead-letter queue root-activity-monitor-buffer-dlq has no alarm" in message
+
+
+def test_forwarding_dead_letter_queue_of_a_rule_without_heartbeats_is_reported(
+    spoke_stack: RecordedStack,
+) -> None:
+    """GIVEN a spoke whose eu-west-1 rule matches root activity alone (no heartbeat passes it) WHEN validated
+    THEN that region's unalarmed DLQ is named, and only that one."""
+    rule = spoke_stack.named(RULE, "root-activity-monitor-forward-eu-west-1-rule")
+    stack = mutated(spoke_stack, rule, inputs={"eventPattern": ROOT_ACTIVITY_EVENT_PATTERN})
+    ((name, message),) = violations(DEAD_LETTER_ALARM_POLICY, stack)
+    assert name is None
+    assert "Dead-letter queue root-activity-monitor-forward-eu-west-1-dlq has no alarm" in message
+    assert "carries the heartbeat" in message

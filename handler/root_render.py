@@ -1,8 +1,7 @@
-"""The notification for people: SNS subject, email text, and an AWS Chatbot custom notification."""
+"""A root-activity notification for people: SNS subject, email text and an AWS Chatbot custom notification."""
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote
 
@@ -11,9 +10,9 @@ from .cut import Clipper, Cut, listed_entries
 from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
 from .severity import ASSUME_ROOT_LABEL
-from .textsafe import md_code, md_plain, one_line, printable_ascii, shorten
+from .sns_request import compact_json, subject_line
+from .textsafe import md_code, md_plain, one_line, shorten
 
-SUBJECT_LIMIT = 100
 CHATBOT_EVENTS = 10
 CHATBOT_FIELD_CHARS = 200
 CHATBOT_DESCRIPTION_CHARS = 3500
@@ -36,20 +35,6 @@ def subject(notification: Notification, account_name: str) -> str:
     return subject_line(
         notification.severity.name, title(notification), notification.account_id, account_name
     )
-
-
-def subject_line(severity: str, headline: str, account_id: str, account_name: str) -> str:
-    """``[SEVERITY] headline - name (id)``: printable ASCII, one line, at most 100 characters (SNS's rule).
-
-    Every category's subject: the headline is cut to fit, never the account it names.
-    """
-    head = f"[{severity}] "
-    account_id = printable_ascii(account_id)[:20]
-    name = printable_ascii(account_name)
-    account = f"{shorten(name, 30)} ({account_id})" if name and name != account_id else account_id
-    tail = f" - {account}"
-    room = SUBJECT_LIMIT - len(head) - len(tail)
-    return head + shorten(printable_ascii(headline), room) + tail
 
 
 def console_url(event: RootEvent) -> str:
@@ -189,4 +174,4 @@ def chatbot(notification: Notification, account_name: str) -> str:
         "nextSteps": next_steps(notification),
         "keywords": ["root-activity", notification.severity.name],
     }
-    return json.dumps({"version": "1.0", "source": "custom", "content": content}, separators=(",", ":"))
+    return compact_json({"version": "1.0", "source": "custom", "content": content})

@@ -11,7 +11,7 @@ from load import load_event, sqs_batch
 from handler.cut import FULL, Clipper
 from handler.digest import Notification, fold
 from handler.intake import read_batch
-from handler.render import chatbot, console_url, email_text, subject
+from handler.root_render import chatbot, console_url, email_text, subject
 
 
 def notification_of(*events: object) -> Notification:

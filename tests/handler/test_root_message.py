@@ -9,7 +9,8 @@ from load import load_event, sqs_batch
 
 from handler.digest import Notification, fold
 from handler.intake import read_batch
-from handler.sns_message import SNS_MESSAGE_LIMIT, PublishRequest, build_publish_request
+from handler.root_message import build_publish_request
+from handler.sns_request import SNS_MESSAGE_LIMIT, PublishRequest
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 DOCUMENT_KEYS = {

@@ -1,7 +1,7 @@
-"""The notification as a JSON document for machines (sqs, lambda, email-json and default subscribers).
+"""A root-activity notification's JSON document for machines (sqs, lambda, email-json, default subscribers).
 
-Field names are a contract (DESIGN.md, "Contracts"); add fields freely, rename none, and bump SCHEMA_VERSION
-when a consumer would have to change.
+The envelope is every category's (``envelope.py``); here are what root activity adds (``session``,
+``summary``) and its events' fields.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import json
 from typing import Any
 
 from .cut import Clipper, listed_entries
+from .envelope import envelope, event_fields
 from .notification import Entry, Notification
-from .render import title
+from .root_render import title
+from .sns_request import compact_json
 
-SCHEMA_VERSION = "1.0"
 CATEGORY = "root-activity"
 
 
@@ -23,30 +24,32 @@ def document(
     """The document; ``truncated`` is left False for the caller to set once every payload has been cut."""
     clip = clipper.field
     summary = notification.summary
-    return {
-        "schemaVersion": SCHEMA_VERSION,
-        "category": CATEGORY,
-        "severity": notification.severity.name,
-        "title": clip(title(notification)),
-        "account": {"id": clip(notification.account_id), "name": clip(account_name)},
-        "session": clip(notification.session),
-        "eventCount": notification.event_count,
-        "summary": {
-            "eventNames": [{"name": clip(n), "count": c} for n, c in clipper.items(summary.event_names)],
-            "firstEventTime": clip(summary.first_time),
-            "lastEventTime": clip(summary.last_time),
-            "regions": [clip(v) for v in clipper.items(summary.regions)],
-            "sourceIPAddresses": [clip(v) for v in clipper.items(summary.source_ips)],
-            "userAgents": [clip(v) for v in clipper.items(summary.user_agents)],
-            "assumedRoot": summary.assumed_root,
+    return envelope(
+        category=CATEGORY,
+        severity=notification.severity.name,
+        title=clip(title(notification)),
+        account_id=clip(notification.account_id),
+        account_name=clip(account_name),
+        extra={
+            "session": clip(notification.session),
+            "summary": {
+                "eventNames": [{"name": clip(n), "count": c} for n, c in clipper.items(summary.event_names)],
+                "firstEventTime": clip(summary.first_time),
+                "lastEventTime": clip(summary.last_time),
+                "regions": [clip(v) for v in clipper.items(summary.regions)],
+                "sourceIPAddresses": [clip(v) for v in clipper.items(summary.source_ips)],
+                "userAgents": [clip(v) for v in clipper.items(summary.user_agents)],
+                "assumedRoot": summary.assumed_root,
+            },
         },
-        "events": [_event(e, clipper) for e in listed_entries(notification, clipper)] if with_events else [],
-        "truncated": False,
-        "unparseable": [
+        event_count=notification.event_count,
+        events=[_event(e, clipper) for e in listed_entries(notification, clipper)] if with_events else [],
+        truncated=False,
+        unparseable=[
             {"messageId": clip(r.message_id), "reason": clip(r.reason), "rawBody": clipper.raw(r.raw_body)}
             for r in clipper.items(notification.unparseable)
         ],
-    }
+    )
 
 
 # Stands in for the events list so that events encoded one by one can be put in without encoding them again.
@@ -61,26 +64,26 @@ def document_json(
     doc = document(notification, account_name, clipper, with_events=False)
     doc["events"] = _EVENTS_SLOT
     doc["truncated"] = truncated or clipper.clipped
-    return json.dumps(doc, separators=(",", ":")).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
+    return compact_json(doc).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
 
 
 def event_json(entry: Entry, clipper: Clipper) -> str:
-    return json.dumps(_event(entry, clipper), separators=(",", ":"))
+    return compact_json(_event(entry, clipper))
 
 
 def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
     """Required keys always; optional keys only when CloudTrail gave a value, to save room."""
     e, clip = entry.event, clipper.field
-    doc: dict[str, Any] = {
-        "eventID": clip(e.event_id),
-        "eventName": clip(e.event_name),
-        "eventTime": clip(e.event_time),
-        "awsRegion": clip(e.aws_region),
-        "sourceIPAddress": clip(e.source_ip),
-        "userAgent": clip(e.user_agent),
-        "severity": entry.verdict.severity.name,
-        "reason": clip(entry.verdict.reason),
-    }
+    doc = event_fields(
+        event_id=clip(e.event_id),
+        event_name=clip(e.event_name),
+        event_time=clip(e.event_time),
+        aws_region=clip(e.aws_region),
+        source_ip=clip(e.source_ip),
+        user_agent=clip(e.user_agent),
+        severity=entry.verdict.severity.name,
+        reason=clip(entry.verdict.reason),
+    )
     optional = {
         "eventSource": e.event_source,
         "invokedBy": e.invoked_by,
@@ -103,4 +106,6 @@ def _event(entry: Entry, clipper: Clipper) -> dict[str, Any]:
             "caller": clip(call.caller),
             "task": clip(call.task),
         }
+        if call.refused:
+            doc["assumeRoot"]["requestedTarget"] = clip(call.requested_target)
     return doc

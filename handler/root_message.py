@@ -1,30 +1,21 @@
-"""The SNS publish request for one notification: a body per protocol, filter attributes, under 256 KB.
+"""A root-activity notification as an SNS publish request, cut until it fits SNS's 256 KB.
 
-Published with ``MessageStructure=json``: ``email`` gets the text, ``https`` the AWS Chatbot notification,
-and every other protocol (``sqs``, ``lambda``, ``email-json``, ``application``) the ``default`` body, the
-JSON document. The document is written once, as ``default``, not repeated under ``sqs``/``lambda``/
-``email-json``: SNS counts the whole message, subject and attributes against 262,144 bytes, and each copy
-would take room from the events. When the request is too big, fields and then the least severe events are
-cut, and the document says ``truncated: true``.
+When the request is too big, fields and then the least severe events are cut, and the document says
+``truncated: true``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
-from .document import CATEGORY, document_json, event_json
 from .notification import Entry, Notification, priority
-from .render import chatbot, email_text, event_block, subject
-from .textsafe import one_line, shorten, valid_unicode
+from .root_document import CATEGORY, document_json, event_json
+from .root_render import chatbot, email_text, event_block, subject
+from .sns_request import SNS_MESSAGE_LIMIT, PublishRequest, message_attributes, structured_message
 
-SNS_MESSAGE_LIMIT = 262_144
-# SNS sends ``default`` to every protocol without a key of its own: sqs, lambda, email-json, application.
-DOCUMENT_PROTOCOLS = ("default",)
 UNPARSEABLE_EVENT_NAME = "UnparseableRecord"
-ATTRIBUTE_CHARS = 256
 # Ever smaller caps on text fields before any event is dropped; the first cut shows everything. The last
 # still shows a whole title, browser user agent or error message; below it, dropping events loses less.
 FIELD_CUTS = (
@@ -35,49 +26,11 @@ FIELD_CUTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PublishRequest:
-    topic_arn: str
-    subject: str
-    message: str
-    """The ``MessageStructure=json`` message: one body per protocol."""
-    attributes: dict[str, str]
-    truncated: bool
-    message_ids: tuple[str, ...]
-    """The SQS records behind this notification: what to retry if publishing fails."""
-
-    @property
-    def size(self) -> int:
-        """Bytes SNS counts against its limit: message, subject and attribute names, types and values."""
-        attributes = sum(
-            len(k.encode()) + len(b"String") + len(v.encode()) for k, v in self.attributes.items()
-        )
-        return len(self.message.encode()) + len(self.subject.encode()) + attributes
-
-
-def filter_attributes(values: Mapping[str, str]) -> dict[str, str]:
-    """Message attributes for subscription filter policies: one line, valid UTF-8, 256 characters at most."""
-    return {k: valid_unicode(shorten(one_line(v), ATTRIBUTE_CHARS)) or "unknown" for k, v in values.items()}
-
-
-def structured_message(document_json: str, email: str, https: str) -> str:
-    """The ``MessageStructure=json`` message: the JSON document for ``default`` (every protocol without a key
-    of its own), the text for ``email``, the AWS Chatbot card for ``https``."""
-    bodies = dict.fromkeys(DOCUMENT_PROTOCOLS, document_json) | {"email": email, "https": https}
-    return json.dumps(bodies, separators=(",", ":"))
-
-
-def message_attributes(notification: Notification) -> dict[str, str]:
-    """``category``, ``severity``, ``accountId``, ``eventName`` (of the most severe, earliest event)."""
+def attributes(notification: Notification) -> dict[str, str]:
+    """The message attributes; ``eventName`` is the most severe, earliest event's."""
     top = notification.top
     event_name = top.event.event_name if top is not None else UNPARSEABLE_EVENT_NAME
-    values = {
-        "category": CATEGORY,
-        "severity": notification.severity.name,
-        "accountId": notification.account_id,
-        "eventName": event_name,
-    }
-    return filter_attributes(values)
+    return message_attributes(CATEGORY, notification.severity.name, notification.account_id, event_name)
 
 
 def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
@@ -87,7 +40,7 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
     message is known; the parts are then only joined, and, when too many, the most severe that fit kept.
     """
     title_line = subject(notification, account_name)
-    attributes = message_attributes(notification)
+    filters = attributes(notification)
     https = chatbot(notification, account_name)
     entries = notification.entries
     by_time = sorted(range(len(entries)), key=lambda i: entries[i].event.event_time)
@@ -100,7 +53,7 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
         doc = document_json(notification, account_name, clipper, [parts[i].doc for i in shown], truncated)
         message = structured_message(doc, text, https)
         return PublishRequest(
-            topic_arn, title_line, message, attributes, truncated, tuple(notification.message_ids)
+            topic_arn, title_line, message, filters, truncated, tuple(notification.message_ids)
         )
 
     clipper, parts = Clipper(FULL), _render(entries, Clipper(FULL))
