@@ -289,16 +289,27 @@ KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey(
         "organizationalUnitIds",
-        stacks=(HUB, ORG),
+        stacks=(ORG,),
         type="array",
         setting="organizational_unit_ids",
         check=validation.require_organizational_unit_ids,
         shown_default="—",
         description=(
-            "org: OU IDs (`ou-…`) or the root (`r-…`) whose accounts, today's and those that join later, get "
-            "the spoke StackSet in every region of `regions`; hub (needs `organizationId`): the same OUs, so "
-            "the watchdog expects a heartbeat from every active account under them, read from AWS "
-            "Organizations (new accounts after a grace period)"
+            "OU IDs (`ou-…`) or the root (`r-…`) whose accounts, today's and those that join later, get the "
+            "spoke StackSet in every region of `regions`"
+        ),
+    ),
+    ConfigKey(
+        "expectedOrganizationalUnitIds",
+        stacks=(HUB,),
+        type="array",
+        setting="expected_organizational_unit_ids",
+        check=validation.require_organizational_unit_ids,
+        shown_default="—",
+        description=(
+            "the org stack's `organizationalUnitIds` (needs `organizationId`): the watchdog expects a "
+            "heartbeat from every active account under them, read from AWS Organizations at each run (new "
+            "accounts after a grace period; suspended, closed and departed ones not)"
         ),
     ),
     ConfigKey(

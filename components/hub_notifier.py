@@ -57,7 +57,7 @@ class HubNotifierArgs(TypedDict):
     watchdog assume for account names and the OUs' accounts (OrganizationRollout's
     `organizations_role_arn`). Unset: with `organization_id`, they call Organizations directly (the hub is
     the management account)."""
-    organizational_unit_ids: NotRequired[Sequence[str]]
+    expected_organizational_unit_ids: NotRequired[Sequence[str]]
     """The OUs the org stack rolls the spoke out to (needs `organization_id`): the watchdog expects every
     active account under them, in every region of `regions`, after a grace period for new accounts."""
 

@@ -57,7 +57,7 @@ class HubSettings:
     heartbeat_interval_minutes: int
     heartbeat_silent_intervals: int
     organizations_role_arn: str | None = None
-    organizational_unit_ids: tuple[str, ...] = ()
+    expected_organizational_unit_ids: tuple[str, ...] = ()
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -144,7 +144,7 @@ def _organization_lookup(
 ) -> dict[str, Any]:
     """The reader role to assume, and the OUs whose accounts the watchdog expects (in an organization)."""
     role = values.get("organizations_role_arn")
-    units = values.get("organizational_unit_ids")
+    units = values.get("expected_organizational_unit_ids")
     checked: dict[str, Any] = {}
     if role is not None:
         checked["organizations_role_arn"] = check_setting(
@@ -153,12 +153,12 @@ def _organization_lookup(
     if units is not None and units != ():
         if organization_id is None:
             message = (
-                f"{name('organizational_unit_ids')} needs {name('organization_id')}: the watchdog expects "
-                "the accounts of these OUs, whose events the hub bus accepts through the organization"
+                f"{name('expected_organizational_unit_ids')} needs {name('organization_id')}: the watchdog "
+                "expects the accounts of these OUs, whose events the hub bus accepts through the organization"
             )
             raise ConfigError(message)
-        checked["organizational_unit_ids"] = check_setting(
-            values, "organizational_unit_ids", name("organizational_unit_ids")
+        checked["expected_organizational_unit_ids"] = check_setting(
+            values, "expected_organizational_unit_ids", name("expected_organizational_unit_ids")
         )
     return checked
 

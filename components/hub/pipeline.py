@@ -96,7 +96,7 @@ def hub_pipeline(
         log_retention_days=settings.log_retention_days,
         parent=parent,
         tags=tags,
-        organizational_unit_ids=settings.organizational_unit_ids,
+        organizational_unit_ids=settings.expected_organizational_unit_ids,
         extra_variables=lookups,
     )
     if settings.organizations_lookup:

@@ -53,7 +53,7 @@ def org_stack(record_stack: Any) -> RecordedStack:
 
 @pytest.fixture(scope="module")
 def hub_with_reader(record_stack: Any) -> RecordedStack:
-    config = hub_config(organizationsRoleArn=READER_ARN, organizationalUnitIds=OUS)
+    config = hub_config(organizationsRoleArn=READER_ARN, expectedOrganizationalUnitIds=OUS)
     return record_stack(config, account_id=HUB_ACCOUNT)  # type: ignore[no-any-return]
 
 
@@ -148,10 +148,17 @@ def test_a_hub_of_listed_accounts_only_does_not_ask_organizations(record_stack: 
             "root-activity-monitor:organizationsRoleArn must be an IAM role ARN",
         ),
         (
-            {"organizationId": None, "spokeAccountIds": ["222222222222"], "organizationalUnitIds": OUS},
-            "root-activity-monitor:organizationalUnitIds needs root-activity-monitor:organizationId",
+            {
+                "organizationId": None,
+                "spokeAccountIds": ["222222222222"],
+                "expectedOrganizationalUnitIds": OUS,
+            },
+            "root-activity-monitor:expectedOrganizationalUnitIds needs root-activity-monitor:organizationId",
         ),
-        ({"organizationalUnitIds": ["ou-bad"]}, "root-activity-monitor:organizationalUnitIds\\[0\\]"),
+        (
+            {"expectedOrganizationalUnitIds": ["ou-bad"]},
+            "root-activity-monitor:expectedOrganizationalUnitIds\\[0\\]",
+        ),
     ],
 )
 def test_bad_organization_settings_are_refused_naming_the_key(
