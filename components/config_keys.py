@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import validation
+from . import routing, validation
 from .arns import parse_event_bus_arn
 from .regions import require_regions
 from .validation import ConfigError
@@ -44,7 +44,9 @@ MODES = (HUB, SPOKE, ORG)
 
 Check = Callable[[Any, str], Any]
 # What an unset list or map means: none.
-_EMPTY: dict[str, Any] = {"array": [], "map": {}}
+_EMPTY: dict[str, Any] = {"array": [], "map": {}, "maps": []}
+# Types Pulumi.yaml's schema cannot declare: a map, and a list of maps.
+UNTYPED = ("map", "maps")
 
 MIN_HEARTBEAT_INTERVAL_MINUTES = 1
 MAX_HEARTBEAT_INTERVAL_MINUTES = 24 * 60
@@ -61,7 +63,8 @@ class ConfigKey:
     stacks: tuple[str, ...]
     """The modes whose stacks read it; in any other mode, setting it is an error."""
     type: str
-    """`string`, `integer`, `array` (of strings) or `map` (string → string; Pulumi.yaml cannot type maps)."""
+    """`string`, `integer`, `array` (of strings), `map` (string → string) or `maps` (a list of maps);
+    Pulumi.yaml cannot type the last two."""
     description: str
     setting: str | None = None
     """The component argument (and settings field) the key becomes; None for keys only the program reads."""
@@ -266,6 +269,48 @@ KEYS: tuple[ConfigKey, ...] = (
         ),
     ),
     ConfigKey(
+        "expectedRootUse",
+        stacks=(HUB,),
+        type="maps",
+        setting="expected_root_use",
+        check=routing.require_expected_root_use,
+        description=(
+            "approved windows of root use, each `{accountIds, start, end, ticket, approver, tasks?, "
+            "eventNames?}` (ISO 8601 UTC, `end` at most 7 days after `start`; `tasks` are AssumeRoot task "
+            'names): root activity inside one is still notified, graded at most `LOW`, and says "expected: '
+            '<ticket>, approved by <approver>, until <end>". Never downgraded: credential and recovery-path '
+            "changes, sign-in without MFA, forgery, an AssumeRoot session outside its task; an ended window "
+            "does nothing (see docs/notifications.md). A list of maps, not in the typed schema"
+        ),
+    ),
+    ConfigKey(
+        "highPriorityEndpoints",
+        stacks=(HUB,),
+        type="maps",
+        setting="high_priority_endpoints",
+        check=routing.require_high_priority_endpoints,
+        description=(
+            "`{protocol, endpoint}` subscriptions to the notification topic that receive only `CRITICAL` "
+            "and `HIGH` notifications (a filter policy on the `severity` message attribute), e.g. a "
+            "pager's `https` URL; not in the typed schema"
+        ),
+    ),
+    ConfigKey(
+        "runbookBaseUrl",
+        stacks=(HUB,),
+        type="string",
+        setting="runbook_base_url",
+        default=routing.DEFAULT_RUNBOOK_BASE_URL,
+        not_set="",
+        check=routing.require_runbook_base_url,
+        description=(
+            "where each notification's `runbook` link points: an `https://` URL or a path ending in `/`, "
+            "to which the finding's page name is added (e.g. "
+            "`https://github.com/<org>/root-activity-monitor/blob/main/docs/runbooks/`). Empty means "
+            f"`{routing.DEFAULT_RUNBOOK_BASE_URL}`, this repository's pages"
+        ),
+    ),
+    ConfigKey(
         "hubEventBusArn",
         stacks=(SPOKE, ORG),
         type="string",
@@ -422,7 +467,7 @@ def pulumi_yaml_schema() -> dict[str, dict[str, Any]]:
     """Pulumi.yaml's `config:` section: every key but the maps, each with type, description and default."""
     schema: dict[str, dict[str, Any]] = {}
     for key in KEYS:
-        if key.type == "map":
+        if key.type in UNTYPED:
             continue
         entry: dict[str, Any] = {"type": key.type}
         if key.type == "array":
@@ -436,8 +481,8 @@ def pulumi_yaml_schema() -> dict[str, dict[str, Any]]:
 
 
 def map_keys() -> tuple[str, ...]:
-    """Keys Pulumi.yaml cannot type (maps): its header comment names them instead."""
-    return tuple(key.name for key in KEYS if key.type == "map")
+    """Keys Pulumi.yaml cannot type (maps, lists of maps): its header comment names them instead."""
+    return tuple(key.name for key in KEYS if key.type in UNTYPED)
 
 
 def _shown_default(key: ConfigKey) -> str:
@@ -445,7 +490,7 @@ def _shown_default(key: ConfigKey) -> str:
         return key.shown_default
     if key.default is not None:
         return f"`{key.default}`"
-    return {"array": "`[]`", "map": "`{}`"}.get(key.type, "—")
+    return {"array": "`[]`", "map": "`{}`", "maps": "`[]`"}.get(key.type, "—")
 
 
 def readme_table() -> str:

@@ -25,6 +25,19 @@ AWS_SOURCE_PREFIX = "aws."
 ASSUME_ROOT_EVENT_SOURCE = "sts.amazonaws.com"
 ASSUME_ROOT_EVENT_NAME = "AssumeRoot"
 
+# Calls that re-open or change root whoever makes them (the handler's root_paths.CALLS; a test keeps them
+# equal): a member's root email, central root management and root sessions, root password recovery.
+ROOT_PATH_CALLS: dict[str, tuple[str, ...]] = {
+    "account.amazonaws.com": ("StartPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate"),
+    "iam.amazonaws.com": (
+        "EnableOrganizationsRootCredentialsManagement",
+        "DisableOrganizationsRootCredentialsManagement",
+        "EnableOrganizationsRootSessions",
+        "DisableOrganizationsRootSessions",
+    ),
+    "signin.amazonaws.com": ("PasswordRecoveryRequested", "PasswordRecoveryCompleted"),
+}
+
 # A rule in state ENABLED skips read-only management events (Describe*, Get*, List*); root reading
 # things is still root activity.
 ROOT_ACTIVITY_RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
@@ -37,7 +50,8 @@ def root_activity_pattern() -> dict[str, Any]:
     samples show, an `sts:AssumeRoot` session in the member account); a session marked
     `sessionContext.assumedRoot: "true"` whatever type CloudTrail gives it; and the `sts:AssumeRoot` call
     itself, recorded in the management account by the role that asked (matched by name, so it is seen
-    even should AWS stop marking the caller's session).
+    even should AWS stop marking the caller's session). Also, whoever acts: the calls that re-open or change
+    root (`ROOT_PATH_CALLS`) and every call in a session root issued (`sessionIssuer.type` "Root").
     """
     return {
         "source": [{"prefix": AWS_SOURCE_PREFIX}],
@@ -51,6 +65,11 @@ def root_activity_pattern() -> dict[str, Any]:
                     "eventName": [ASSUME_ROOT_EVENT_NAME],
                 }
             },
+            *(
+                {"detail": {"eventSource": [source], "eventName": list(names)}}
+                for source, names in ROOT_PATH_CALLS.items()
+            ),
+            {"detail": {"userIdentity": {"sessionContext": {"sessionIssuer": {"type": ["Root"]}}}}},
         ],
     }
 

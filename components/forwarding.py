@@ -170,12 +170,19 @@ def delivery_role(
     parent: pulumi.Resource,
     tags: Tags,
 ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-    """The role EventBridge assumes to put events on the hub bus, and its one permission."""
+    """The role EventBridge assumes to put events on the hub bus, and its one permission.
+
+    Named with the prefix the hub bus admits, and trusted only by the rules named `{name}-…` (the ones
+    `forward_region` makes).
+    """
     trust = pulumi.Output.from_input(account_id).apply(
-        lambda account: json.dumps(policies.events_assume_role_policy(account))
+        lambda account: json.dumps(
+            policies.events_assume_role_policy(account, policies.rule_arn_pattern(account, f"{name}-"))
+        )
     )
     role = aws.iam.Role(
         f"{name}-role",
+        name_prefix=policies.DELIVERY_ROLE_NAME_PREFIX,
         assume_role_policy=trust,
         description=DELIVERY_ROLE_DESCRIPTION,
         tags=tag_input(tags),

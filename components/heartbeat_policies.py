@@ -11,6 +11,8 @@ from .policies import POLICY_VERSION, Policy, Ref, publisher_statements, service
 
 SCHEDULER_SERVICE = "scheduler.amazonaws.com"
 HEARTBEAT_ACTION = "events:TestEventPattern"
+# Must equal the handler's assume_root_sessions.SESSION_KEY_PREFIX; a test checks they agree.
+SESSION_KEY_PREFIX = "assume-root#"
 
 
 def scheduler_assume_role_policy(account_id: Ref) -> Policy:
@@ -55,7 +57,12 @@ def invoke_function_policy(function_arn: str) -> Policy:
 
 
 def record_heartbeat_policy(table_arn: str) -> Policy:
-    """The notifier's extra permission: write a heartbeat's last-heard time to the table, nothing else."""
+    """The notifier's extra permissions: write a heartbeat's last-heard time to the table, and read back the
+    AssumeRoot session items it writes there (their hash keys start with `SESSION_KEY_PREFIX`), nothing else.
+
+    The session items are written with `UpdateItem` returning the item (`ReturnValues`), which reads it:
+    `GetItem` is granted for them alone, by the leading-key condition.
+    """
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -64,7 +71,16 @@ def record_heartbeat_policy(table_arn: str) -> Policy:
                 "Effect": "Allow",
                 "Action": "dynamodb:UpdateItem",
                 "Resource": table_arn,
-            }
+            },
+            {
+                "Sid": "ReadAssumeRootSessions",
+                "Effect": "Allow",
+                "Action": "dynamodb:GetItem",
+                "Resource": table_arn,
+                "Condition": {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{SESSION_KEY_PREFIX}*"]}
+                },
+            },
         ],
     }
 

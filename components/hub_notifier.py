@@ -11,7 +11,7 @@ carry an explicit `region`. The parts live in `hub/`.
 # required arguments from optional ones.
 
 from collections.abc import Mapping, Sequence
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -60,6 +60,13 @@ class HubNotifierArgs(TypedDict):
     expected_organizational_unit_ids: NotRequired[Sequence[str]]
     """The OUs the org stack rolls the spoke out to (needs `organization_id`): the watchdog expects every
     active account under them, in every region of `regions`, after a grace period for new accounts."""
+    expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
+    """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
+    most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""
+    high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]
+    """`{protocol, endpoint}` subscriptions that receive only CRITICAL and HIGH notifications (a pager)."""
+    runbook_base_url: NotRequired[str]
+    """Where notifications' `runbook` links point (a page name is appended). Default `docs/runbooks/`."""
 
 
 class HubNotifier(pulumi.ComponentResource):
@@ -92,7 +99,12 @@ class HubNotifier(pulumi.ComponentResource):
             regions=settings.regions,
             hub_event_bus_arn=pipeline.bus.bus.arn,
             account_id=account_id,
-            tamper=tamper_events(name, bus_name=settings.event_bus_name, key_id=pipeline.topic.key.key_id),
+            tamper=tamper_events(
+                name,
+                bus_name=settings.event_bus_name,
+                key_id=pipeline.topic.key.key_id,
+                account_id=account_id,
+            ),
             heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
             parent=self,
             tags=settings.tags,

@@ -19,6 +19,10 @@ EVENTS_SERVICE = "events.amazonaws.com"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 SNS_SERVICE = "sns.amazonaws.com"
 CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com"
+DELIVERY_ROLE_NAME_PREFIX = "root-activity-monitor-delivery-"
+"""Every delivery role's name starts with it (SpokeForwarder, the hub's own regions, the StackSet), so the hub
+bus can admit exactly these roles from any account without knowing each account's random suffix."""
+DELIVERY_ROLE_ARN_PATTERN = f"arn:aws:iam::*:role/{DELIVERY_ROLE_NAME_PREFIX}*"
 
 
 def account_root_arn(account_id: str) -> str:
@@ -27,10 +31,14 @@ def account_root_arn(account_id: str) -> str:
 
 
 def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_ids: Sequence[str]) -> Policy:
-    """Who may put events on the hub bus: the organization's principals and/or the listed accounts.
+    """Who may put events on the hub bus: the monitor's delivery roles in the organization and/or the listed
+    accounts.
 
-    The `*` principal appears only together with an `aws:PrincipalOrgID` condition.
+    The `*` principal appears only together with an `aws:PrincipalOrgID` condition. Both grants also require
+    the caller to be a delivery role (`aws:PrincipalArn`): a member's own rule, with a role of its own, cannot
+    put what it likes on the hub bus (a heartbeat that stands in for the monitor's, say).
     """
+    delivery_roles = {"ArnLike": {"aws:PrincipalArn": DELIVERY_ROLE_ARN_PATTERN}}
     statements: list[dict[str, Any]] = []
     if organization_id:
         statements.append(
@@ -40,7 +48,7 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
                 "Principal": "*",
                 "Action": "events:PutEvents",
                 "Resource": event_bus_arn,
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}, **delivery_roles},
             }
         )
     if account_ids:
@@ -51,6 +59,7 @@ def event_bus_policy(event_bus_arn: str, organization_id: str | None, account_id
                 "Principal": {"AWS": [account_root_arn(account_id) for account_id in account_ids]},
                 "Action": "events:PutEvents",
                 "Resource": event_bus_arn,
+                "Condition": delivery_roles,
             }
         )
     if not statements:
@@ -78,8 +87,12 @@ def queue_send_from_rule_policy(queue_arn: Ref, rule_arn: str | Sequence[Ref]) -
     }
 
 
-def service_assume_role_policy(service: str, account_id: Ref) -> Policy:
-    """Trust for a role an AWS service assumes only for this account's resources (confused deputy)."""
+def service_assume_role_policy(service: str, account_id: Ref, source_arn: Ref | None = None) -> Policy:
+    """Trust for a role an AWS service assumes only for this account's resources (confused deputy), and,
+    given `source_arn` (an ARN pattern), only for the resources it matches."""
+    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -87,15 +100,25 @@ def service_assume_role_policy(service: str, account_id: Ref) -> Policy:
                 "Effect": "Allow",
                 "Principal": {"Service": service},
                 "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                "Condition": conditions,
             }
         ],
     }
 
 
-def events_assume_role_policy(account_id: Ref) -> Policy:
-    """Trust for a delivery role: EventBridge, acting for rules in this account only."""
-    return service_assume_role_policy(EVENTS_SERVICE, account_id)
+def events_assume_role_policy(account_id: Ref, rule_arn_pattern: Ref) -> Policy:
+    """Trust for a delivery role: EventBridge, acting for the monitor's rules in this account only.
+
+    `rule_arn_pattern` matches the monitor's rule ARNs (by name prefix: a trust policy holds 2,048
+    characters, too few for every rule of 17 regions). A rule of the member's own cannot borrow the role to
+    reach the hub bus; one created with the monitor's prefix is a `PutRule` the tamper rule reports.
+    """
+    return service_assume_role_policy(EVENTS_SERVICE, account_id, rule_arn_pattern)
+
+
+def rule_arn_pattern(account_id: str, rule_name_prefix: str) -> str:
+    """The ARNs of the rules whose names start with `rule_name_prefix` in any region of one account."""
+    return f"arn:aws:events:*:{account_id}:rule/{rule_name_prefix}*"
 
 
 def put_events_policy(event_bus_arn: Ref) -> Policy:
@@ -204,5 +227,65 @@ def topic_key_policy(account_id: str, notifier_role_arn: str) -> Policy:
                 "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
                 "Resource": "*",
             },
+        ],
+    }
+
+
+STACK_SET_EXECUTION_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*"
+"""The role a service-managed StackSet acts as in each member account (AWS makes it: `stacksets-exec-…`)."""
+MONITOR_RULE_CHANGES = ("DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets")
+MONITOR_ROLE_CHANGES = (
+    "CreateRole",
+    "DeleteRole",
+    "UpdateRole",
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+)
+
+
+def monitor_protection_policy(
+    stack_set_name: str,
+    *,
+    name_prefix: str = "root-activity-monitor-",
+    deployer_principal_arns: Sequence[str] = (),
+) -> Policy:
+    """A service control policy: only the StackSet execution role (and `deployer_principal_arns`, the roles
+    that deploy spoke stacks with Pulumi) may change the monitor in member accounts.
+
+    Denies changes to the rules and roles named with `name_prefix` (creating look-alikes included) and to the
+    resources of the StackSet's stacks (`StackSet-<stack_set_name>-…`: the heartbeat schedule and the
+    dead-letter queue) to every other principal. What the tamper rule reports after the fact, this prevents;
+    it does not apply to the management account (no SCP does).
+    """
+    stacks = f"StackSet-{stack_set_name}-*"
+    exempt = [STACK_SET_EXECUTION_ROLE_ARN_PATTERN, *deployer_principal_arns]
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "OnlyTheStackSetChangesTheMonitor",
+                "Effect": "Deny",
+                "Action": [
+                    *(f"events:{action}" for action in MONITOR_RULE_CHANGES),
+                    *(f"iam:{action}" for action in MONITOR_ROLE_CHANGES),
+                    "scheduler:UpdateSchedule",
+                    "scheduler:DeleteSchedule",
+                    "sqs:SetQueueAttributes",
+                    "sqs:DeleteQueue",
+                    "sqs:PurgeQueue",
+                ],
+                "Resource": [
+                    f"arn:aws:events:*:*:rule/{name_prefix}*",
+                    f"arn:aws:iam::*:role/{name_prefix}*",
+                    f"arn:aws:scheduler:*:*:schedule/*/{stacks}",
+                    f"arn:aws:sqs:*:*:{stacks}",
+                ],
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": exempt}},
+            }
         ],
     }

@@ -56,6 +56,9 @@ class HubSettings:
     deployer_principal_arns: tuple[str, ...]
     heartbeat_interval_minutes: int
     heartbeat_silent_intervals: int
+    expected_root_use: tuple[Mapping[str, Any], ...]
+    high_priority_endpoints: tuple[Mapping[str, str], ...]
+    runbook_base_url: str
     organizations_role_arn: str | None = None
     expected_organizational_unit_ids: tuple[str, ...] = ()
 
@@ -135,6 +138,11 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
         heartbeat_silent_intervals=check_setting(
             values, "heartbeat_silent_intervals", name("heartbeat_silent_intervals")
         ),
+        expected_root_use=check_setting(values, "expected_root_use", name("expected_root_use")),
+        high_priority_endpoints=check_setting(
+            values, "high_priority_endpoints", name("high_priority_endpoints")
+        ),
+        runbook_base_url=check_setting(values, "runbook_base_url", name("runbook_base_url")),
         **_organization_lookup(values, name, organization_id),
     )
 

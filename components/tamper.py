@@ -19,10 +19,14 @@ from typing import Any
 
 import pulumi
 
-from .event_pattern import API_CALL_DETAIL_TYPE
+from . import heartbeat
+from .event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX
 from .forwarding import ForwardedEvents
+from .policies import DELIVERY_ROLE_NAME_PREFIX, MONITOR_RULE_CHANGES
 
 TAMPER_KIND = "tamper"
+TAMPER_DESCRIPTION = "Changes by anyone that would blind the root-activity monitor, forwarded to the hub"
+TAMPER_HUB_DESCRIPTION = "Changes that would blind the root-activity monitor, buffered for the notifier"
 # EventBridge's default event-pattern quota (adjustable to 4,096): the pattern must fit it.
 EVENT_PATTERN_LIMIT = 2048
 
@@ -30,22 +34,17 @@ EVENT_PATTERN_LIMIT = 2048
 # calls with an API-version suffix, `UpdateFunctionConfiguration20150331v2`, hence prefixes). Together with
 # the resource-name conditions below this keeps reads (Get/List/Describe) and unrelated writes out, in few
 # enough characters to fit EventBridge's pattern quota.
-CHANGE_PREFIXES = ("Delete", "Put", "Remove", "Update")
+# `Set` stands for SetQueueAttributes, SetTopicAttributes, SetSubscriptionAttributes and SetAlarmState;
+# `Disable` for DisableRule, DisableKey and DisableAlarmActions: prefixes keep the hub route under the quota.
+CHANGE_PREFIXES = ("Delete", "Put", "Remove", "Update", "Set", "Disable")
 CHANGE_NAMES = (
-    "DisableRule",
     "StopLogging",
-    "SetQueueAttributes",
     "PurgeQueue",
     "Unsubscribe",
-    "SetTopicAttributes",
-    "SetSubscriptionAttributes",
-    "DisableKey",
     "ScheduleKeyDeletion",
     "AttachRolePolicy",
     "DetachRolePolicy",
     "LeaveOrganization",
-    "DisableAlarmActions",
-    "SetAlarmState",
 )
 # Matched whatever resource they name: any trail may be the one feeding the monitor.
 CLOUDTRAIL_CALLS = ("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors")
@@ -56,6 +55,9 @@ EVENT_SOURCE_MAPPING_CALLS = ("UpdateEventSourceMapping", "DeleteEventSourceMapp
 # role (IAM). The hub bus (`name`, `eventBusName`) and function (`functionName`) are named from the bus name.
 NAME_FIELDS = ("name", "rule", "roleName")
 BUS_NAME_FIELDS = ("name", "eventBusName")
+# Roles named with these prefixes, whatever the component's name: the hub bus admits any account's role
+# named like a delivery role, so creating or granting one is tampering too.
+FIXED_ROLE_PREFIXES = (DELIVERY_ROLE_NAME_PREFIX, heartbeat.ROLE_NAME_PREFIX)
 
 TAMPER_SOURCES = (
     "aws.events",
@@ -78,15 +80,21 @@ def _source(service: str) -> list[str]:
 
 
 def tamper_pattern(
-    component_name: str, *, bus_name: str | None = None, key_id: str | None = None
+    component_name: str,
+    *,
+    bus_name: str | None = None,
+    key_id: str | None = None,
+    account_id: str | None = None,
 ) -> dict[str, Any]:
     """Changes that would blind the monitor, to resources named from `component_name` (Pulumi's auto-names
-    `<component>-<child>-<suffix>`), to the hub bus and function named from `bus_name`, and to trails.
+    `<component>-<child>-<suffix>`), to the hub bus and function named from `bus_name`, to roles named like
+    the monitor's delivery and heartbeat roles, and to trails.
 
-    `key_id`: the hub's topic key; its disabling, deletion or policy change is matched (by key ID or ARN,
-    hence a suffix), and so are event source mapping changes.
+    `key_id` and `account_id` (the hub's): its topic key's disabling, deletion or policy change is matched
+    (by key ID or ARN, hence a suffix), and so are event source mapping changes in the hub account.
     """
     mine = [{"prefix": component_name}]
+    roles = mine + [{"prefix": p} for p in FIXED_ROLE_PREFIXES if not p.startswith(component_name)]
     buses = [{"prefix": name} for name in dict.fromkeys((component_name, bus_name or component_name))]
     branches: list[dict[str, Any]] = [
         {"eventSource": _source("cloudtrail"), "eventName": list(CLOUDTRAIL_CALLS)},
@@ -94,7 +102,7 @@ def tamper_pattern(
         {"requestParameters": {"name": buses}},
         {"requestParameters": {"eventBusName": buses}},
         {"requestParameters": {"rule": mine}},
-        {"requestParameters": {"roleName": mine}},
+        {"requestParameters": {"roleName": roles}},
         # The health alarms: deleted, their actions disabled, redefined or forced to OK.
         {"requestParameters": {"alarmNames": mine}},
         {"requestParameters": {"alarmName": mine}},
@@ -110,10 +118,12 @@ def tamper_pattern(
     ]
     if key_id is not None:
         branches.append({"eventSource": _source("kms"), "requestParameters": {"keyId": [{"suffix": key_id}]}})
+    if account_id is not None:
         branches.append(
             {
                 "eventSource": _source("lambda"),
                 "eventName": [{"prefix": c} for c in EVENT_SOURCE_MAPPING_CALLS],
+                "recipientAccountId": [account_id],
             }
         )
     # No `source` condition, to stay under the quota: the branches name the services or the monitor's
@@ -125,19 +135,6 @@ def tamper_pattern(
             "eventName": [{"prefix": p} for p in CHANGE_PREFIXES] + list(CHANGE_NAMES),
             "$or": branches,
         },
-    }
-
-
-def hub_routing_pattern() -> dict[str, Any]:
-    """What the hub bus sends on to the buffer as tamper: non-root CloudTrail calls to the watched services.
-
-    The forwarding rules have already picked the monitor's resources; only they and the organization may
-    put events on the hub bus, and `PutEvents` refuses an `aws.` source, so these cannot be forged.
-    """
-    return {
-        "source": list(TAMPER_SOURCES),
-        "detail-type": [API_CALL_DETAIL_TYPE],
-        "detail": {"userIdentity": {"type": [{"anything-but": "Root"}]}},
     }
 
 
@@ -154,27 +151,97 @@ def pattern_text(pattern: dict[str, Any]) -> str:
 
 
 def tamper_events(
-    component_name: str, *, bus_name: str | None = None, key_id: pulumi.Input[str] | None = None
+    component_name: str,
+    *,
+    bus_name: str | None = None,
+    key_id: pulumi.Input[str] | None = None,
+    account_id: pulumi.Input[str] | None = None,
 ) -> ForwardedEvents:
     """The tamper kind of forwarded events, for `forwarding.forward_regions(forwarded=...)`."""
     pattern: pulumi.Input[str]
-    if key_id is None:
+    if key_id is None and account_id is None:
         pattern = pattern_text(tamper_pattern(component_name, bus_name=bus_name))
     else:
-        pattern = pulumi.Output.from_input(key_id).apply(
-            lambda key: pattern_text(tamper_pattern(component_name, bus_name=bus_name, key_id=key))
+        pattern = pulumi.Output.all(key_id, account_id).apply(
+            lambda ids: pattern_text(
+                tamper_pattern(component_name, bus_name=bus_name, key_id=ids[0], account_id=ids[1])
+            )
         )
     return ForwardedEvents(
         kind=TAMPER_KIND,
         pattern=pattern,
-        description="Changes by anyone that would blind the root-activity monitor, forwarded to the hub",
-        hub_description="Changes that would blind the root-activity monitor, buffered for the notifier",
+        description=TAMPER_DESCRIPTION,
+        hub_description=TAMPER_HUB_DESCRIPTION,
     )
 
 
-HUB_TAMPER_ROUTE = ForwardedEvents(
-    kind=TAMPER_KIND,
-    pattern=json.dumps(hub_routing_pattern(), separators=(",", ":")),
-    description="Changes by anyone that would blind the root-activity monitor, forwarded to the hub",
-    hub_description="Changes that would blind the root-activity monitor, buffered for the notifier",
-)
+def hub_routing_pattern(
+    component_name: str,
+    *,
+    bus_name: str | None = None,
+    key_id: str | None = None,
+    account_id: str | None = None,
+) -> dict[str, Any]:
+    """What the hub bus sends on to the buffer as tamper: what the hub's own tamper rules forward (a superset
+    of what every spoke's, named from the same component, forwards), from CloudTrail only.
+
+    The hub never trusts that a spoke filtered: a member's own rule forwarding its ordinary calls reaches no
+    queue. The `aws.` source is what PutEvents refuses to a custom event, so none can be forged.
+    """
+    pattern = tamper_pattern(component_name, bus_name=bus_name, key_id=key_id, account_id=account_id)
+    return {"source": [{"prefix": AWS_SOURCE_PREFIX}], **pattern}
+
+
+def hub_tamper_route(
+    component_name: str,
+    *,
+    bus_name: str,
+    key_id: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+) -> ForwardedEvents:
+    """The hub bus's routing of tamper events into the buffer queue."""
+    return ForwardedEvents(
+        kind=TAMPER_KIND,
+        pattern=pulumi.Output.all(key_id, account_id).apply(
+            lambda ids: pattern_text(
+                hub_routing_pattern(component_name, bus_name=bus_name, key_id=ids[0], account_id=ids[1])
+            )
+        ),
+        description=TAMPER_DESCRIPTION,
+        hub_description=TAMPER_HUB_DESCRIPTION,
+    )
+
+
+def tamper_rule_changes() -> list[dict[str, Any]]:
+    """Whole patterns of every change, by anyone, to a tamper rule (named `name` or, for targets, `rule`).
+
+    Tamper rules are named `<component>-forward-<region>-tamper-rule-…` by Pulumi and
+    `root-activity-monitor-tamper` by the StackSet; matching any rule named `…-tamper…` keeps these patterns
+    constant, and the hub's tamper route keeps only the monitor's own.
+    """
+    tamper_rules = [{"wildcard": f"*-{TAMPER_KIND}*"}]
+    return [
+        {
+            "source": ["aws.events"],
+            "detail-type": [API_CALL_DETAIL_TYPE],
+            "detail": {
+                "eventSource": _source("events"),
+                # The EventBridge calls that can silence a rule.
+                "eventName": list(MONITOR_RULE_CHANGES),
+                "requestParameters": {field: tamper_rules},
+            },
+        }
+        for field in ("name", "rule")
+    ]
+
+
+def watching_the_tamper_rule(pattern: str) -> str:
+    """`pattern` (a root-activity rule's) or a change to the tamper rule: one `$or` of whole patterns.
+
+    CloudTrail hands EventBridge a record after the call took effect: a disabled or re-patterned tamper rule
+    never forwards its own change. The root-activity rule does, so silencing the tamper rule first is
+    reported; silencing the root-activity rule is the tamper rule's to report.
+    """
+    parsed = json.loads(pattern)
+    alternatives = parsed["$or"] if set(parsed) == {"$or"} else [parsed]
+    return json.dumps({"$or": [*alternatives, *tamper_rule_changes()]}, sort_keys=True)

@@ -16,6 +16,11 @@ NEXT_STEPS: dict[str, str] = {
     "not planned (e.g. delete unexpected root access keys, restart CloudTrail logging).",
     "assume-root": "Confirm the AssumeRoot caller and task were planned; review the session's actions "
     "in the target account.",
+    "root-path": "Someone other than root re-opened or changed root (email, recovery, central management): "
+    "confirm with the caller named that it was planned; if not, revert it and treat the caller as "
+    "compromised.",
+    "assume-root-outside-task": "A root session did something its AssumeRoot task does not allow, or "
+    "after it ended: check the management-account caller and the member account's root credentials now.",
     "unparseable": "Some records could not be read: look at the raw bodies and the notifier's logs; "
     "a rule or a sender may be misconfigured, and real root activity may be hidden in them.",
 }

@@ -14,8 +14,9 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from . import heartbeat, jsonlog, publisher
+from . import expected_use, heartbeat, jsonlog, publisher
 from .accounts import AccountNameResolver, environment_resolver
+from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
 from .digest import fold
 from .intake import Intake, read_batch
@@ -62,9 +63,17 @@ def handle_batch(
     budget = Budget(remaining_ms, SAFETY_MARGIN_MS)
     intake = read_batch(event)
     _log_intake(intake)
+    notifications = fold(intake)
+    table = heartbeat.table_name()
+    if table:  # AssumeRoot calls and their sessions' actions meet across batches in the hub's table
+        # The client is made inside the table's guarded call: even failing to make one holds nothing back.
+        correlate(
+            notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
+        )
+    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
-        for n in fold(intake)
+        for n in notifications
     ] + [
         Outgoing(TAMPER, n.account_id, n.message_ids, partial(build_tamper_request, n, topic_arn))
         for n in fold_tamper(intake.tamper, deployers)
@@ -84,7 +93,8 @@ def handle_batch(
         heartbeats=len(intake.heartbeats),
         unparseable=len(intake.unparseable),
         ignored=len(intake.ignored),
-        notificationsPublished=dict(published),
+        notificationsPublished=counts[DONE],
+        publishedByCategory=dict(published),
         notificationsFailed=len(outcomes) - counts[DONE] - counts[OUT_OF_TIME],
         notificationsOutOfTime=counts[OUT_OF_TIME],
         recordsReturnedForRetry=len(set(returned)),

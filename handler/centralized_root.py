@@ -2,19 +2,21 @@
 
 CloudTrail records the call in the management account and the session's actions in the member account as
 plain `Root`, with no marker (AWS's published sample). Within one batch, a target account's root actions
-that start after the call and before its credentials expire are labelled as done through it; when both
-sides name an access key, the keys must agree.
+carrying the key the call issued are labelled as done through it and graded by its task; when a side has
+no key, the session's time window decides. Across batches, `assume_root_sessions` ties them.
 """
 
 from __future__ import annotations
 
+from .assume_root_sessions import grade_calls, session_verdict
 from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
-from .severity import Verdict
+from .severity import SIGNIN_SOURCE, Verdict
 
 
 def label_assume_root_sessions(notifications: list[Notification]) -> None:
-    """Replace the entries of such actions with ones that name the call, its caller and its task."""
+    """Grade calls by task; replace their actions' entries with ones naming the call, caller and task."""
+    grade_calls(notifications)
     calls = [
         (call, entry.event.event_time)
         for notification in notifications
@@ -34,13 +36,20 @@ def label_assume_root_sessions(notifications: list[Notification]) -> None:
 
 
 def _within(event: RootEvent, call: AssumeRootCall, start: str) -> bool:
-    if event.account_id != call.target_account or event.event_time < start:
+    if event.account_id != call.target_account:
         return False
-    if call.expires and event.event_time > call.expires:
+    if call.issued_key and event.access_key_id:
+        # The same key is the same session, even late: an action after expiry is graded, not dropped.
+        return call.issued_key == event.access_key_id
+    # Sign-in steps are a person with the root password, never an AssumeRoot session's API call.
+    if event.event_source == SIGNIN_SOURCE:
         return False
-    return not (call.issued_key and event.access_key_id and call.issued_key != event.access_key_id)
+    return start <= event.event_time and not (call.expires and event.event_time > call.expires)
 
 
 def _through(entry: Entry, call: AssumeRootCall) -> Entry:
-    reason = f"{entry.verdict.reason} through centralized root access by {call.caller} for {call.task}"
-    return Entry(entry.event, Verdict(entry.verdict.severity, reason, entry.verdict.kind), call)
+    verdict = session_verdict(entry.event, entry.verdict, call)
+    if not (call.issued_key and entry.event.access_key_id) and verdict.severity < entry.verdict.severity:
+        # Tied by time alone, the action may not be the session's: the task never lowers its own grade.
+        verdict = Verdict(entry.verdict.severity, verdict.reason, verdict.kind)
+    return Entry(entry.event, verdict, call)

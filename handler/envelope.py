@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .runbook import runbook_url
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -40,6 +42,7 @@ def event_fields(
 def envelope(
     *,
     category: str,
+    runbook: str | None = None,
     severity: str,
     title: str,
     account_id: str,
@@ -50,11 +53,13 @@ def envelope(
     unparseable: Sequence[Mapping[str, str]] = (),
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The document: ``schemaVersion``, ``category``, ``severity``, ``title``, ``account``, the category's
-    own fields, ``eventCount``, ``events``, ``truncated`` and ``unparseable``."""
+    """The document: ``schemaVersion``, ``category``, ``runbook`` (the page for this kind of finding; by
+    default the category's page), ``severity``, ``title``, ``account``, the category's own fields,
+    ``eventCount``, ``events``, ``truncated`` and ``unparseable``."""
     return {
         "schemaVersion": SCHEMA_VERSION,
         "category": category,
+        "runbook": runbook_url(category) if runbook is None else runbook,
         "severity": severity,
         "title": title,
         "account": {"id": account_id, "name": account_name},

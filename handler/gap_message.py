@@ -14,6 +14,7 @@ from typing import Any
 
 from .envelope import envelope, event_fields
 from .gaps import NEVER, RECOVERED, SILENT, Change
+from .runbook import runbook_url
 from .sns_request import (
     PublishRequest,
     compact_json,
@@ -94,6 +95,7 @@ def email_text(account_id: str, account_name: str, changes: Sequence[Change], no
     lines += [f"- {change.region}: {EVENT_NAMES[change.kind]}: {reason(change, now)}" for change in changes]
     if any(change.kind != RECOVERED for change in changes):
         lines += ["", "What to do:", WHAT_TO_DO]
+    lines.append(f"Runbook: {runbook_url(CATEGORY)}")
     return "\n".join(lines) + "\n"
 
 

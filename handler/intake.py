@@ -19,6 +19,7 @@ from typing import Any
 
 from .heartbeat import Heartbeat, heartbeat_of
 from .root_event import RootEvent, assume_root_call, member, mfa_used, text
+from .root_paths import root_path
 from .shape import wrong_types
 from .tamper import TamperEvent
 from .tamper_intake import is_tamper, tamper_event
@@ -138,13 +139,14 @@ def _classified(
     identity_type = text(identity.get("type"))
     call = assume_root_call(detail, identity)
     event_id = valid_unicode(text(detail.get("eventID")))
+    path = root_path(detail, identity) if identity_type != "Root" else None
     envelope_account = text(envelope.get("account"))
     recipient = text(detail.get("recipientAccountId"))
     # EventBridge sets the envelope's account (the sender for PutEvents); the detail is whatever was sent.
     account = _s(envelope_account or recipient or text(identity.get("accountId")))
     claimed = _s(recipient if envelope_account and recipient and recipient != envelope_account else "")
     dedupe_id = event_id or _s(envelope.get("id")) or message_id
-    if identity_type != "Root" and not assumed_root and call is None:
+    if identity_type != "Root" and not assumed_root and call is None and path is None:
         if is_tamper(envelope, detail):
             return tamper_event(
                 message_id, envelope, detail, identity, account=account, claimed=claimed, dedupe_id=dedupe_id
@@ -153,6 +155,8 @@ def _classified(
     # A granted AssumeRoot is about the member account it opened; a refused one is the caller's business.
     if call is not None and call.target_account and not claimed:
         account = call.target_account
+    if path is not None and path.target_account and not claimed:
+        account = path.target_account
     return RootEvent(
         message_id=message_id,
         event_id=event_id,
@@ -176,6 +180,8 @@ def _classified(
         claimed_account=claimed,
         identity_arn=_s(identity.get("arn")),
         assume_root_call=call,
+        root_path=_s(path.label) if path else "",
+        issued_by_root=path.issued_by_root if path else False,
     )
 
 

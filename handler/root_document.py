@@ -13,6 +13,7 @@ from .cut import Clipper, listed_entries
 from .envelope import envelope, event_fields
 from .notification import Entry, Notification
 from .root_render import title
+from .runbook import root_activity_class, runbook_url
 from .sns_request import compact_json
 
 CATEGORY = "root-activity"
@@ -26,6 +27,7 @@ def document(
     summary = notification.summary
     return envelope(
         category=CATEGORY,
+        runbook=clip(runbook_url(root_activity_class(notification))),
         severity=notification.severity.name,
         title=clip(title(notification)),
         account_id=clip(notification.account_id),

@@ -73,6 +73,10 @@ class RootEvent:
     """``recipientAccountId`` when it disagrees with the envelope's account: a sign of forgery."""
     identity_arn: str = ""
     assume_root_call: AssumeRootCall | None = None
+    root_path: str = ""
+    """What a call by someone other than root did to root (e.g. "Root email changed"); see root_paths."""
+    issued_by_root: bool = False
+    """The actor's session was issued by root (e.g. a federated user from root's GetFederationToken)."""
 
     @property
     def session(self) -> str:

@@ -9,6 +9,7 @@ from .advice import next_steps
 from .cut import Clipper, Cut, listed_entries
 from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
+from .runbook import root_activity_class, runbook_url
 from .severity import ASSUME_ROOT_LABEL
 from .sns_request import compact_json, subject_line
 from .textsafe import md_code, md_plain, one_line, shorten
@@ -74,6 +75,7 @@ def email_text(
                 f"  raw body: {one_line(clipper.raw(record.raw_body))}",
             ]
     lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    lines.append(f"Runbook: {one_line(clip(runbook_url(root_activity_class(notification))))}")
     return "\n".join(lines) + "\n"
 
 
@@ -104,7 +106,7 @@ def event_block(entry: Entry, clipper: Clipper) -> str:
 
 
 def _who(notification: Notification, summary: Summary) -> str:
-    callers = {e.event.assume_root_call.caller for e in notification.entries if e.event.assume_root_call}
+    callers = {c.caller for e in notification.entries if (c := e.event.assume_root_call or e.through)}
     if callers:  # the role that opened the session is the person to ask, not "the root user"
         return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
     return "Who: the root user" + (f", through {ASSUME_ROOT_LABEL}" if summary.assumed_root else "")

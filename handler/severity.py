@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from .root_event import RootEvent
+from .root_paths import HARDENING as ROOT_PATH_HARDENING
 from .textsafe import quoted
 
 
@@ -80,6 +81,14 @@ def _suspicious(e: RootEvent) -> bool:
     return bool(e.claimed_account)
 
 
+def _root_path_hardening(e: RootEvent) -> bool:
+    return bool(e.root_path) and e.event_name in ROOT_PATH_HARDENING
+
+
+def _root_path_change(e: RootEvent) -> bool:
+    return bool(e.root_path)
+
+
 def _assume_root(e: RootEvent) -> bool:
     return e.assume_root_call is not None
 
@@ -141,6 +150,8 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("suspicious",     Severity.CRITICAL, "Suspicious root event",              _suspicious),
+    Rule("root-path-on",   Severity.HIGH,     "",                                   _root_path_hardening),
+    Rule("root-path",      Severity.CRITICAL, "",                                   _root_path_change),
     Rule("assume-root",    Severity.MEDIUM,   "Centralized root access",            _assume_root),
     Rule("service",        Severity.INFO,     "AWS service acting for root",        _by_service),
     Rule("signin-failed",  Severity.HIGH,     "Failed root console sign-in",        is_failed_sign_in),
@@ -162,6 +173,8 @@ def classify(event: RootEvent) -> Verdict:
         reason += f" (failed: {event.error_code or event.error_message or event.result})"
     if event.assumed_root:
         reason += f" via {ASSUME_ROOT_LABEL}"
+    if event.issued_by_root:
+        reason += f" in a session issued by root ({event.identity_arn or 'unnamed'})"
     return Verdict(rule.severity, reason, rule.kind)
 
 
@@ -170,6 +183,8 @@ def _reason(rule: Rule, event: RootEvent) -> str:
     if rule.kind == "suspicious":
         # Short enough that the SNS subject shows both accounts.
         return f"Possible forgery: {event.account_id} sent a root event claiming {event.claimed_account}"
+    if rule.kind in ("root-path", "root-path-on"):
+        return f"{event.root_path}: {event.event_name} by {event.identity_arn or 'an unnamed caller'}"
     if call is not None and call.refused:
         # The target is whatever the caller typed; quoted, it cannot pass for an account or a headline.
         requested = quoted(call.requested_target) if call.requested_target else "no target"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .envelope import envelope, event_fields
+from .runbook import runbook_url
 from .sns_request import (
     SNS_MESSAGE_LIMIT,
     PublishRequest,
@@ -90,6 +91,7 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
             lines.append(f"  error: {clip(e.error_code)} {clip(e.error_message)}".rstrip())
         lines.append(f"  event ID: {clip(e.event_id)}")
     lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
+    lines.append(f"Runbook: {clip(runbook_url(CATEGORY))}")
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import jsonlog, organizations, publisher
 from .accounts import NAME_ITEM_REGION, environment_resolver
+from .assume_root_sessions import SESSION_KEY_PREFIX
 from .budget import DONE, FAILED, OUT_OF_TIME, Budget, run_in_order
 from .gap_message import publish_request
 from .gaps import RECOVERED, Change, PairState, assess
@@ -162,9 +163,9 @@ def read_states(dynamodb: Any, table: str) -> list[PairState]:
     arguments: dict[str, Any] = {"TableName": table}
     while True:
         page = dynamodb.scan(**arguments)
-        # Cached account names share the table under a sort key that is not a region.
-        items = page.get("Items", [])
-        states.extend(_state(item) for item in items if item.get("region", {}).get("S") != NAME_ITEM_REGION)
+        # AssumeRoot session items (assume_root_sessions.py) and cached account names (accounts.py) share
+        # the table: they are not pairs.
+        states.extend(_state(item) for item in page.get("Items", []) if not _session_item(item))
         if "LastEvaluatedKey" not in page:
             return states
         arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -256,6 +257,13 @@ def _mark(dynamodb: Any, table: str, change: Change, now: int) -> None:
         Key=_key(change.account_id, change.region),
         UpdateExpression="SET gap = :gap, gapSince = :now",
         ExpressionAttributeValues={":gap": {"S": change.kind}, ":now": {"N": str(now)}},
+    )
+
+
+def _session_item(item: dict[str, Any]) -> bool:
+    """Whether the item is something other than a pair: an AssumeRoot session or a cached account name."""
+    return str(item.get("accountId", {}).get("S", "")).startswith(SESSION_KEY_PREFIX) or (
+        item.get("region", {}).get("S") == NAME_ITEM_REGION
     )
 
 

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from ..routing import DEFAULT_RUNBOOK_BASE_URL
 from ..tagging import Tags, tag_input
 from .buffer import Buffer
 
 NOT_BREACHING = "notBreaching"
+HEALTH_RUNBOOK = f"{DEFAULT_RUNBOOK_BASE_URL}health.md"
 PERIOD_SECONDS = 300
 # The buffer holds a session for up to the batching window (at most 300 s) plus the function's run; a
 # message older than 15 minutes means the notifier is not draining the queue.
@@ -56,7 +58,8 @@ def metric_alarm(
     return aws.cloudwatch.MetricAlarm(
         f"{component}-{spec.name}-alarm",
         region=region,
-        alarm_description=spec.description,
+        # CloudWatch's alarm message carries the description: it points on-call at the health runbook.
+        alarm_description=f"{spec.description} Runbook: {HEALTH_RUNBOOK}",
         namespace=spec.namespace,
         metric_name=spec.metric,
         dimensions=dict(spec.dimensions),

@@ -103,6 +103,7 @@ def notifier(
     deployer_principal_arns: Sequence[str] = (),
     tags: Tags,
     heartbeat_table_name: pulumi.Input[str] | None = None,
+    routing_variables: Mapping[str, str] | None = None,
     extra_variables: Mapping[str, str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
@@ -138,6 +139,9 @@ def notifier(
             "DEPLOYER_PRINCIPAL_ARNS": json.dumps(list(deployer_principal_arns)),
             # Where the notifier records heartbeats instead of notifying them.
             **({"HEARTBEAT_TABLE": heartbeat_table_name} if heartbeat_table_name is not None else {}),
+            # Expected root use windows and where runbook links point (components/routing.py).
+            **(routing_variables or {}),
+            # AWS Organizations lookups (hub/organizations.py).
             **(extra_variables or {}),
         },
         log_group=log_group,

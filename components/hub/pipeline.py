@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pulumi
 
-from .. import forwarding, heartbeat
+from .. import forwarding, heartbeat, routing
 from ..settings import HubSettings
-from ..tamper import HUB_TAMPER_ROUTE
+from ..tamper import hub_tamper_route
 from .alarms import hub_alarms
 from .buffer import Buffer, buffer
 from .bus import HubBus, hub_bus
@@ -44,22 +44,27 @@ def hub_pipeline(
         parent=parent,
         tags=tags,
     )
-    queued = buffer(
-        name,
-        bus=bus.bus,
-        visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
-        parent=parent,
-        tags=tags,
-        routed=(forwarding.ROOT_ACTIVITY, HUB_TAMPER_ROUTE, heartbeat.HUB_HEARTBEAT),
-    )
     role = notifier_role(name, parent=parent, tags=tags)
     topic = notification_topic(
         name,
         account_id=account_id,
         publisher_role_arn=role.arn,
         emails=settings.notification_emails,
+        high_priority_endpoints=settings.high_priority_endpoints,
         parent=parent,
         tags=tags,
+    )
+    # The hub re-applies the forwarding rules' patterns: it never trusts that a spoke filtered.
+    tamper_route = hub_tamper_route(
+        name, bus_name=settings.event_bus_name, key_id=topic.key.key_id, account_id=account_id
+    )
+    queued = buffer(
+        name,
+        bus=bus.bus,
+        visibility_timeout_seconds=BUFFER_VISIBILITY_TIMEOUT_SECONDS,
+        parent=parent,
+        tags=tags,
+        routed=(forwarding.ROOT_ACTIVITY, tamper_route, heartbeat.HUB_HEARTBEAT),
     )
     table = heartbeat_table(name, parent=parent, tags=tags)
     lookups = lookup_variables(settings.organizations_lookup, settings.organizations_role_arn)
@@ -78,6 +83,10 @@ def hub_pipeline(
         parent=parent,
         tags=tags,
         heartbeat_table_name=table.name,
+        routing_variables={
+            "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
+            "RUNBOOK_BASE_URL": settings.runbook_base_url,
+        },
         extra_variables=lookups,
     )
     allow_recording(name, notifier_role=role, table=table, parent=parent)

@@ -7,13 +7,13 @@ the AWS-managed key, and the key policy says exactly who may encrypt for the top
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from .. import policies
+from .. import policies, routing
 from ..tagging import Tags, tag_input
 
 KEY_DELETION_WINDOW_DAYS = 30
@@ -26,6 +26,7 @@ class NotificationTopic:
     topic: aws.sns.Topic
     key: aws.kms.Key
     email_subscriptions: tuple[aws.sns.TopicSubscription, ...]
+    high_priority_subscriptions: tuple[aws.sns.TopicSubscription, ...] = ()
 
 
 def notification_topic(
@@ -34,6 +35,7 @@ def notification_topic(
     account_id: pulumi.Input[str],
     publisher_role_arn: pulumi.Input[str],
     emails: Sequence[str],
+    high_priority_endpoints: Sequence[Mapping[str, str]] = (),
     parent: pulumi.Resource,
     tags: Tags,
 ) -> NotificationTopic:
@@ -57,4 +59,20 @@ def notification_topic(
         )
         for address in emails
     )
-    return NotificationTopic(topic=topic, key=key, email_subscriptions=subscriptions)
+    # A pager (or any endpoint) that only CRITICAL and HIGH notifications reach: SNS filters on the
+    # `severity` message attribute every notification carries.
+    high_priority = tuple(
+        aws.sns.TopicSubscription(
+            f"{name}-high-priority-{index}",
+            topic=topic.arn,
+            protocol=endpoint["protocol"],
+            endpoint=endpoint["endpoint"],
+            filter_policy=routing.severity_filter_policy(),
+            filter_policy_scope="MessageAttributes",
+            opts=child,
+        )
+        for index, endpoint in enumerate(high_priority_endpoints)
+    )
+    return NotificationTopic(
+        topic=topic, key=key, email_subscriptions=subscriptions, high_priority_subscriptions=high_priority
+    )

@@ -177,7 +177,7 @@ def _decode(key: ConfigKey, raw: str) -> Any:
     """A key's value from its config text, or None when it holds Pulumi.yaml's default ("not set")."""
     text = raw.strip()
     value: Any = text
-    if key.type in ("array", "map") and text:
+    if key.type in ("array", "map", "maps") and text:
         try:
             value = json.loads(text)
         except json.JSONDecodeError:

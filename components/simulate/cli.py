@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "watchdog's monitoring-gap notification: spoke-rule, disable-spoke-rule (a spoke's root-activity "
         "rule, which carries its heartbeats, deleted or disabled), "
         "role-policy, heartbeat-policy (its delivery or heartbeat role's policy deleted), trail-stopped "
-        "(its trail stopped), bus-policy (the hub bus policy no longer admits it)",
+        "(its trail stopped), bus-policy (the hub bus policy no longer admits it), hub-outage (the hub bus "
+        "gone: every account falls silent)",
     )
     return parser
 

@@ -122,6 +122,22 @@ def _break_bus_policy(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str
     return f"replaced the hub bus policy of {name}: it no longer admits {stack.account_id}"
 
 
+def _hub_outage(aws: AwsAccounts, stacks: Sequence[SimulatedStack]) -> str:
+    hub = stacks[0]
+    bus = hub.recorded.one(BUS)
+    events = aws.events(hub.account_id, bus.region)
+    name = str(bus.outputs.get("name"))
+    for rule in events.list_rules(EventBusName=name).get("Rules", []):
+        targets = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=name).get("Targets", [])
+        events.remove_targets(Rule=rule["Name"], EventBusName=name, Ids=[t["Id"] for t in targets])
+        events.delete_rule(Name=rule["Name"], EventBusName=name)
+    events.delete_event_bus(Name=name)
+    return (
+        f"took the hub bus {name} of {hub.account_id} away, an outage longer than the forwarding retry "
+        f"window: every account falls silent, {_spoke(stacks).account_id} included"
+    )
+
+
 BREAKS: dict[str, Callable[[AwsAccounts, Sequence[SimulatedStack]], str]] = {
     "spoke-rule": _delete_rule,
     "disable-spoke-rule": _disable_rule,
@@ -129,8 +145,10 @@ BREAKS: dict[str, Callable[[AwsAccounts, Sequence[SimulatedStack]], str]] = {
     "heartbeat-policy": _delete_policy("-heartbeat-role-policy", "heartbeat role's"),
     "trail-stopped": _stop_trail,
     "bus-policy": _break_bus_policy,
+    "hub-outage": _hub_outage,
 }
-"""What `--break` can break: the first spoke (the hub when there is none), or the hub bus policy."""
+"""What `--break` can break: the first spoke (the hub when there is none), the hub bus policy or the hub
+bus."""
 
 
 class _Phases:

@@ -101,7 +101,7 @@ def record_stacks(
 
 
 @contextlib.contextmanager
-def _embedded_aws() -> Iterator[None]:
+def embedded_aws() -> Iterator[None]:
     """moto for the duration, with the user's AWS settings out of the way (nothing may reach real AWS)."""
     try:
         from moto import mock_aws  # noqa: PLC0415 - moto is the optional `simulate` extra
@@ -148,7 +148,7 @@ def simulate(
     check_members(members)
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, org_path=org_path, program=program)
-    with _embedded_aws(), contextlib.ExitStack() as resources:
+    with embedded_aws(), contextlib.ExitStack() as resources:
         return _run(stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks, resources=resources)
 
 

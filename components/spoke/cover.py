@@ -18,6 +18,7 @@ import pulumi
 
 from .. import forwarding, heartbeat
 from ..tagging import Tags
+from ..tamper import watching_the_tamper_rule
 
 ROOT_AND_HEARTBEAT_DESCRIPTION = (
     "Root-user activity and heartbeats of this account and region, forwarded to the hub"
@@ -36,11 +37,17 @@ def covered_events(
     tamper: forwarding.ForwardedEvents, root_or_heartbeat: pulumi.Input[str]
 ) -> tuple[forwarding.ForwardedEvents, ...]:
     """What every covered region forwards, whoever deploys it: on the root-activity rule, root activity or
-    the account's heartbeats (`root_or_heartbeat`, a `heartbeat.forwarding_pattern`); on a rule of its own,
-    changes that would blind the monitor (`tamper`)."""
+    the account's heartbeats (`root_or_heartbeat`, a `heartbeat.forwarding_pattern`) or a change to the tamper
+    rule; on a rule of its own, changes that would blind the monitor (`tamper`)."""
+    # The root-activity rule also forwards changes to the tamper rule, which cannot report its own.
+    pattern: pulumi.Input[str]
+    if isinstance(root_or_heartbeat, str):
+        pattern = watching_the_tamper_rule(root_or_heartbeat)
+    else:
+        pattern = pulumi.Output.all(root_or_heartbeat).apply(lambda parts: watching_the_tamper_rule(parts[0]))
     root = forwarding.ForwardedEvents(
         kind=forwarding.ROOT_ACTIVITY.kind,
-        pattern=root_or_heartbeat,
+        pattern=pattern,
         description=ROOT_AND_HEARTBEAT_DESCRIPTION,
         hub_description=forwarding.ROOT_ACTIVITY.hub_description,
     )

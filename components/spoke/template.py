@@ -156,9 +156,11 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
             "Condition": MEMBER_ACCOUNT,
             "Properties": {
                 # Named, so the tamper rule watches it as it watches SpokeForwarder's role; one per region.
-                "RoleName": {"Fn::Sub": f"{RESOURCE_NAME_PREFIX}-delivery-${{AWS::Region}}"},
+                "RoleName": {"Fn::Sub": f"{policies.DELIVERY_ROLE_NAME_PREFIX}${{AWS::Region}}"},
                 "Description": forwarding.DELIVERY_ROLE_DESCRIPTION,
-                "AssumeRolePolicyDocument": policies.events_assume_role_policy(_ref("AWS::AccountId")),
+                "AssumeRolePolicyDocument": policies.events_assume_role_policy(
+                    _ref("AWS::AccountId"), _rule_arn("*")
+                ),
                 "Policies": [
                     {
                         "PolicyName": DELIVERY_ROLE_POLICY_NAME,

@@ -27,6 +27,31 @@ ROOT_ACTIVITY_EVENT_PATTERN: dict[str, Any] = {
         {"detail": {"userIdentity": {"type": ["Root"]}}},
         {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
         {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
+        # Calls that re-open or change root, whoever makes them, and sessions root issued.
+        {
+            "detail": {
+                "eventSource": ["account.amazonaws.com"],
+                "eventName": ["StartPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate"],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["iam.amazonaws.com"],
+                "eventName": [
+                    "EnableOrganizationsRootCredentialsManagement",
+                    "DisableOrganizationsRootCredentialsManagement",
+                    "EnableOrganizationsRootSessions",
+                    "DisableOrganizationsRootSessions",
+                ],
+            }
+        },
+        {
+            "detail": {
+                "eventSource": ["signin.amazonaws.com"],
+                "eventName": ["PasswordRecoveryRequested", "PasswordRecoveryCompleted"],
+            }
+        },
+        {"detail": {"userIdentity": {"sessionContext": {"sessionIssuer": {"type": ["Root"]}}}}},
     ],
 }
 """`root_activity_monitor.event_pattern.root_activity_pattern()`."""
@@ -35,9 +60,26 @@ HEARTBEAT_ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
 """`root_activity_monitor.heartbeat.ROLE_NAME_PREFIX`."""
 
 
+TAMPER_RULE_CHANGES: list[dict[str, Any]] = [
+    {
+        "source": ["aws.events"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {
+            "eventSource": ["events.amazonaws.com"],
+            "eventName": ["DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets"],
+            "requestParameters": {field: [{"wildcard": "*-tamper*"}]},
+        },
+    }
+    for field in ("name", "rule")
+]
+"""`root_activity_monitor.tamper.tamper_rule_changes()`: a disabled tamper rule never forwards its own change,
+so the root-activity rule does."""
+
+
 def root_or_heartbeat_pattern(role_arn: str) -> dict[str, Any]:
-    """`root_activity_monitor.heartbeat.forwarding_pattern(role_arn)`: what a covered region's root-activity
-    rule matches, root activity or the heartbeats of exactly one heartbeat role."""
+    """`root_activity_monitor.tamper.watching_the_tamper_rule(heartbeat.forwarding_pattern(role_arn))`: what
+    a covered region's root-activity rule matches: root activity, the heartbeats of exactly one heartbeat
+    role, or a change to the tamper rule."""
     heartbeat = {
         "source": ["aws.events"],
         "detail-type": ["AWS API Call via CloudTrail"],
@@ -48,7 +90,7 @@ def root_or_heartbeat_pattern(role_arn: str) -> dict[str, Any]:
             "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [role_arn]}}},
         },
     }
-    return {"$or": [ROOT_ACTIVITY_EVENT_PATTERN, heartbeat]}
+    return {"$or": [ROOT_ACTIVITY_EVENT_PATTERN, heartbeat, *TAMPER_RULE_CHANGES]}
 
 
 FORWARDED_PATTERNS: dict[str, dict[str, Any]] = {ROOT_ACTIVITY_KIND: ROOT_ACTIVITY_EVENT_PATTERN}
@@ -59,7 +101,8 @@ A new kind (tamper changes, heartbeats) adds its pattern here, copied from the p
 
 NAMED_PATTERN_KINDS = ("tamper", "heartbeat")
 """Kinds of forwarded events whose pattern names the monitor's own resources (so it differs per stack): their
-rules (`…-tamper-rule`, `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a fixed pattern."""
+rules (`…-tamper-rule`, the hub bus's `…-heartbeat-rule`) are held to the rule state and the DLQ, not to a
+fixed pattern."""
 
 RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 """`root_activity_monitor.event_pattern.ROOT_ACTIVITY_RULE_STATE`."""
@@ -85,3 +128,9 @@ AWS_MANAGED_KEY_ALIAS_PREFIX = "alias/aws/"
 """Aliases of AWS-managed KMS keys (`alias/aws/sns`, `alias/aws/sqs`), whose key policies are fixed."""
 
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
+
+EXPECTED_ROOT_USE_VARIABLE = "EXPECTED_ROOT_USE"
+"""The notifier's environment variable holding the `expectedRootUse` windows (see the components' routing)."""
+
+MAX_EXPECTED_WINDOW_DAYS = 7
+"""`root_activity_monitor.routing.MAX_WINDOW`: the longest an approved window of root use may last."""

@@ -32,6 +32,7 @@ def _spoke_with(*, state: str, role: bool) -> Callable[[], None]:
         if role:
             delivery = aws.iam.Role(
                 "hand-role",
+                name_prefix=policies.DELIVERY_ROLE_NAME_PREFIX,  # the hub bus admits only these names
                 assume_role_policy=json.dumps(
                     {
                         "Version": "2012-10-17",

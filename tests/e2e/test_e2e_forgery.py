@@ -7,14 +7,14 @@ from root_activity_monitor.simulate.report import SimulationReport
 
 
 def test_forged_custom_event_on_the_hub_bus_is_not_notified(example_report: SimulationReport) -> None:
-    """GIVEN a spoke account that PutEvents a root CreateAccessKey lookalike with a custom source on the hub
-    bus (which its policy allows) WHEN the stacks are simulated THEN the bus accepts it but no rule matches,
-    nothing is queued and no notification reports it."""
+    """GIVEN a spoke account whose own role PutEvents a root CreateAccessKey lookalike with a custom source
+    on the hub bus WHEN the stacks are simulated THEN the bus policy refuses it (only the monitor's delivery
+    roles may put events), nothing is queued and no notification reports it."""
     [forged] = [e for e in example_report.driven if e.kind == "forged root event (custom source)"]
     trace = example_report.traces[forged.event_id]
-    assert any("put a custom event" in step for step in trace.steps)
+    assert trace.steps == []
     assert trace.queued == []
-    assert any("matches this event" in drop for drop in trace.drops)
+    assert any("PutEvents refused: the policy of" in drop for drop in trace.drops)
     assert example_report.entries_for(forged.event_id) == 0
 
 

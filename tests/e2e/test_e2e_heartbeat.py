@@ -32,30 +32,31 @@ def test_a_heartbeat_arrives_from_every_covered_account_and_region(example_repor
 
 
 @pytest.mark.parametrize(
-    ("breakage", "silent_regions"),
+    ("breakage", "silent_regions", "hub_silent"),
     [
-        ("spoke-rule", {"us-east-1"}),
-        ("disable-spoke-rule", {"us-east-1"}),
-        ("role-policy", REGIONS),
-        ("heartbeat-policy", REGIONS),
-        ("trail-stopped", REGIONS),
-        ("bus-policy", REGIONS),
+        ("spoke-rule", {"us-east-1"}, set()),
+        ("disable-spoke-rule", {"us-east-1"}, set()),
+        ("role-policy", REGIONS, set()),
+        ("heartbeat-policy", REGIONS, set()),
+        ("trail-stopped", REGIONS, set()),
+        ("bus-policy", REGIONS, set()),
+        ("hub-outage", REGIONS, REGIONS),
     ],
 )
 def test_breaking_a_spoke_is_notified_as_a_monitoring_gap(
-    example_hub: Path, example_spoke: Path, breakage: str, silent_regions: set[str]
+    example_hub: Path, example_spoke: Path, breakage: str, silent_regions: set[str], hub_silent: set[str]
 ) -> None:
     """GIVEN a spoke whose root-activity rule (which carries its heartbeats) is deleted or disabled, a role
-    policy deleted, its trail stopped, or the hub bus policy not admitting it WHEN the clock
-    passes N intervals THEN the watchdog notifies HeartbeatMissing for exactly the broken regions (and the
-    never-deployed spoke), and nothing for the hub's own account."""
+    policy deleted, its trail stopped, the hub bus policy not admitting it, or the hub bus gone WHEN the
+    clock passes N intervals THEN the watchdog notifies HeartbeatMissing for exactly the silenced regions
+    (and the never-deployed spoke); for the hub's own account only when the hub bus is gone."""
     report = simulate(example_hub, [example_spoke], breaks=[breakage])
     assert report.broken is not None and SPOKE in report.broken
     gaps = gaps_by_account(report)
     assert set(gaps[SPOKE]) == {(region, "HeartbeatMissing") for region in silent_regions}
     assert set(gaps[NEVER_DEPLOYED]) == {(region, "HeartbeatNeverReceived") for region in REGIONS}
     assert all(note.document["category"] == "monitoring-gap" for note in report.gap_notifications)
-    assert "111111111111" not in gaps
+    assert set(gaps.get("111111111111", [])) == {(region, "HeartbeatMissing") for region in hub_silent}
     assert report.problems == []
 
 

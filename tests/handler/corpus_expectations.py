@@ -120,6 +120,13 @@ ROOT_ROWS: tuple[RootRow, ...] = (
     root("root_create_access_key", "CRITICAL", CREDENTIAL, "CreateAccessKey"),
     root("root_invoked_by_service", "INFO", "AWS service acting for root", "support.amazonaws.com"),
     root("root_stop_logging", "CRITICAL", "Audit trail change", "StopLogging", absent=(FAILED,)),
+    # Paths that re-open or change root, by someone other than root; the email change is about the member.
+    root("root_path_start_primary_email_update", "CRITICAL", "Root email change started", "OrgAdmin/alice",
+         account="333333333333"),
+    root("root_path_disable_root_sessions", "CRITICAL", "Central root sessions turned off", "alice"),
+    root("root_path_enable_root_credentials_management", "HIGH", "root credential management turned on"),
+    root("root_path_federated_user_issued_by_root", "HIGH", WRITE, "PutBucketPolicy",
+         "session issued by root", "federated-user/contractor"),
 )  # fmt: skip
 
 NON_ROOT_ROWS: tuple[str, ...] = (

@@ -10,6 +10,8 @@ from pathlib import Path
 from corpus_expectations import NON_ROOT_ROWS, ROOT_ROWS
 from load import EVENTS_DIR
 
+from handler import root_paths
+
 PUBLISHED_DIR = EVENTS_DIR / "published"
 SOURCES = EVENTS_DIR / "SOURCES.md"
 
@@ -43,12 +45,21 @@ def test_every_fixture_names_its_source() -> None:
 
 
 def test_root_rows_are_root_records_and_non_root_rows_are_not() -> None:
-    """A row's kind agrees with the record: Root identity or an AssumeRoot call, versus anything else."""
+    """A row's kind agrees with the record: Root identity, an AssumeRoot call, a call that re-opens or
+    changes root, or a session root issued, versus anything else."""
 
     def is_root(stem: str) -> bool:
         path = PUBLISHED_DIR / f"{stem}.json"
         detail = json.loads((path if path.exists() else EVENTS_DIR / f"{stem}.json").read_text())["detail"]
-        return detail["userIdentity"].get("type") == "Root" or detail.get("eventName") == "AssumeRoot"
+        identity = detail["userIdentity"]
+        issuer = identity.get("sessionContext", {}).get("sessionIssuer", {}).get("type")
+        root_path = (detail.get("eventSource"), detail.get("eventName")) in root_paths.CALLS
+        return (
+            identity.get("type") == "Root"
+            or detail.get("eventName") == "AssumeRoot"
+            or root_path
+            or issuer == "Root"
+        )
 
     # GIVEN the table WHEN each record's identity is read THEN root rows hold root records only
     assert [row.fixture for row in ROOT_ROWS if not is_root(row.fixture)] == []

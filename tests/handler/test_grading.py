@@ -109,15 +109,55 @@ def test_assume_root_call_is_reported_against_the_target_account() -> None:
     )
 
 
-def test_root_actions_within_the_session_are_labelled_as_done_through_it() -> None:
-    """GIVEN root actions in the target during the 15-minute session and after it ends THEN only those
-    within it are labelled as done through centralized root access."""
+def test_session_actions_are_graded_by_the_task_and_late_ones_are_critical() -> None:
+    """GIVEN the session's key used during the 15-minute session and after it ended THEN the first is graded
+    by the S3 unlock task (MEDIUM) and the late one is CRITICAL, both naming the call."""
     [notification] = assume_root_batch("2024-10-25T20:53:00Z", "2024-10-25T21:30:00Z")
-    reasons = [e.verdict.reason for e in notification.entries]
-    assert "through centralized root access" in reasons[1]
-    assert "S3UnlockBucketPolicy" in reasons[1]
-    assert "through centralized root access" not in reasons[2]
+    within, late = notification.entries[1:]
+    assert within.verdict.severity is Severity.MEDIUM
+    assert "through centralized root access" in within.verdict.reason
+    assert "S3UnlockBucketPolicy" in within.verdict.reason
+    assert late.verdict.severity is Severity.CRITICAL
+    assert late.verdict.reason.startswith("After its session expired (2024-10-25T21:07:11Z)")
     assert notification.summary.assumed_root
+
+
+def test_an_action_outside_the_task_is_critical() -> None:
+    """GIVEN an S3 unlock session whose key creates a root access key THEN that action is CRITICAL."""
+    action = load_event(
+        "root_create_access_key",
+        eventTime="2024-10-25T20:55:00Z",
+        userIdentity={**ROOT, "accessKeyId": "ASIAIOSFODNN7EXAMPLE"},
+    )
+    action["account"] = "222222222222"
+    batch = sqs_batch(load_event("notifier/assume_root_call_management"), action)
+    [notification] = fold(read_batch(batch))
+    entry = notification.entries[1]
+    assert (entry.verdict.severity, entry.verdict.kind) == (Severity.CRITICAL, "assume-root-outside-task")
+    assert entry.verdict.reason.startswith("Outside its task: Root credential change: CreateAccessKey")
+
+
+@pytest.mark.parametrize(
+    ("task", "severity"),
+    [
+        ("IAMAuditRootUserCredentials", Severity.LOW),
+        ("S3UnlockBucketPolicy", Severity.MEDIUM),
+        ("SQSUnlockQueuePolicy", Severity.MEDIUM),
+        ("IAMDeleteRootUserCredentials", Severity.MEDIUM),
+        ("IAMCreateRootUserPassword", Severity.CRITICAL),
+    ],
+)
+def test_assume_root_call_is_graded_by_its_task(task: str, severity: Severity) -> None:
+    """GIVEN an AssumeRoot call for each of the five tasks THEN its grade is the task's."""
+    call = load_event(
+        "notifier/assume_root_call_management",
+        requestParameters={
+            "targetPrincipal": "222222222222",
+            "taskPolicyArn": {"arn": f"arn:aws:iam::aws:policy/root-task/{task}"},
+        },
+    )
+    [notification] = fold(read_batch(sqs_batch(call)))
+    assert notification.severity is severity
 
 
 def test_actions_with_another_access_key_are_not_labelled() -> None:
@@ -125,3 +165,30 @@ def test_actions_with_another_access_key_are_not_labelled() -> None:
     notifications = assume_root_batch("2024-10-25T20:53:00Z", key="ASIAOTHERKEYEXAMPLE1")
     labelled = [e for n in notifications for e in n.entries if e.through is not None]
     assert labelled == []
+
+
+def test_tied_by_time_alone_an_action_keeps_its_own_grade_and_a_sign_in_is_never_tied() -> None:
+    """GIVEN an audit-task call and, in its target during the session, a root IAM read the task allows but
+    without an access key, and a root sign-in without MFA THEN the read is labelled yet keeps its own MEDIUM
+    (not the task's LOW), and the sign-in stays CRITICAL, unlabelled."""
+    call = load_event(
+        "notifier/assume_root_call_management",
+        requestParameters={
+            "targetPrincipal": "222222222222",
+            "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"},
+        },
+    )
+    read = load_event(
+        "root_api_read_only",
+        eventTime="2024-10-25T20:55:00Z",
+        eventSource="iam.amazonaws.com",
+        eventName="GetUser",
+        userIdentity=ROOT,
+    )
+    sign_in = load_event("root_console_signin_no_mfa", eventTime="2024-10-25T20:56:00Z")
+    entries = {
+        e.event.event_name: e for n in fold(read_batch(sqs_batch(call, read, sign_in))) for e in n.entries
+    }
+    tied, alone = entries["GetUser"], entries["ConsoleLogin"]
+    assert tied.through is not None and tied.verdict.severity is Severity.MEDIUM
+    assert alone.through is None and alone.verdict.severity is Severity.CRITICAL

@@ -67,7 +67,12 @@ def test_every_fixture_is_notified_or_ignored(
     assert result == {"batchItemFailures": []}
     received = sns_to_sqs.received()
     delivered = {e["eventID"] for m in received for e in m["Message"]["events"]}
-    root_ids = {e["detail"]["eventID"] for e in events if e["detail"]["userIdentity"]["type"] == "Root"}
+    root_path_ids = {load_event(n)["detail"]["eventID"] for n in event_names() if n.startswith("root_path_")}
+    root_ids = {
+        e["detail"]["eventID"]
+        for e in events
+        if e["detail"]["userIdentity"]["type"] == "Root" or e["detail"]["eventID"] in root_path_ids
+    }
     tamper_ids = {
         load_event(name)["detail"]["eventID"] for name in event_names() if name.startswith("tamper_")
     }

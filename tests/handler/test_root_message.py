@@ -15,7 +15,7 @@ from handler.sns_request import SNS_MESSAGE_LIMIT, PublishRequest
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 DOCUMENT_KEYS = {
     "schemaVersion", "severity", "title", "account", "session", "eventCount", "summary", "events",
-    "truncated", "unparseable", "category",
+    "truncated", "unparseable", "category", "runbook",
 }  # fmt: skip
 EVENT_KEYS = {
     "eventID",

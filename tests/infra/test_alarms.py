@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from infra_fixtures import (
     ALARM,
@@ -116,3 +118,12 @@ def test_no_covered_account_and_region_has_an_alarm_or_a_topic(
         if "region" in r.inputs or r.name.startswith(f"{COMPONENT}-forward-")
     ]
     assert regional == []
+
+
+def test_every_alarm_points_at_the_health_runbook(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub's alarms THEN each description, which CloudWatch's alarm message carries, ends with the
+    health runbook's path, a page that exists."""
+    alarms = hub_stack.of_type(ALARM)
+    assert alarms
+    assert all(a.inputs["alarmDescription"].endswith("Runbook: docs/runbooks/health.md") for a in alarms)
+    assert (Path(__file__).resolve().parents[2] / "docs" / "runbooks" / "health.md").exists()

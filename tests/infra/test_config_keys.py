@@ -41,9 +41,10 @@ def test_pulumi_yaml_schema_is_rendered_from_the_declarations() -> None:
 
 
 def test_pulumi_yaml_names_the_map_keys_its_schema_cannot_type() -> None:
-    """GIVEN the map keys (which a project schema cannot type) THEN Pulumi.yaml's comment names each."""
+    """GIVEN the map and list-of-maps keys (which a project schema cannot type) THEN Pulumi.yaml's comment
+    names each."""
     text = (REPO_ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
-    assert config_keys.map_keys() == ("accountNames", "tags")
+    assert config_keys.map_keys() == ("accountNames", "tags", "expectedRootUse", "highPriorityEndpoints")
     for name in config_keys.map_keys():
         assert f"# - `{name}`" in text
 
@@ -178,6 +179,9 @@ BAD_VALUES: dict[str, tuple[str, Any, str]] = {
     ),
     "callAs": ("org", "ME", "must be 'SELF' (run in the organization's management account) or"),
     "stackSetName": ("org", "1-spoke", "must be a StackSet name: a letter, then"),
+    "expectedRootUse": ("hub", [{"accountIds": ["222222222222"]}], "[0].start must be an ISO 8601 UTC time"),
+    "highPriorityEndpoints": ("hub", [{"protocol": "pager", "endpoint": "x"}], "[0].protocol must be one of"),
+    "runbookBaseUrl": ("hub", "http://wiki/", "must be an https:// URL or a path ending in '/'"),
 }
 
 

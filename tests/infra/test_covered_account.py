@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from infra_fixtures import COMPONENT, REGIONS, ROLE, RULE, SUBSCRIPTION
+from infra_fixtures import COMPONENT, REGIONS, ROLE, RULE
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
 
 FORWARD = f"{COMPONENT}-forward"
@@ -14,11 +14,7 @@ HEARTBEAT_ROLE = f"{FORWARD}-heartbeat-role"
 
 def covered(stack: RecordedStack) -> set[tuple[str, str]]:
     """(type, logical name) of what a stack deploys to cover its own account."""
-    return {
-        (r.type, r.name)
-        for r in stack.resources
-        if r.name.startswith(f"{FORWARD}-") and r.type != SUBSCRIPTION  # the hub's addresses only
-    }
+    return {(r.type, r.name) for r in stack.resources if r.name.startswith(f"{FORWARD}-")}
 
 
 def with_role_named(value: Any, role_arn: str) -> Any:

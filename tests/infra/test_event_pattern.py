@@ -12,6 +12,7 @@ from root_activity_monitor.event_pattern import (
     ROOT_ACTIVITY_DETAIL_TYPES,
     ROOT_ACTIVITY_EVENT_PATTERN,
     ROOT_ACTIVITY_RULE_STATE,
+    ROOT_PATH_CALLS,
     root_activity_pattern,
 )
 
@@ -35,7 +36,8 @@ def load(name: str) -> dict[str, Any]:
 
 def test_pattern_selects_aws_delivered_root_activity_and_assume_root_calls() -> None:
     """GIVEN the pattern THEN it requires an aws. source, lists five CloudTrail detail-types, and selects
-    Root, an AssumeRoot session or the sts:AssumeRoot call."""
+    Root, an AssumeRoot session, the sts:AssumeRoot call, the calls that re-open or change root, and sessions
+    root issued."""
     assert (
         json.loads(ROOT_ACTIVITY_EVENT_PATTERN)
         == root_activity_pattern()
@@ -52,6 +54,30 @@ def test_pattern_selects_aws_delivered_root_activity_and_assume_root_calls() -> 
                 {"detail": {"userIdentity": {"type": ["Root"]}}},
                 {"detail": {"userIdentity": {"sessionContext": {"assumedRoot": ["true"]}}}},
                 {"detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]}},
+                {
+                    "detail": {
+                        "eventSource": ["account.amazonaws.com"],
+                        "eventName": ["StartPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate"],
+                    }
+                },
+                {
+                    "detail": {
+                        "eventSource": ["iam.amazonaws.com"],
+                        "eventName": [
+                            "EnableOrganizationsRootCredentialsManagement",
+                            "DisableOrganizationsRootCredentialsManagement",
+                            "EnableOrganizationsRootSessions",
+                            "DisableOrganizationsRootSessions",
+                        ],
+                    }
+                },
+                {
+                    "detail": {
+                        "eventSource": ["signin.amazonaws.com"],
+                        "eventName": ["PasswordRecoveryRequested", "PasswordRecoveryCompleted"],
+                    }
+                },
+                {"detail": {"userIdentity": {"sessionContext": {"sessionIssuer": {"type": ["Root"]}}}}},
             ],
         }
     )
@@ -158,3 +184,30 @@ def test_pattern_selects_the_assume_root_call_in_the_management_account() -> Non
     assert matches(event)
     event["detail"]["eventName"] = "AssumeRole"
     assert not matches(event)
+
+
+def test_pattern_fits_eventbridges_default_quota() -> None:
+    """GIVEN the root pattern as EventBridge receives it THEN it fits the 2,048-character default quota."""
+    assert len(ROOT_ACTIVITY_EVENT_PATTERN) <= 2048
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [(source, name) for source, names in ROOT_PATH_CALLS.items() for name in names],
+)
+def test_pattern_matches_root_path_calls_whoever_makes_them(source: str, name: str) -> None:
+    """GIVEN a role of the management account making a call that re-opens or changes root THEN it matches."""
+    event = {
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws." + source.split(".", maxsplit=1)[0],
+        "detail": {"eventSource": source, "eventName": name, "userIdentity": {"type": "AssumedRole"}},
+    }
+    assert matches(event)
+
+
+def test_root_path_calls_agree_with_the_notifier() -> None:
+    """GIVEN the calls the rules forward THEN the notifier knows each of them, and no other."""
+    from handler import root_paths
+
+    forwarded = {(source, name) for source, names in ROOT_PATH_CALLS.items() for name in names}
+    assert forwarded == set(root_paths.CALLS)

@@ -187,14 +187,27 @@ def test_the_heartbeat_table_is_on_demand_encrypted_expiring_and_recoverable(
     assert table.inputs["pointInTimeRecovery"] == {"enabled": True}
 
 
-def test_the_notifier_may_only_update_heartbeat_items(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub THEN the notifier knows the table and may dynamodb:UpdateItem on it, nothing more."""
+def test_the_notifier_may_only_update_items_and_read_assume_root_sessions(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN the notifier knows the table, may dynamodb:UpdateItem on it and dynamodb:GetItem
+    only the items whose hash key is an AssumeRoot session's, nothing more."""
     table = hub_stack.one(TABLE)
     notifier = hub_stack.named(FUNCTION, "root-activity-monitor-notifier")
     assert notifier.inputs["environment"]["variables"]["HEARTBEAT_TABLE"] == table.outputs["name"]
     policy = hub_stack.named(ROLE_POLICY, "root-activity-monitor-notifier-heartbeat-policy")
     assert statements(policy) == [
-        {"Sid": "RecordHeartbeats", "Effect": "Allow", "Action": "dynamodb:UpdateItem", "Resource": table.arn}
+        {
+            "Sid": "RecordHeartbeats",
+            "Effect": "Allow",
+            "Action": "dynamodb:UpdateItem",
+            "Resource": table.arn,
+        },
+        {
+            "Sid": "ReadAssumeRootSessions",
+            "Effect": "Allow",
+            "Action": "dynamodb:GetItem",
+            "Resource": table.arn,
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["assume-root#*"]}},
+        },
     ]
 
 

@@ -35,6 +35,7 @@ from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import watching_the_tamper_rule
 
 EXPECTED_HUB_RESOURCES = (
     {
@@ -123,7 +124,7 @@ def test_hub_bus_has_the_configured_name(hub_stack: RecordedStack) -> None:
 
 
 def test_bus_policy_allows_only_the_organization_and_listed_accounts(hub_stack: RecordedStack) -> None:
-    """GIVEN an org ID and spoke accounts THEN the bus policy lets exactly those put events on the bus."""
+    """GIVEN an org ID and spoke accounts THEN the bus policy lets exactly their delivery roles put events."""
     bus = hub_stack.one(BUS)
     policy = hub_stack.one(BUS_POLICY)
     assert policy.inputs["eventBusName"] == "root-activity-monitor"
@@ -131,11 +132,15 @@ def test_bus_policy_allows_only_the_organization_and_listed_accounts(hub_stack: 
     assert set(by_sid) == {"AllowOrganizationToPutEvents", "AllowListedAccountsToPutEvents"}
     organization = by_sid["AllowOrganizationToPutEvents"]
     assert organization["Principal"] == "*"
-    assert organization["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+    roles = "arn:aws:iam::*:role/root-activity-monitor-delivery-*"
+    delivery_roles = {"ArnLike": {"aws:PrincipalArn": roles}}
+    organization_only = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+    assert organization["Condition"] == {**organization_only, **delivery_roles}
     accounts = by_sid["AllowListedAccountsToPutEvents"]
     assert accounts["Principal"] == {
         "AWS": ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]
     }
+    assert accounts["Condition"] == delivery_roles
     for statement in by_sid.values():
         assert statement["Effect"] == "Allow"
         assert statement["Action"] == "events:PutEvents"
@@ -243,8 +248,14 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
         "DEPLOYER_PRINCIPAL_ARNS",
         "HEARTBEAT_TABLE",
         "ORGANIZATIONS_LOOKUP",
+        "EXPECTED_ROOT_USE",
+        "RUNBOOK_BASE_URL",
     }
     assert json.loads(variables["DEPLOYER_PRINCIPAL_ARNS"]) == []
+    assert (json.loads(variables["EXPECTED_ROOT_USE"]), variables["RUNBOOK_BASE_URL"]) == (
+        [],
+        "docs/runbooks/",
+    )
     assert variables["TOPIC_ARN"] == hub_stack.named(TOPIC, f"{COMPONENT}-topic").arn
     assert json.loads(variables["ACCOUNT_NAMES"]) == {HUB_ACCOUNT: "security", "222222222222": "production"}
 
@@ -389,14 +400,17 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
         target = hub_stack.named(TARGET, f"{COMPONENT}-forward-{region}-target")
         assert rule.inputs["region"] == target.inputs["region"] == region
         assert "eventBusName" not in rule.inputs  # the account's default bus
-        assert json.loads(rule.inputs["eventPattern"]) == json.loads(
-            heartbeat.forwarding_pattern(heartbeat_role)
-        )
+        pattern = json.loads(rule.inputs["eventPattern"])
+        assert pattern == json.loads(watching_the_tamper_rule(heartbeat.forwarding_pattern(heartbeat_role)))
+        assert root_activity_pattern() in pattern["$or"]
         assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
         assert target.inputs["arn"] == bus.arn
         assert target.inputs["roleArn"] == role.arn
     trust = role.json_input("assumeRolePolicy")["Statement"][0]
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": HUB_ACCOUNT}}
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": HUB_ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{HUB_ACCOUNT}:rule/{COMPONENT}-forward-*"},
+    }
     permission = hub_stack.named(ROLE_POLICY, f"{COMPONENT}-forward-role-policy").json_input("policy")
     assert permission["Statement"][0]["Resource"] == bus.arn
 

@@ -27,6 +27,7 @@ from infra_fixtures import (
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.tamper import tamper_rule_changes, watching_the_tamper_rule
 
 EXPECTED_SPOKE_RESOURCES = forwarding_resources() | heartbeat_resources()
 DELIVERY_ROLE = f"{COMPONENT}-forward-role"
@@ -41,15 +42,15 @@ def test_spoke_registers_exactly_the_documented_resources(spoke_stack: RecordedS
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_each_region_has_a_rule_with_the_shared_pattern(spoke_stack: RecordedStack, region: str) -> None:
-    """GIVEN a region THEN a rule on its default bus matches root activity, or this account's heartbeats, and
-    sees all management events."""
+    """GIVEN a region THEN a rule on its default bus matches root activity, this account's heartbeats, or a
+    change to the tamper rule, and sees all management events."""
     rule = spoke_stack.named(RULE, f"{COMPONENT}-forward-{region}-rule")
     assert rule.inputs["region"] == region
     assert "eventBusName" not in rule.inputs
     heartbeat_role = str(spoke_stack.named(ROLE, f"{COMPONENT}-forward-heartbeat-role").arn)
     pattern = json.loads(rule.inputs["eventPattern"])
-    assert pattern == {"$or": [root_activity_pattern(), pattern["$or"][1]]}
-    assert pattern == json.loads(heartbeat.forwarding_pattern(heartbeat_role))
+    assert pattern == {"$or": [root_activity_pattern(), pattern["$or"][1], *tamper_rule_changes()]}
+    assert pattern == json.loads(watching_the_tamper_rule(heartbeat.forwarding_pattern(heartbeat_role)))
     assert rule.inputs["state"] == ROOT_ACTIVITY_RULE_STATE
 
 
@@ -102,14 +103,22 @@ def test_each_dlq_admits_only_its_own_rules(spoke_stack: RecordedStack, region: 
 
 
 def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_stack: RecordedStack) -> None:
-    """GIVEN the delivery role THEN only EventBridge acting for this account may assume it."""
-    (statement,) = spoke_stack.named(ROLE, DELIVERY_ROLE).json_input("assumeRolePolicy")["Statement"]
+    """GIVEN the delivery role THEN only EventBridge acting for this account's monitor rules may assume it,
+    and its name is one the hub bus admits."""
+    role = spoke_stack.named(ROLE, DELIVERY_ROLE)
+    (statement,) = role.json_input("assumeRolePolicy")["Statement"]
     assert statement == {
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": SPOKE_ACCOUNT}},
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": SPOKE_ACCOUNT},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{SPOKE_ACCOUNT}:rule/{COMPONENT}-forward-*"},
+        },
     }
+    assert role.inputs["namePrefix"] == "root-activity-monitor-delivery-"
+    for rule in spoke_stack.of_type("aws:cloudwatch/eventRule:EventRule"):
+        assert str(rule.outputs["name"]).startswith(f"{COMPONENT}-forward-")
 
 
 def test_delivery_role_may_only_put_events_on_the_hub_bus(spoke_stack: RecordedStack) -> None:

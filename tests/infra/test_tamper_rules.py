@@ -50,6 +50,12 @@ def change(
     return event
 
 
+def in_account(event: dict[str, Any], account_id: str) -> dict[str, Any]:
+    """`event` as recorded in `account_id`."""
+    event["account"] = event["detail"]["recipientAccountId"] = account_id
+    return event
+
+
 def forwarding_pattern(stack: RecordedStack, region: str) -> EventPattern:
     rule = stack.named(RULE, f"{COMPONENT}-forward-{region}-tamper-rule")
     return EventPattern.load(rule.inputs["eventPattern"])
@@ -63,6 +69,7 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
     changes = {
         "disable rule": change("events", "DisableRule", {"name": rule}),
         "remove targets": change("events", "RemoveTargets", {"rule": rule, "ids": ["1"]}),
+        "re-pattern rule": change("events", "PutRule", {"name": rule, "eventPattern": "{}"}),
         "stop trail": change("cloudtrail", "StopLogging", {"name": "org-trail"}),
         "narrow trail": change("cloudtrail", "PutEventSelectors", {"trailName": "org-trail"}),
         "purge dlq": change("sqs", "PurgeQueue", {"queueUrl": dlq}),
@@ -91,7 +98,9 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
             "concurrency": change(
                 "lambda", "PutFunctionConcurrency20171031", {"functionName": f"arn:x:function:{function}"}
             ),
-            "mapping": change("lambda", "DeleteEventSourceMapping20150331", {"uUID": "8c9d0e1f"}),
+            "mapping": in_account(
+                change("lambda", "DeleteEventSourceMapping20150331", {"uUID": "8c9d0e1f"}), stack.account_id
+            ),
             "key deletion": change(
                 "kms", "ScheduleKeyDeletion", {"keyId": key.arn, "pendingWindowInDays": 7}
             ),
@@ -133,7 +142,9 @@ def test_hub_pattern_adds_the_bus_function_and_topic_key(hub_stack: RecordedStac
         hub_stack.named(RULE, f"{COMPONENT}-forward-us-east-1-tamper-rule").inputs["eventPattern"]
     )
     key_id = hub_stack.one(KEY).outputs["keyId"]
-    assert pattern == tamper_pattern(COMPONENT, bus_name="root-activity-monitor", key_id=key_id)
+    assert pattern == tamper_pattern(
+        COMPONENT, bus_name="root-activity-monitor", key_id=key_id, account_id=hub_stack.account_id
+    )
 
 
 @pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
@@ -165,22 +176,95 @@ def test_unrelated_changes_do_not_match(what: str, event: dict[str, Any], spoke_
     assert not forwarding_pattern(spoke_stack, "us-east-1").matches_event(event), what
 
 
+def hub_route(hub_stack: RecordedStack) -> EventPattern:
+    return EventPattern.load(hub_stack.named(RULE, f"{COMPONENT}-tamper-rule").inputs["eventPattern"])
+
+
 def test_hub_bus_routes_tamper_events_to_the_buffer(hub_stack: RecordedStack) -> None:
-    """GIVEN the hub bus THEN a second rule sends non-root calls of watched services to the buffer."""
+    """GIVEN the hub bus THEN a second rule sends on, from CloudTrail only, what the hub's tamper rules
+    forward."""
     rule = hub_stack.named(RULE, f"{COMPONENT}-tamper-rule")
     target = hub_stack.named(TARGET, f"{COMPONENT}-tamper-target")
-    assert json.loads(rule.inputs["eventPattern"]) == hub_routing_pattern()
+    key_id = hub_stack.one(KEY).outputs["keyId"]
+    assert json.loads(rule.inputs["eventPattern"]) == hub_routing_pattern(
+        COMPONENT, bus_name="root-activity-monitor", key_id=key_id, account_id=hub_stack.account_id
+    )
     assert rule.inputs["eventBusName"] == "root-activity-monitor"
     assert target.inputs["arn"] == hub_stack.named(QUEUE, f"{COMPONENT}-buffer").arn
-    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    pattern = hub_route(hub_stack)
     assert pattern.matches_event(load_event("tamper_disable_rule"))
     assert not pattern.matches_event(load_event("root_stop_logging"))  # root: the notify rule's
 
 
+@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
+def test_the_hub_route_admits_every_change_a_monitor_rule_forwards(
+    stack_name: str, hub_stack: RecordedStack, request: pytest.FixtureRequest
+) -> None:
+    """GIVEN each blinding change a spoke's or the hub's tamper rule forwards THEN the hub route admits it,
+    and not the same record put with a custom source."""
+    stack: RecordedStack = request.getfixturevalue(stack_name)
+    for what, event in monitor_changes(stack, hub=stack_name == "hub_stack").items():
+        assert hub_route(hub_stack).matches_event(event), what
+        event["source"] = "custom.cloudtrail"
+        assert not hub_route(hub_stack).matches_event(event), what
+
+
+@pytest.mark.parametrize(
+    ("what", "event"),
+    [
+        ("a key decrypted", change("kms", "Decrypt", {"encryptionContext": {"app": "orders"}})),
+        ("a user deleted", change("iam", "DeleteUser", {"userName": "departed"})),
+        ("a queue deleted", change("sqs", "DeleteQueue", {"queueUrl": "https://sqs.x/2/orders"})),
+        ("another rule disabled", change("events", "DisableRule", {"name": "billing-alerts"})),
+        ("a member's mapping", change("lambda", "DeleteEventSourceMapping20150331", {"uUID": "8c9d0e1f"})),
+    ],
+)
+def test_a_member_s_own_forwarded_calls_reach_no_queue(
+    what: str, event: dict[str, Any], hub_stack: RecordedStack
+) -> None:
+    """GIVEN ordinary calls of a member account, which its admin's own rule put on the hub bus THEN the hub's
+    tamper route (and every other hub rule) leaves them out: the hub never trusts a spoke's filtering."""
+    assert event["account"] != hub_stack.account_id
+    for rule in hub_stack.of_type(RULE):
+        if rule.inputs.get("eventBusName") == "root-activity-monitor":
+            assert not EventPattern.load(rule.inputs["eventPattern"]).matches_event(event), (what, rule.name)
+
+
+@pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
+@pytest.mark.parametrize("call", ["DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets"])
+def test_the_root_activity_rule_forwards_changes_to_the_tamper_rule(
+    stack_name: str, call: str, request: pytest.FixtureRequest
+) -> None:
+    """GIVEN a non-root change to a region's tamper rule (which the tamper rule, disabled or re-patterned by
+    it, would not forward) THEN the region's root-activity rule forwards it; not a change to another rule."""
+    stack: RecordedStack = request.getfixturevalue(stack_name)
+    rule = stack.named(RULE, f"{COMPONENT}-forward-us-east-1-rule")
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    tamper_rule = stack.named(RULE, f"{COMPONENT}-forward-us-east-1-tamper-rule").outputs["name"]
+    field = "rule" if call.endswith("Targets") else "name"
+    assert pattern.matches_event(change("events", call, {field: tamper_rule}))
+    assert not pattern.matches_event(change("events", call, {field: "billing-alerts"}))
+    assert not pattern.matches_event(change("events", "DescribeRule", {"name": tamper_rule}))
+
+
+@pytest.mark.parametrize("prefix", ["root-activity-monitor-delivery-", "root-activity-monitor-heartbeat-"])
+def test_roles_named_like_the_monitor_s_are_watched_whatever_the_component_name(prefix: str) -> None:
+    """GIVEN a component named otherwise THEN granting a role named like a delivery or heartbeat role (which
+    the hub bus or hub route would admit) still matches the tamper pattern."""
+    pattern = EventPattern.load(pattern_text(tamper_pattern("security-monitor")))
+    grant = change("iam", "PutRolePolicy", {"roleName": f"{prefix}mine", "policyName": "p"})
+    assert pattern.matches_event(grant)
+
+
 def test_the_longest_bus_name_still_fits_the_pattern_quota() -> None:
-    """GIVEN a 55-character eventBusName (the most allowed) THEN the hub tamper pattern fits the quota."""
+    """GIVEN a 55-character eventBusName (the most allowed) THEN the hub's tamper route fits the quota."""
     pattern = pattern_text(
-        tamper_pattern(COMPONENT, bus_name="b" * 55, key_id="1234abcd-12ab-34cd-56ef-1234567890ab")
+        hub_routing_pattern(
+            COMPONENT,
+            bus_name="b" * 55,
+            key_id="1234abcd-12ab-34cd-56ef-1234567890ab",
+            account_id="111111111111",
+        )
     )
     assert len(pattern) <= EVENT_PATTERN_LIMIT
 

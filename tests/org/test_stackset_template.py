@@ -26,13 +26,15 @@ from root_activity_monitor.spoke.template import (
     spoke_template,
     spoke_template_body,
 )
-from root_activity_monitor.tamper import tamper_events
+from root_activity_monitor.tamper import tamper_events, watching_the_tamper_rule
 
 ACCOUNT = "222222222222"
 REGION = "eu-west-1"
 HUB_BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 ROOT_RULE = rule_logical_id(forwarding.ROOT_ACTIVITY.kind)
-COVERED = covered_events(tamper_events(RESOURCE_NAME_PREFIX), "")
+COVERED = covered_events(
+    tamper_events(RESOURCE_NAME_PREFIX), heartbeat.forwarding_pattern(f"arn:aws:iam::{ACCOUNT}:role/any")
+)
 """The kinds of events every covered region forwards (their names; patterns are compared resolved)."""
 
 
@@ -168,10 +170,16 @@ def test_dead_letter_queue_and_its_policy_match(
 
 
 def test_delivery_role_matches(pair: tuple[dict[str, Any], dict[str, RecordedResource]]) -> None:
-    """GIVEN one region THEN the role has the same trust (EventBridge, this account) and permission."""
+    """GIVEN one region THEN the role has the same trust (EventBridge, this account, the monitor's rules by
+    name prefix) and permission."""
     template, recorded = pair
     role = template[DELIVERY_ROLE]["Properties"]
-    assert role["AssumeRolePolicyDocument"] == recorded["role"].json_input("assumeRolePolicy")
+    trust, recorded_trust = role["AssumeRolePolicyDocument"], recorded["role"].json_input("assumeRolePolicy")
+    rules = trust["Statement"][0]["Condition"].pop("ArnLike")["aws:SourceArn"]
+    recorded_trust["Statement"][0]["Condition"].pop("ArnLike")
+    assert trust == recorded_trust
+    # The template names its rules `root-activity-monitor-<kind>`: the trust admits exactly that prefix.
+    assert rules.endswith(":eu-west-1:222222222222:rule/root-activity-monitor-*")
     assert role["Description"] == recorded["role"].inputs["description"]
     (inline,) = role["Policies"]
     assert inline["PolicyDocument"] == recorded["role_policy"].json_input("policy")
@@ -221,7 +229,9 @@ def test_heartbeat_matches_the_spokes(
     assert inline["PolicyDocument"] == expected
     rule = template[ROOT_RULE]["Properties"]
     role_arn = str(recorded["heartbeat_role"].arn)
-    assert rule["EventPattern"] == json.loads(heartbeat.forwarding_pattern(role_arn))
+    assert rule["EventPattern"] == json.loads(
+        watching_the_tamper_rule(heartbeat.forwarding_pattern(role_arn))
+    )
 
 
 def test_template_has_a_home_for_every_spoke_resource(spoke: RecordedStack) -> None:

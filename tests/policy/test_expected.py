@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from root_activity_monitor import event_pattern, heartbeat, regions
+from root_activity_monitor import event_pattern, heartbeat, regions, tamper
 from root_activity_monitor.hub_notifier import TYPE_TOKEN as HUB_TYPE
 from root_activity_monitor.spoke_forwarder import TYPE_TOKEN as SPOKE_TYPE
 from root_activity_policies import expected
@@ -42,8 +42,10 @@ def test_config_keys_the_pack_names_are_the_projects_keys() -> None:
 
 
 def test_root_or_heartbeat_copy_equals_the_project_s() -> None:
-    """GIVEN a heartbeat role WHEN the pack's root-or-heartbeat pattern is compared with what the components
-    give their root-activity rules THEN they are equal, and so is the role name prefix."""
+    """GIVEN a heartbeat role WHEN the pack's root-or-heartbeat pattern (with the tamper rule's changes) is
+    compared with what the components give their root-activity rules THEN they are equal, and so is the role
+    name prefix."""
     role_arn = f"arn:aws:iam::222222222222:role/{heartbeat.ROLE_NAME_PREFIX}abc123"
-    assert expected.root_or_heartbeat_pattern(role_arn) == json.loads(heartbeat.forwarding_pattern(role_arn))
+    project = tamper.watching_the_tamper_rule(heartbeat.forwarding_pattern(role_arn))
+    assert expected.root_or_heartbeat_pattern(role_arn) == json.loads(project)
     assert expected.HEARTBEAT_ROLE_NAME_PREFIX == heartbeat.ROLE_NAME_PREFIX

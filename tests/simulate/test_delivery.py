@@ -59,6 +59,9 @@ class Setup:
     role: bool = True
     """Whether the spoke's target names a delivery role."""
     role_trusts: str = policies.EVENTS_SERVICE
+    role_name: str = f"{policies.DELIVERY_ROLE_NAME_PREFIX}eu-west-1"
+    trusted_rules: str | None = None
+    """An `aws:SourceArn` pattern the role's trust requires; None trusts any rule of the account."""
     role_may_put_on: str = HUB_BUS
     spoke_dead_letter: DeadLetter | None = None
     hub_state: str = ROOT_ACTIVITY_RULE_STATE
@@ -164,11 +167,17 @@ class World:
 
     def delivery_role(self, setup: Setup) -> str:
         iam = self.aws.iam(SPOKE)
-        trusted = {"Effect": "Allow", "Principal": {"Service": setup.role_trusts}, "Action": "sts:AssumeRole"}
+        trusted: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": {"Service": setup.role_trusts},
+            "Action": "sts:AssumeRole",
+        }
+        if setup.trusted_rules:
+            trusted["Condition"] = {"ArnLike": {"aws:SourceArn": setup.trusted_rules}}
         trust = json.dumps({"Statement": [trusted]})
-        role = iam.create_role(RoleName="forwarder", AssumeRolePolicyDocument=trust)["Role"]
+        role = iam.create_role(RoleName=setup.role_name, AssumeRolePolicyDocument=trust)["Role"]
         allowed = json.dumps(policies.put_events_policy(setup.role_may_put_on))
-        iam.put_role_policy(RoleName="forwarder", PolicyName="put-events", PolicyDocument=allowed)
+        iam.put_role_policy(RoleName=setup.role_name, PolicyName="put-events", PolicyDocument=allowed)
         return role["Arn"]
 
     def messages(self, name: str) -> list[dict[str, Any]]:
@@ -239,8 +248,28 @@ CASES: dict[str, Row] = {
         WRITE,
         Expect(queued=["buffer"], drop="EventBridge allows one hop"),
     ),
-    "an account grant on the hub bus admits the spoke (EventBridge: cross-account bus policy)": (
+    "an account grant on the hub bus admits the spoke's delivery role (EventBridge: cross-account policy)": (
+        Setup(),
+        WRITE,
+        DELIVERED,
+    ),
+    "the hub bus refuses a role of the spoke's that is no delivery role (IAM: aws:PrincipalArn)": (
+        Setup(role_name="forwarder"),
+        WRITE,
+        Expect(drop=f"does not allow account {SPOKE} to put events", dead_letter=LOST),
+    ),
+    "the hub bus refuses a target without a role (IAM: aws:PrincipalArn needs a principal)": (
         Setup(role=False),
+        WRITE,
+        Expect(drop=f"does not allow account {SPOKE} to put events", dead_letter=LOST),
+    ),
+    "a role that trusts only the monitor's rules refuses another rule (EventBridge: aws:SourceArn)": (
+        Setup(trusted_rules=f"arn:aws:events:*:{SPOKE}:rule/root-activity-monitor-forward-*"),
+        WRITE,
+        Expect(drop="does not trust events.amazonaws.com", dead_letter=LOST),
+    ),
+    "a role that trusts the rule's name prefix delivers (EventBridge: aws:SourceArn)": (
+        Setup(trusted_rules=f"arn:aws:events:*:{SPOKE}:rule/forw*"),
         WRITE,
         DELIVERED,
     ),

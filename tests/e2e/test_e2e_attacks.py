@@ -1,0 +1,187 @@
+"""A member account's administrator (not root) attacks the monitor: every sequence that silences root
+detection in that account is notified, as tamper or as a monitoring gap, within two heartbeat intervals.
+
+Each row is a sequence of `simulate.attacks.STEPS` replayed against its own spoke account (one replay for the
+whole table); sets of steps are tried in every order. A row names the categories the hub's topic delivers
+about the account (nothing else may arrive) and whether root acting afterwards is still notified.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from root_activity_monitor.simulate.attacks import STEPS, Outcome, run_attacks
+from root_activity_monitor.simulate.run import embedded_aws, record_stacks
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NAMESPACE = "root-activity-monitor"
+TAMPER, GAP = "tamper", "monitoring-gap"
+SILENT_INTERVALS = 2
+
+Expected = tuple[frozenset[str], bool]
+"""(categories notified about the attacked account, whether root acting afterwards goes unnotified)."""
+
+
+def expect(*categories: str, silenced: bool) -> Expected:
+    return frozenset(categories), silenced
+
+
+SINGLE_STEPS: dict[str, Expected] = {
+    # The root-activity rule forwards changes to the tamper rule, which cannot report its own.
+    "disable tamper rule": expect(TAMPER, silenced=False),
+    "delete tamper rule": expect(TAMPER, silenced=False),
+    "re-pattern tamper rule": expect(TAMPER, silenced=False),
+    # The tamper rule reports every change to the root-activity rule; the heartbeat travels through that rule.
+    "disable root rule": expect(TAMPER, GAP, silenced=True),
+    "delete root rule": expect(TAMPER, GAP, silenced=True),
+    "re-pattern root rule to heartbeats": expect(TAMPER, silenced=True),
+    "remove root rule targets": expect(TAMPER, GAP, silenced=True),
+    # Every rule delivers through the delivery role: its own change cannot be delivered, the heartbeat stops.
+    "delete delivery role policy": expect(GAP, silenced=True),
+    "edit delivery role policy": expect(GAP, silenced=True),
+    "delete heartbeat role policy": expect(TAMPER, GAP, silenced=False),
+    "delete heartbeat schedule": expect(TAMPER, GAP, silenced=False),
+    # CloudTrail records StopLogging, then nothing more.
+    "stop trail": expect(TAMPER, GAP, silenced=True),
+    # The delivery role trusts only the monitor's rules; the hub bus admits only delivery roles.
+    "relay heartbeats with the delivery role": expect(silenced=False),
+    "relay heartbeats with an own role": expect(silenced=False),
+    # A rule named like the monitor's is one the tamper rule reports.
+    "relay heartbeats under the monitor's rule names": expect(TAMPER, silenced=False),
+    # Within the delivery delay neither rule forwards the other's change, but the heartbeat stops with the
+    # root-activity rule.
+    "disable tamper rule and root rule at once": expect(GAP, silenced=True),
+}
+
+RESIDUAL: dict[str, Expected] = {
+    # Two changes within the CloudTrail→EventBridge delivery delay: neither rule forwards the other's record,
+    # and the re-patterned root-activity rule still carries heartbeats.
+    "disable tamper rule and re-pattern root rule at once": expect(silenced=True),
+}
+"""What docs/operations.md names as residual risk: silenced without a notification."""
+
+
+def _same_in_every_order(*steps: str, expected: Expected) -> dict[tuple[str, ...], Expected]:
+    return {order: expected for order in itertools.permutations(steps)}
+
+
+ORDERED: dict[tuple[str, ...], Expected] = {
+    **_same_in_every_order(
+        "disable tamper rule", "re-pattern root rule to heartbeats", expected=expect(TAMPER, silenced=True)
+    ),
+    **_same_in_every_order(
+        "delete tamper rule",
+        "delete root rule",
+        "relay heartbeats with the delivery role",
+        expected=expect(TAMPER, GAP, silenced=True),
+    ),
+    **_same_in_every_order(
+        "re-pattern tamper rule",
+        "remove root rule targets",
+        "relay heartbeats with an own role",
+        expected=expect(TAMPER, GAP, silenced=True),
+    ),
+    # The relay, named like the monitor's rules, does carry heartbeats: its creation is what is reported.
+    **_same_in_every_order(
+        "relay heartbeats under the monitor's rule names",
+        "disable tamper rule",
+        "disable root rule",
+        expected=expect(TAMPER, silenced=True),
+    ),
+    **_same_in_every_order("disable tamper rule", "stop trail", expected=expect(TAMPER, GAP, silenced=True)),
+    **_same_in_every_order(
+        "delete heartbeat role policy", "disable tamper rule", expected=expect(TAMPER, GAP, silenced=False)
+    ),
+    # Once the delivery role is broken, nothing the account forwards arrives, tamper records included.
+    ("disable tamper rule", "delete delivery role policy"): expect(TAMPER, GAP, silenced=True),
+    ("delete delivery role policy", "disable tamper rule"): expect(GAP, silenced=True),
+}
+
+SEQUENCES: dict[tuple[str, ...], Expected] = {
+    **{(step,): expected for step, expected in SINGLE_STEPS.items()},
+    **{(step,): expected for step, expected in RESIDUAL.items()},
+    **ORDERED,
+}
+
+
+def _stack_file(directory: Path, name: str, **changes: object) -> Path:
+    document = yaml.safe_load((REPO_ROOT / f"Pulumi.{name}.yaml").read_text())
+    for key, value in changes.items():
+        if value is None:
+            document["config"].pop(f"{NAMESPACE}:{key}")
+        else:
+            document["config"][f"{NAMESPACE}:{key}"] = value
+    path = directory / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, ...], Outcome]]:
+    """Every sequence of the table replayed against its own spoke account of the example stacks, in one
+    region, with the hub's watchdog notifying after two silent intervals."""
+    directory = tmp_path_factory.mktemp("attacks")
+    hub = _stack_file(
+        directory,
+        "hub",
+        regions=["us-east-1"],
+        spokeAccountIds=None,
+        heartbeatSilentIntervals=SILENT_INTERVALS,
+    )
+    spoke = _stack_file(directory, "spoke", regions=["us-east-1"])
+    sequences = list(SEQUENCES)
+    stacks = record_stacks(hub, [spoke] * len(sequences))
+    bus = next(r for r in stacks[0].recorded.resources if r.type == "aws:cloudwatch/eventBus:EventBus")
+    with embedded_aws():
+        results = run_attacks(stacks, sequences, hub_bus_arn=str(bus.outputs["arn"]))
+    yield dict(zip(sequences, results, strict=True))
+
+
+def _row_id(sequence: tuple[str, ...]) -> str:
+    return " → ".join(sequence)
+
+
+@pytest.mark.parametrize(("sequence", "expected"), SEQUENCES.items(), ids=[_row_id(s) for s in SEQUENCES])
+def test_each_attack_is_notified_as_the_row_says_and_nothing_else(
+    sequence: tuple[str, ...], expected: Expected, outcomes: dict[tuple[str, ...], Outcome]
+) -> None:
+    """GIVEN a member administrator's sequence of changes WHEN two heartbeat intervals pass and root acts
+    THEN exactly the row's categories are notified about that account, and root is notified unless
+    silenced."""
+    categories, silenced = expected
+    outcome = outcomes[sequence]
+    assert outcome.categories == categories
+    assert outcome.root_notified is not silenced
+
+
+def test_no_sequence_silences_root_unnoticed_but_the_named_residual(
+    outcomes: dict[tuple[str, ...], Outcome],
+) -> None:
+    """GIVEN every sequence of the table THEN whenever root acting goes unnotified, a tamper or monitoring-gap
+    notification arrived, except for the changes made within the delivery delay that the docs name."""
+    unnoticed = {
+        sequence
+        for sequence, outcome in outcomes.items()
+        if not outcome.root_notified and not outcome.categories & {TAMPER, GAP}
+    }
+    assert unnoticed == {(step,) for step in RESIDUAL}
+
+
+def test_the_table_covers_every_step_and_the_replay_is_clean(
+    outcomes: dict[tuple[str, ...], Outcome],
+) -> None:
+    """GIVEN the table THEN every step of the replay is tried, and nothing was notified about another account
+    or before the attack (the replay's own problems)."""
+    assert {step for sequence in outcomes for step in sequence} == set(STEPS)
+    (problems,) = {outcome.problems for outcome in outcomes.values()}
+    assert problems == ()
+
+
+def test_the_operations_page_quotes_the_table_s_size() -> None:
+    """GIVEN docs/operations.md THEN the number of attack sequences it quotes is the table's."""
+    text = (REPO_ROOT / "docs" / "operations.md").read_text()
+    assert f"`tests/e2e/test_e2e_attacks.py`: {len(SEQUENCES)} attack sequences" in text
