@@ -11,6 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Each bench script that writes a results file, and the page that quotes it.
 QUOTED = {
     "bench/results/simulate_org.txt": "docs/organization.md",
+    "bench/results/simulate.txt": "docs/simulate.md",
 }
 _TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
