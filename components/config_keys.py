@@ -149,8 +149,9 @@ KEYS: tuple[ConfigKey, ...] = (
         setting="organization_id",
         check=validation.require_organization_id,
         description=(
-            "`o-` + 10 to 32 lowercase letters/digits; any principal of the organization may `PutEvents` "
-            "to the hub bus (`aws:PrincipalOrgID`). Give this, `spokeAccountIds`, or both"
+            "`o-` + 10 to 32 lowercase letters/digits; the monitor's delivery roles in any account of the "
+            "organization may `PutEvents` to the hub bus (`aws:PrincipalOrgID`, `aws:PrincipalArn`). Give "
+            "this, `spokeAccountIds`, or both"
         ),
     ),
     ConfigKey(
@@ -160,7 +161,7 @@ KEYS: tuple[ConfigKey, ...] = (
         setting="spoke_account_ids",
         check=validation.require_account_ids,
         description=(
-            "12-digit account IDs, quoted in YAML, that may `PutEvents` (with or instead of "
+            "12-digit account IDs, quoted in YAML, whose delivery roles may `PutEvents` (with or instead of "
             "`organizationId`; at least one of the two)"
         ),
     ),

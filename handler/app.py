@@ -70,7 +70,9 @@ def handle_batch(
         correlate(
             notifications, SessionTable(table, lambda **request: session_client().update_item(**request))
         )
-    expected_use.apply(notifications, expected_use.windows_from_environment(), expected_use.now_utc())
+    windows = expected_use.windows_from_environment()
+    if windows:  # the clock is read only when some root use is expected
+        expected_use.apply(notifications, windows, expected_use.now_utc())
     outgoing = [
         Outgoing(ROOT_ACTIVITY, n.account_id, n.message_ids, partial(build_publish_request, n, topic_arn))
         for n in notifications

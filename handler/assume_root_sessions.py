@@ -24,7 +24,7 @@ from . import jsonlog
 from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
 from .root_tasks import allows, task_severity
-from .severity import Severity, Verdict
+from .severity import SIGNIN_SOURCE, Severity, Verdict
 
 # Items live in the heartbeat table, apart from the (account, region) pairs by this hash-key prefix.
 SESSION_KEY_PREFIX = "assume-root#"
@@ -43,6 +43,8 @@ READ_TIMEOUT_SECONDS = 1
 MAX_CALLS_PER_BATCH = 25
 MAX_SECONDS_PER_BATCH = 1.0
 _NAME_SEPARATOR = " "
+# The hash key (after the prefix) of each target account's latest call; access keys are never this word.
+LATEST_CALL_KEY = "latest-call"
 
 Update = Callable[..., dict[str, Any]]
 
@@ -73,6 +75,15 @@ def session_verdict(event: RootEvent, verdict: Verdict, call: AssumeRootCall) ->
     if not allows(call.task, event.event_source, event.event_name):
         return Verdict(Severity.CRITICAL, f"Outside its task: {through}", "assume-root-outside-task")
     return Verdict(task_severity(call.task), through, "assume-root-action")
+
+
+def tied_verdict(event: RootEvent, verdict: Verdict, call: AssumeRootCall) -> Verdict:
+    """`session_verdict`, except that an action tied to the call by time alone (a side has no key) may not be
+    the session's: then the task never lowers the action's own grade."""
+    tied = session_verdict(event, verdict, call)
+    if not (call.issued_key and event.access_key_id) and tied.severity < verdict.severity:
+        return Verdict(verdict.severity, tied.reason, tied.kind)
+    return tied
 
 
 def call_verdict(call: AssumeRootCall, verdict: Verdict, seen: SeenActions | None = None) -> Verdict:
@@ -141,6 +152,21 @@ class SessionTable:
             key=call.issued_key,
             account=call.target_account,
         )
+        # The target's latest call, for its actions that carry no key (tied by the session's time instead).
+        self._write(
+            call,
+            "SET caller = :caller, task = :task, issuedAt = :issued, sessionEnd = :end, issuedKey = :key, "
+            "expiresAt = :expires",
+            {
+                ":caller": {"S": call.caller},
+                ":task": {"S": call.task},
+                ":issued": {"S": issued_at},
+                ":end": {"S": call.expires},
+                ":key": {"S": call.issued_key},
+            },
+            key=LATEST_CALL_KEY,
+            account=call.target_account,
+        )
         if item is None:
             return None
         names = item.get("actionNames", {}).get("SS", [])
@@ -175,6 +201,26 @@ class SessionTable:
             issued_key=key,
             expires=item.get("sessionEnd", {}).get("S", ""),
         )
+
+    def latest_call(self, account: str) -> tuple[AssumeRootCall, str] | None:
+        """The latest call recorded for `account` and when it was made, for actions that carry no key."""
+        item = self._write(
+            None,
+            "SET expiresAt = if_not_exists(expiresAt, :expires)",
+            {},
+            key=LATEST_CALL_KEY,
+            account=account,
+        )
+        if not item or "task" not in item:
+            return None
+        call = AssumeRootCall(
+            target_account=account,
+            caller=item.get("caller", {}).get("S", "") or "an unnamed caller",
+            task=item["task"].get("S", "") or "an unnamed task",
+            issued_key=item.get("issuedKey", {}).get("S", ""),
+            expires=item.get("sessionEnd", {}).get("S", ""),
+        )
+        return call, item.get("issuedAt", {}).get("S", "")
 
     def _write(
         self, call: AssumeRootCall | None, expression: str, values: dict[str, Any], *, key: str, account: str
@@ -231,16 +277,39 @@ def correlate(notifications: list[Notification], table: SessionTable) -> None:
                 notification.entries[i] = Entry(
                     entry.event, session_verdict(entry.event, entry.verdict, found), found
                 )
+    _tie_keyless_actions(notifications, table)
+
+
+def _tie_keyless_actions(notifications: list[Notification], table: SessionTable) -> None:
+    """Actions with no access key, within the time of their account's latest recorded call, are labelled
+    with it (never graded lower than on their own); sign-in steps are a person with a password, never tied."""
+    latest: dict[str, tuple[AssumeRootCall, str] | None] = {}
+    for notification in notifications:
+        for index, entry in enumerate(notification.entries):
+            event = entry.event
+            if event.access_key_id or event.event_source == SIGNIN_SOURCE or not _untied(entry):
+                continue
+            if notification.account_id not in latest:
+                latest[notification.account_id] = table.latest_call(notification.account_id)
+            found = latest[notification.account_id]
+            if found is None:
+                continue
+            call, issued_at = found
+            if (
+                issued_at
+                and issued_at <= event.event_time
+                and not (call.expires and event.event_time > call.expires)
+            ):
+                notification.entries[index] = Entry(event, tied_verdict(event, entry.verdict, call), call)
+
+
+def _untied(entry: Entry) -> bool:
+    event = entry.event
+    return entry.through is None and event.assume_root_call is None and not event.claimed_account
 
 
 def _maybe_session_action(entry: Entry) -> bool:
-    event = entry.event
-    return (
-        entry.through is None
-        and event.assume_root_call is None
-        and not event.claimed_account
-        and event.access_key_id.startswith(TEMPORARY_KEY_PREFIX)
-    )
+    return _untied(entry) and entry.event.access_key_id.startswith(TEMPORARY_KEY_PREFIX)
 
 
 def grade_calls(notifications: list[Notification]) -> None:

@@ -8,10 +8,10 @@ no key, the session's time window decides. Across batches, `assume_root_sessions
 
 from __future__ import annotations
 
-from .assume_root_sessions import grade_calls, session_verdict
+from .assume_root_sessions import grade_calls, tied_verdict
 from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
-from .severity import SIGNIN_SOURCE, Verdict
+from .severity import SIGNIN_SOURCE
 
 
 def label_assume_root_sessions(notifications: list[Notification]) -> None:
@@ -48,8 +48,4 @@ def _within(event: RootEvent, call: AssumeRootCall, start: str) -> bool:
 
 
 def _through(entry: Entry, call: AssumeRootCall) -> Entry:
-    verdict = session_verdict(entry.event, entry.verdict, call)
-    if not (call.issued_key and entry.event.access_key_id) and verdict.severity < entry.verdict.severity:
-        # Tied by time alone, the action may not be the session's: the task never lowers its own grade.
-        verdict = Verdict(entry.verdict.severity, verdict.reason, verdict.kind)
-    return Entry(entry.event, verdict, call)
+    return Entry(entry.event, tied_verdict(entry.event, entry.verdict, call), call)

@@ -248,3 +248,50 @@ def test_a_slow_table_stops_being_asked_after_the_batch_s_time_allowance(aws_env
 
     correlate(many_sessions(10), SessionTable(TABLE, slow_update, clock=lambda: clock[0]))
     assert len(asked) == 3
+
+
+def keyless(name: str, time: str, **detail: Any) -> dict[str, Any]:
+    """A root record of the target account without an access key, at `time`."""
+    event = load_event(
+        name, eventTime=time, userIdentity=ROOT_ID, recipientAccountId="222222222222", **detail
+    )
+    event["account"] = "222222222222"
+    return event
+
+
+AUDIT_CALL = load_event(
+    CALL,
+    requestParameters={
+        "targetPrincipal": "222222222222",
+        "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"},
+    },
+)
+KEYLESS_READ = {"eventSource": "iam.amazonaws.com", "eventName": "GetUser"}
+# (case, the member-account record of the later invocation, its notification's severity, naming the caller)
+KEYLESS_TABLE = [
+    ("read without a key, during the session", keyless("root_api_read_only", "2024-10-25T20:55:00Z",
+     **KEYLESS_READ), "MEDIUM", True),
+    ("read without a key, after the session", keyless("root_api_read_only", "2024-10-25T21:30:00Z",
+     **KEYLESS_READ), "MEDIUM", False),
+    ("sign-in without MFA, during the session", keyless("root_console_signin_no_mfa", "2024-10-25T20:56:00Z"),
+     "CRITICAL", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "record", "severity", "named"), KEYLESS_TABLE, ids=[r[0] for r in KEYLESS_TABLE]
+)
+def test_without_a_key_the_session_s_time_ties_an_action_to_an_earlier_call(
+    hub: SnsToSqs, case: str, record: dict[str, Any], severity: str, named: bool
+) -> None:
+    """GIVEN an audit-task call in one invocation WHEN a root record without an access key arrives in the next
+    THEN it names the caller only within the session's time and never as a sign-in, and keeps its own grade
+    (MEDIUM for a read, not the task's LOW)."""
+    app.lambda_handler(sqs_batch(AUDIT_CALL), None)
+    hub.received()
+    app.lambda_handler(sqs_batch(record), None)
+    [message] = hub.received()
+    assert (message["Message"]["severity"], CALLER in json.dumps(message["Message"]["events"])) == (
+        severity,
+        named,
+    ), case
