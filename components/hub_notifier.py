@@ -58,6 +58,14 @@ class HubNotifierArgs(TypedDict):
     posture_audit_role_arn: NotRequired[str | None]
     """The org stack's management-account role the audit assumes to open audit-only root sessions; unset when
     the hub is the management account or IAM's delegated administrator for centralized root access."""
+    organizations_role_arn: NotRequired[str | None]
+    """Read-only role in the management account (or Organizations delegated administrator) the notifier and
+    watchdog assume for account names and the OUs' accounts (OrganizationRollout's
+    `organizations_role_arn`). Unset: with `organization_id`, they call Organizations directly (the hub is
+    the management account)."""
+    expected_organizational_unit_ids: NotRequired[Sequence[str]]
+    """The OUs the org stack rolls the spoke out to (needs `organization_id`): the watchdog expects every
+    active account under them, in every region of `regions`, after a grace period for new accounts."""
     expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
     """Approved windows `{accountIds, start, end, ticket, approver, tasks?, eventNames?}` (ISO 8601 UTC, at
     most 7 days): root use inside one is still notified, at most LOW, naming the ticket and approver."""
