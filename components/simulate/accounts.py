@@ -10,7 +10,7 @@ Credentials are always explicit, so nothing from the user's AWS profile is read.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -49,6 +49,9 @@ class _AccountClient:
         attribute = getattr(self._client, name)
         if name.startswith("_") or not callable(attribute):
             return attribute  # `exceptions`, `meta`
+        if name == "get_paginator":
+            # A paginator calls the shared client page by page, after this call has returned.
+            return lambda operation: _AccountPaginator(attribute(operation), self._account_id)
 
         def call(*args: Any, **kwargs: Any) -> Any:
             token = _SPEAKING_AS.set(self._account_id)
@@ -58,6 +61,26 @@ class _AccountClient:
                 _SPEAKING_AS.reset(token)
 
         return call
+
+
+class _AccountPaginator:
+    """A shared client's paginator that speaks as one account while it fetches each page."""
+
+    def __init__(self, paginator: Any, account_id: str) -> None:
+        self._paginator = paginator
+        self._account_id = account_id
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        pages = iter(self._paginator.paginate(**kwargs))
+        while True:
+            token = _SPEAKING_AS.set(self._account_id)
+            try:
+                page = next(pages, None)
+            finally:
+                _SPEAKING_AS.reset(token)
+            if page is None:
+                return
+            yield page
 
 
 class AwsAccounts:
