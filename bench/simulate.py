@@ -1,19 +1,18 @@
-"""Wall time of `simulate` for 1 hub + 3 spokes covering 17 regions, and program evaluation per stack.
+"""Wall and CPU time of `simulate` for 1 hub + 3 spokes covering 17 regions, and program evaluation per stack.
 
-Run: uv run python bench/simulate.py [--record]. `--record` keeps the output in bench/results/simulate.txt,
-which docs/simulate.md quotes (bench/record.py).
+Run: uv run python bench/simulate.py. Writes what it prints to bench/results/simulate.txt, which
+docs/simulate.md quotes (tests/test_bench_figures.py keeps the two equal).
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
-from record import recorded
 from root_activity_monitor.program import main as program
 from root_activity_monitor.simulate import simulate
 from root_activity_monitor.simulate.stacks import (
@@ -25,16 +24,16 @@ from root_activity_monitor.simulate.stacks import (
 
 SPOKES = 3
 RUNS = 3
+RESULTS = Path(__file__).resolve().parent / "results" / "simulate.txt"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--record", action="store_true", help="keep the output in bench/results/")
-    with recorded("simulate", record=parser.parse_args().record):
-        measure()
+    lines = [f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"]
 
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
 
-def measure() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         accounts = ["222222222222", "333333333333", "444444444444"]
@@ -52,24 +51,29 @@ def measure() -> None:
                 start = time.perf_counter()
                 recorded = record_stack(program, file, role=label, account_id=account)
                 times.append(time.perf_counter() - start)
-            print(
+            say(
                 f"program evaluation under mocks, {label} stack ({len(REGIONS)} regions, "
                 f"{len(recorded.recorded.resources)} resources): median {statistics.median(times):.2f} s "
                 f"of {RUNS}"
             )
 
-        walls = []
+        walls, cpus = [], []
         for _ in range(RUNS):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             report = simulate(hub, spokes)
             walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
         covered = sum(row.covered for row in report.coverage)
         median = statistics.median(walls)
-        print(
+        say(
             f"simulate, 1 hub + {SPOKES} spokes x {len(REGIONS)} regions: median {median:.2f} s of {RUNS} "
-            f"(min {min(walls):.2f}, max {max(walls):.2f}); {len(report.driven)} events driven, "
-            f"{len(report.notifications)} notifications, {covered}/{len(report.coverage)} covered"
+            f"(min {min(walls):.2f}, max {max(walls):.2f}), median {statistics.median(cpus):.2f} s CPU; "
+            f"{len(report.driven)} events driven, {len(report.notifications)} notifications, "
+            f"{covered}/{len(report.coverage)} covered"
         )
+    say(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,56 +1,98 @@
-"""Org mode: program evaluation of an org stack covering 17 regions, and `simulate --org` with 10 members.
+"""`simulate --org` at growing sizes: CPU time, wall time and peak memory, each size in a process of its own.
 
-Run: uv run python bench/simulate_org.py
+Run: uv run python bench/simulate_org.py [MEMBERSxREGIONS ...]   (default: 10x3 100x3 10x17 100x17)
+e.g. uv run python bench/simulate_org.py 1000x3 1000x17 for the largest sizes (minutes each).
+
+Prints one line per size, the machine's load average before and after, and writes the lines to
+bench/results/simulate_org.txt, which docs/organization.md quotes (a test keeps the two equal). CPU time is
+the figure to compare on a shared machine: wall time grows with other processes' load.
 """
 
 from __future__ import annotations
 
-import statistics
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
-from root_activity_monitor.program import main as program
-from root_activity_monitor.simulate import simulate
-from root_activity_monitor.simulate.organization import MANAGEMENT_ACCOUNT
-from root_activity_monitor.simulate.stacks import load_stack_file, record_stack
 
-MEMBERS = 10
-RUNS = 3
+DEFAULT_SIZES = ("10x3", "100x3", "10x17", "100x17")
+RESULTS = Path(__file__).resolve().parent / "results" / "simulate_org.txt"
 
 
-def main() -> None:
+def measure(members: int, regions: int) -> dict[str, float | int]:
+    """One `simulate --org` run in this process (fresh: the caller starts one process per size)."""
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)  # the notifier's and moto's log lines are not the figure
+    from root_activity_monitor.simulate import simulate  # noqa: PLC0415 - imports moto: timed as part of the run
+
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
-        org = write_example("Pulumi.org.yaml", directory, regions=REGIONS)
-        hub = write_example("Pulumi.hub.yaml", directory, regions=REGIONS)
+        org = write_example("Pulumi.org.yaml", directory, regions=REGIONS[:regions])
+        hub = write_example("Pulumi.hub.yaml", directory, regions=REGIONS[:regions])
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = simulate(hub, [], org_path=org, members=members)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "members": members,
+        "regions": regions,
+        "cpu": cpu,
+        "wall": wall,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "instances": len(report.stack_instances),
+        "events": len(report.driven),
+        "covered": sum(row.covered for row in report.coverage),
+        "pairs": len(report.coverage),
+        "problems": len(report.problems),
+    }
 
-        org_file = load_stack_file(org)
-        times = []
-        for _ in range(RUNS):
-            start = time.perf_counter()
-            recorded = record_stack(program, org_file, role="org", account_id=MANAGEMENT_ACCOUNT)
-            times.append(time.perf_counter() - start)
-        print(
-            f"program evaluation under mocks, org stack ({len(REGIONS)} regions, "
-            f"{len(recorded.recorded.resources)} resources): median {statistics.median(times):.2f} s of "
-            f"{RUNS} (min {min(times):.2f}, max {max(times):.2f})"
-        )
 
-        start = time.perf_counter()
-        report = simulate(hub, [], org_path=org, members=MEMBERS)
-        wall = time.perf_counter() - start
-        accounts = {row.account for row in report.coverage}
-        regions = {row.region for row in report.coverage}
-        covered = sum(row.covered for row in report.coverage)
-        print(
-            f"simulate --org, {MEMBERS} members + late joiner + management + hub = {len(accounts)} accounts "
-            f"x {len(regions)} regions: {wall:.2f} s wall; {len(report.stack_instances)} stack instances, "
-            f"{len(report.driven)} events driven, {len(report.notifications)} notifications, "
-            f"{covered}/{len(report.coverage)} account/region pairs covered"
+def line(figures: dict[str, float | int]) -> str:
+    return (
+        f"simulate --org, {figures['members']} members x {figures['regions']} regions: "
+        f"{figures['cpu']:.1f} s CPU, {figures['wall']:.1f} s wall, peak {figures['peak_mb']:.0f} MB; "
+        f"{figures['instances']} stack instances, {figures['events']} events, "
+        f"{figures['covered']}/{figures['pairs']} covered, {figures['problems']} problems"
+    )
+
+
+def main(sizes: list[str]) -> None:
+    if sizes[:1] == ["--one"]:
+        members, regions = (int(part) for part in sizes[1].split("x"))
+        print(json.dumps(measure(members, regions)))
+        return
+    lines = [f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"]
+    print(lines[0], flush=True)
+    cpu: dict[str, float] = {}
+    for size in sizes or DEFAULT_SIZES:
+        answer = subprocess.run(
+            [sys.executable, __file__, "--one", size], check=False, capture_output=True, text=True
         )
+        if answer.returncode != 0:
+            lines.append(f"simulate --org, {size}: failed: {answer.stderr.strip().splitlines()[-1:]}")
+            print(lines[-1], flush=True)
+            continue
+        figures = json.loads(answer.stdout.strip().splitlines()[-1])
+        cpu[size] = float(figures["cpu"])
+        lines.append(line(figures))
+        print(lines[-1], flush=True)
+    for regions in sorted({size.split("x")[1] for size in cpu}, key=int):
+        if f"10x{regions}" in cpu and f"100x{regions}" in cpu:
+            ratio = cpu[f"100x{regions}"] / cpu[f"10x{regions}"]
+            lines.append(f"CPU ratio 100 / 10 members at {regions} regions: {ratio:.2f}")
+            print(lines[-1])
+    lines.append(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    print(lines[-1])
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

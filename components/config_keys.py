@@ -372,6 +372,33 @@ KEYS: tuple[ConfigKey, ...] = (
         ),
     ),
     ConfigKey(
+        "expectedOrganizationalUnitIds",
+        stacks=(HUB,),
+        type="array",
+        setting="expected_organizational_unit_ids",
+        check=validation.require_organizational_unit_ids,
+        shown_default="—",
+        description=(
+            "the org stack's `organizationalUnitIds` (needs `organizationId`): the watchdog expects a "
+            "heartbeat from every active account under them, read from AWS Organizations at each run (new "
+            "accounts after a grace period; suspended, closed and departed ones not)"
+        ),
+    ),
+    ConfigKey(
+        "organizationsRoleArn",
+        stacks=(HUB,),
+        type="string",
+        setting="organizations_role_arn",
+        check=validation.require_role_arn,
+        shown_default="—",
+        description=(
+            "read-only role in the management account (or Organizations delegated administrator) that the "
+            "notifier and watchdog assume to name accounts and list the OUs' accounts: the org stack's "
+            "`organizationsRoleArn` output. Unset, a hub with `organizationId` calls Organizations itself "
+            "(it is the management account)"
+        ),
+    ),
+    ConfigKey(
         "callAs",
         stacks=(ORG,),
         type="string",

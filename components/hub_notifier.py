@@ -55,6 +55,10 @@ class HubNotifierArgs(TypedDict):
     """When the root credential audit runs (with an organization): `rate(...)`, `cron(...)` or `off`."""
     posture_audit_role_arn: NotRequired[str | None]
     """The org stack's role the audit assumes for root sessions; unset when the hub itself can (README)."""
+    organizations_role_arn: NotRequired[str | None]
+    """Read-only Organizations role (an org stack output) for account names and OUs; unset: direct calls."""
+    expected_organizational_unit_ids: NotRequired[Sequence[str]]
+    """The org stack's OUs: the watchdog expects every active account under them, in every region."""
     expected_root_use: NotRequired[Sequence[Mapping[str, Any]]]
     """Approved root-use windows (README: expectedRootUse); root use inside one is notified at most LOW."""
     high_priority_endpoints: NotRequired[Sequence[Mapping[str, str]]]

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .arns import parse_event_bus_arn
+from .organizations_reader import DEFAULT_HUB_NAME, organizations_reader_role
 from .posture_role import management_audit_role
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
@@ -53,6 +54,10 @@ class OrganizationRolloutArgs(TypedDict):
     """Create the role the hub's root credential audit assumes (output postureAuditRoleArn). Default: SELF."""
     tags: NotRequired[Mapping[str, str]]
     """Tags for the StackSet (CloudFormation passes them on to each stack's resources) and own children."""
+    organizations_reader: NotRequired[bool]
+    """Create the read-only Organizations role the hub assumes (output organizationsRoleArn). Default true."""
+    hub_name: NotRequired[str]
+    """The HubNotifier's name: only its function roles may assume the reader role. Default the program's."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
     """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
 
@@ -68,6 +73,8 @@ class OrganizationRollout(pulumi.ComponentResource):
     """This account's forwarding rule in each region, when the component covers its own account."""
     posture_audit_role_arn: pulumi.Output[str] | None
     """The role the hub's root credential audit assumes (its `postureAuditRoleArn`), when created."""
+    organizations_role_arn: pulumi.Output[str] | None
+    """ARN of the read-only Organizations role for the hub (its `organizationsRoleArn`), when created."""
 
     def __init__(
         self, name: str, args: OrganizationRolloutArgs, opts: pulumi.ResourceOptions | None = None
@@ -144,6 +151,16 @@ class OrganizationRollout(pulumi.ComponentResource):
         if args.get("posture_audit_role", settings.call_as == "SELF"):
             role = management_audit_role(name, hub=hub, parent=self, tags=settings.tags)
             self.posture_audit_role_arn = role.arn
+        self.organizations_role_arn = None
+        if args.get("organizations_reader", True):
+            reader = organizations_reader_role(
+                name,
+                hub_account_id=hub.apply(lambda bus: bus.account_id),
+                hub_name=args.get("hub_name", DEFAULT_HUB_NAME),
+                parent=self,
+                tags=settings.tags,
+            )
+            self.organizations_role_arn = reader.arn
         self.stack_set_name = stack_set.name
         self.stack_set_arn = stack_set.arn
         self.register_outputs(
@@ -152,5 +169,6 @@ class OrganizationRollout(pulumi.ComponentResource):
                 "stack_set_arn": self.stack_set_arn,
                 "own_account_rule_arns": self.own_account_rule_arns,
                 "posture_audit_role_arn": self.posture_audit_role_arn,
+                "organizations_role_arn": self.organizations_role_arn,
             }
         )

@@ -61,6 +61,8 @@ class HubSettings:
     expected_root_use: tuple[Mapping[str, Any], ...]
     high_priority_endpoints: tuple[Mapping[str, str], ...]
     runbook_base_url: str
+    organizations_role_arn: str | None = None
+    expected_organizational_unit_ids: tuple[str, ...] = ()
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of a HubNotifier with these settings."""
@@ -70,6 +72,12 @@ class HubSettings:
     def batch_size(self) -> int:
         """Records per notifier invocation: large with a window, so one batch folds a whole session."""
         return BATCH_SIZE_WITH_WINDOW if self.batch_window_seconds > 0 else BATCH_SIZE_WITHOUT_WINDOW
+
+    @property
+    def organizations_lookup(self) -> bool:
+        """Whether the hub's functions ask AWS Organizations for names and accounts: a hub of an
+        organization does, through `organizations_role_arn` or directly."""
+        return self.organization_id is not None or self.organizations_role_arn is not None
 
     @property
     def function_name(self) -> str:
@@ -146,7 +154,32 @@ def check_hub(values: Mapping[str, Any], name: Namer) -> HubSettings:
             values, "high_priority_endpoints", name("high_priority_endpoints")
         ),
         runbook_base_url=check_setting(values, "runbook_base_url", name("runbook_base_url")),
+        **_organization_lookup(values, name, organization_id),
     )
+
+
+def _organization_lookup(
+    values: Mapping[str, Any], name: Namer, organization_id: str | None
+) -> dict[str, Any]:
+    """The reader role to assume, and the OUs whose accounts the watchdog expects (in an organization)."""
+    role = values.get("organizations_role_arn")
+    units = values.get("expected_organizational_unit_ids")
+    checked: dict[str, Any] = {}
+    if role is not None:
+        checked["organizations_role_arn"] = check_setting(
+            values, "organizations_role_arn", name("organizations_role_arn")
+        )
+    if units is not None and units != ():
+        if organization_id is None:
+            message = (
+                f"{name('expected_organizational_unit_ids')} needs {name('organization_id')}: the watchdog "
+                "expects the accounts of these OUs, whose events the hub bus accepts through the organization"
+            )
+            raise ConfigError(message)
+        checked["expected_organizational_unit_ids"] = check_setting(
+            values, "expected_organizational_unit_ids", name("expected_organizational_unit_ids")
+        )
+    return checked
 
 
 def _tags(values: Mapping[str, Any], name: Namer) -> dict[str, str]:

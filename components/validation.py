@@ -84,6 +84,16 @@ def require_principal_arns(values: object, where: str) -> tuple[str, ...]:
     return arns
 
 
+def require_role_arn(value: object, where: str) -> str:
+    """An IAM role ARN."""
+    if not isinstance(value, str) or not _ROLE_ARN.match(value):
+        message = (
+            f"{where} must be an IAM role ARN like 'arn:aws:iam::111122223333:role/reader', got {value!r}"
+        )
+        raise ConfigError(message)
+    return value
+
+
 def require_organization_id(value: object, where: str) -> str:
     """An AWS Organizations ID: `o-` and 10 to 32 lowercase letters or digits."""
     if not isinstance(value, str) or not _ORGANIZATION_ID.match(value):
@@ -271,13 +281,5 @@ def require_schedule(value: object, where: str) -> str:
             f"{where} must be an EventBridge Scheduler expression such as 'rate(1 day)' or "
             f"'cron(0 3 * * ? *)', or 'off' to turn the audit off, got {value!r}"
         )
-        raise ConfigError(message)
-    return value
-
-
-def require_role_arn(value: object, where: str) -> str:
-    """An IAM role ARN, e.g. arn:aws:iam::111111111111:role/root-activity-monitor-posture-audit."""
-    if not isinstance(value, str) or not _ROLE_ARN.match(value):
-        message = f"{where} must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>), got {value!r}"
         raise ConfigError(message)
     return value

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from . import expected_use, heartbeat, jsonlog, posture_grade, publisher
-from .accounts import AccountNameResolver, parse_account_names, static_resolver
+from .accounts import AccountNameResolver, environment_resolver
 from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
 from .digest import fold
@@ -37,16 +37,16 @@ class MissingTopicError(RuntimeError):
 
 
 def lambda_handler(event: Any, context: Any) -> BatchResponse:
-    """Entry point; reads TOPIC_ARN and ACCOUNT_NAMES on every invocation, not at import."""
+    """Entry point; reads its environment (TOPIC_ARN, ACCOUNT_NAMES, ORGANIZATIONS_*) on every invocation."""
     topic_arn = os.environ.get("TOPIC_ARN", "").strip()
     if not topic_arn:
         message = "TOPIC_ARN is not set: set it to the ARN of the SNS topic the notifier publishes to"
         jsonlog.error(message)
         raise MissingTopicError(message)
-    names = parse_account_names(os.environ.get("ACCOUNT_NAMES"))
+    names = environment_resolver(os.environ, heartbeat.table_name())
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     deployers = parse_deployers(os.environ.get("DEPLOYER_PRINCIPAL_ARNS"))
-    return handle_batch(event, topic_arn, static_resolver(names), remaining_ms=remaining, deployers=deployers)
+    return handle_batch(event, topic_arn, names, remaining_ms=remaining, deployers=deployers)
 
 
 def handle_batch(
@@ -85,9 +85,7 @@ def handle_batch(
         for n in fold_tamper(intake.tamper, deployers)
     ]
     outcomes = publisher.publish_all(outgoing, publish, resolve_account_name, budget)
-    heartbeats_returned = heartbeat.record_heartbeats(
-        intake.heartbeats, heartbeat.table_name(), budget, write_heartbeat
-    )
+    heartbeats_returned = heartbeat.record_heartbeats(intake.heartbeats, table, budget, write_heartbeat)
     returned = [m for item, o in zip(outgoing, outcomes, strict=True) if o != DONE for m in item.message_ids]
     returned += heartbeats_returned
     published = Counter(item.category for item, o in zip(outgoing, outcomes, strict=True) if o == DONE)

@@ -10,8 +10,9 @@ heartbeats not written are handed back for retry.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -96,6 +97,9 @@ def record_heartbeats(
     write = update or dynamodb_client().update_item
     latest: dict[tuple[str, str], Heartbeat] = {}
     owners: dict[tuple[str, str], list[str]] = {}
+    # A time from the future would hide the pair's silence until then and refuse every later heartbeat.
+    now = int(time.time())
+    beats = [replace(beat, heard_at=min(beat.heard_at, now)) for beat in beats]
     for beat in beats:
         pair = (beat.account_id, beat.region)
         owners.setdefault(pair, []).append(beat.message_id)

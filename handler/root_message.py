@@ -36,8 +36,8 @@ def attributes(notification: Notification) -> dict[str, str]:
 def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
     """The request to publish, cut until it fits SNS's limit.
 
-    Each event is rendered once per field cut (the email block and the JSON object), and its size in the
-    message is known; the parts are then only joined, and, when too many, the most severe that fit kept.
+    Each event is rendered once per field cut (the email block and the JSON object); the parts are then only
+    joined, and, when too many, their sizes in the message say which of the most severe fit.
     """
     title_line = subject(notification, account_name)
     filters = attributes(notification)
@@ -71,14 +71,15 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
     # and unparseable records; the sizes of the parts say how many at once, the loop only corrects.
     smallest = FIELD_CUTS[-1]
     by_priority = sorted(range(len(entries)), key=lambda i: priority(entries[i]))
-    listed_size = sum(p.size for p in parts)
+    sizes = [_size(p) for p in parts]
+    listed_size = sum(sizes)
     items = _item_count(notification)
     while request.size > SNS_MESSAGE_LIMIT and items > 0:
         items = min(items - 1, int(items * SNS_MESSAGE_LIMIT / request.size * 0.95))
         clipper = Clipper(Cut(smallest.field_chars, smallest.raw_chars, max(items, 0)))
         budget = SNS_MESSAGE_LIMIT - (request.size - listed_size)
-        keep = _fitting(by_priority, parts, min(items, len(entries)), budget)
-        listed_size = sum(parts[i].size for i in keep)
+        keep = _fitting(by_priority, sizes, min(items, len(entries)), budget)
+        listed_size = sum(sizes[i] for i in keep)
         request = assemble(clipper, parts, keep)
     return request
 
@@ -87,24 +88,22 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
 class _Part:
     email: str
     doc: str
-    size: int
-    """Bytes this event adds to the SNS message once both parts are escaped into it."""
 
 
 def _render(entries: list[Entry], clipper: Clipper) -> list[_Part]:
-    parts = []
-    for entry in entries:
-        email, doc = event_block(entry, clipper), event_json(entry, clipper)
-        # Both are escaped once into the message: their JSON string lengths, less quotes, plus separators.
-        size = len(json.dumps(email)) + len(json.dumps(doc)) - 1
-        parts.append(_Part(email, doc, size))
-    return parts
+    return [_Part(event_block(entry, clipper), event_json(entry, clipper)) for entry in entries]
 
 
-def _fitting(by_priority: list[int], parts: list[_Part], most: int, budget: int) -> list[int]:
+def _size(part: _Part) -> int:
+    """Bytes an event adds to the SNS message once both parts are escaped into it: their JSON string
+    lengths, less quotes, plus separators. Only measured when events must be dropped to fit."""
+    return len(json.dumps(part.email)) + len(json.dumps(part.doc)) - 1
+
+
+def _fitting(by_priority: list[int], sizes: list[int], most: int, budget: int) -> list[int]:
     keep: list[int] = []
     for index in by_priority[:most]:
-        budget -= parts[index].size
+        budget -= sizes[index]
         if budget < 0:
             break
         keep.append(index)

@@ -39,15 +39,14 @@ def wrong_types(envelope: dict[str, Any], detail: dict[str, Any], identity: dict
         for k in _IDENTITY_TEXT
         if not _text_or_none(identity.get(k))
     ]
-    needed = needed_objects(detail)
     for key in _DETAIL_OBJECTS:
         value = detail.get(key)
-        if value is None or isinstance(value, dict):
+        if value is None or isinstance(value, dict):  # nearly always: needed_objects is seldom asked
             continue
         held = _object_in(value)
         if held is not None:
             detail[key] = held
-        elif key in needed:
+        elif key in needed_objects(detail):
             wrong.append(f"detail.{key} ({_kind(value)})")
         else:
             detail[key] = None

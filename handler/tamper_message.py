@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .cut import CLIP_MARKER
 from .envelope import envelope, event_fields
 from .runbook import runbook_url
 from .sns_request import (
@@ -58,7 +59,7 @@ def next_steps(notification: TamperNotification) -> list[str]:
 
 def email_text(notification: TamperNotification, account_name: str, events: int, chars: int) -> str:
     def clip(text: str) -> str:
-        return one_line(shorten(text, chars))
+        return one_line(shorten(text, chars, CLIP_MARKER))
 
     listed = notification.by_priority()[:events]
     actors = notification.actors
@@ -97,7 +98,7 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
 
 def document(notification: TamperNotification, account_name: str, events: int, chars: int) -> dict[str, Any]:
     def clip(text: str) -> str:
-        return valid_unicode(shorten(text, chars))
+        return valid_unicode(shorten(text, chars, CLIP_MARKER))
 
     def event(entry: TamperEntry) -> dict[str, Any]:
         e = entry.event

@@ -18,6 +18,8 @@ _MARKUP = re.compile(r"[*_~`\[\]<>|&#]")
 
 def one_line(text: str) -> str:
     """Text on one line with every unsafe character shown as an escape, e.g. a newline as ``\\x0a``."""
+    if text.isascii() and text.isprintable():  # nearly every field: nothing _UNSAFE could match
+        return text
     return _UNSAFE.sub(_escape, text)
 
 
@@ -28,7 +30,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def printable_ascii(text: str) -> str:
     """Text reduced to printable ASCII on one line: accents dropped, anything else becomes a space."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    # ASCII is its own NFKD form; skipping the Unicode tables saves most of the cost for the usual text.
+    decomposed = text if text.isascii() else unicodedata.normalize("NFKD", text)
     return _SPACES.sub(" ", _NOT_PRINTABLE_ASCII.sub(" ", decomposed)).strip()
 
 

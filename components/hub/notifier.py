@@ -105,6 +105,7 @@ def notifier(
     heartbeat_table_name: pulumi.Input[str] | None = None,
     posture_table_name: pulumi.Input[str] | None = None,
     routing_variables: Mapping[str, str] | None = None,
+    extra_variables: Mapping[str, str] | None = None,
 ) -> Notifier:
     """The function reading `queue` in batches and publishing to `topic`, allowed exactly that."""
     log_group = aws.cloudwatch.LogGroup(
@@ -143,6 +144,8 @@ def notifier(
             **({"POSTURE_TABLE": posture_table_name} if posture_table_name is not None else {}),
             # Expected root use windows and where runbook links point (components/routing.py).
             **(routing_variables or {}),
+            # AWS Organizations lookups (hub/organizations.py).
+            **(extra_variables or {}),
         },
         log_group=log_group,
         tags=tags,

@@ -14,6 +14,7 @@ from .alarms import hub_alarms
 from .buffer import Buffer, buffer
 from .bus import HubBus, hub_bus
 from .notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, Notifier, notifier, notifier_role
+from .organizations import allow_lookups, lookup_variables
 from .posture import PostureAudit, allow_reading_posture, posture_audit
 from .topic import NotificationTopic, notification_topic
 from .watchdog import Watchdog, allow_recording, heartbeat_table, watchdog
@@ -85,6 +86,7 @@ def hub_pipeline(
         if settings.posture_audit
         else None
     )
+    lookups = lookup_variables(settings.organizations_lookup, settings.organizations_role_arn)
     function = notifier(
         name,
         function_name=settings.function_name,
@@ -105,6 +107,7 @@ def hub_pipeline(
             "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
             "RUNBOOK_BASE_URL": settings.runbook_base_url,
         },
+        extra_variables=lookups,
     )
     allow_recording(name, notifier_role=role, table=table, parent=parent)
     if audit is not None:
@@ -124,7 +127,17 @@ def hub_pipeline(
         log_retention_days=settings.log_retention_days,
         parent=parent,
         tags=tags,
+        organizational_unit_ids=settings.expected_organizational_unit_ids,
+        extra_variables=lookups,
     )
+    if settings.organizations_lookup:
+        allow_lookups(
+            name,
+            roles={"notifier": role, "watchdog": watched.role},
+            role_arn=settings.organizations_role_arn,
+            table=table,
+            parent=parent,
+        )
     hub_alarms(
         name,
         queued=queued,

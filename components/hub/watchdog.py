@@ -93,6 +93,8 @@ def watchdog(
     log_retention_days: int,
     parent: pulumi.Resource,
     tags: Tags,
+    organizational_unit_ids: Sequence[str] = (),
+    extra_variables: Mapping[str, str] | None = None,
 ) -> Watchdog:
     """The watchdog, allowed exactly its table, topic, key and logs, run every interval by Scheduler."""
     child = pulumi.ResourceOptions(parent=parent)
@@ -132,6 +134,7 @@ def watchdog(
             "HEARTBEAT_INTERVAL_MINUTES": str(interval_minutes),
             "SILENT_INTERVALS": str(silent_intervals),
             "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
+            **(extra_variables or {}),
         },
         log_group=log_group,
         tags=tags,
@@ -143,6 +146,12 @@ def watchdog(
             {
                 "expectedAccounts": sorted({hub, *expected_accounts}),
                 "expectedRegions": list(regions),
+                # In an organization: also every active account under these OUs (read at each run).
+                **(
+                    {"expectedOrganizationalUnits": list(organizational_unit_ids)}
+                    if organizational_unit_ids
+                    else {}
+                ),
                 "scheduledTime": SCHEDULED_TIME,
             },
             sort_keys=True,

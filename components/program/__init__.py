@@ -71,6 +71,8 @@ def _org(config: OrgStackConfig) -> None:
     pulumi.export("ruleArns", org.own_account_rule_arns)
     if org.posture_audit_role_arn is not None:
         pulumi.export("postureAuditRoleArn", org.posture_audit_role_arn)
+    if org.organizations_role_arn is not None:
+        pulumi.export("organizationsRoleArn", org.organizations_role_arn)
 
 
 def _spoke(config: SpokeStackConfig) -> None:

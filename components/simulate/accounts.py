@@ -1,13 +1,16 @@
 """boto3 clients for any simulated account, talking to moto.
 
-moto keeps separate state per account; credentials from `sts:AssumeRole` into a role of account N make
-every later request land in account N (moto's documented multi-account mechanism). Credentials are
-always explicit, so nothing from the user's AWS profile is read.
+moto keeps separate state per account. Each request names its account in moto's `x-moto-account-id` header,
+so one client per service and region serves every account: creating a boto3 client costs tens of
+milliseconds, which at a thousand accounts x 17 regions was minutes. Credentials for a role of account N
+(`sts:AssumeRole`, moto's other multi-account mechanism) are still handed to the functions the replay runs.
+Credentials are always explicit, so nothing from the user's AWS profile is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextvars
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -25,6 +28,61 @@ if TYPE_CHECKING:
 _PLACEHOLDER_KEY = "simulated"  # moto ignores the value; it only must not be a real key
 
 
+_SPEAKING_AS: contextvars.ContextVar[str] = contextvars.ContextVar("simulated_account")
+ACCOUNT_HEADER = "x-moto-account-id"
+
+
+def _name_the_account(request: Any, **_kwargs: Any) -> None:
+    account = _SPEAKING_AS.get(None)
+    if account is not None:
+        request.headers[ACCOUNT_HEADER] = account
+
+
+class _AccountClient:
+    """A shared client that speaks as one account: each call sends the account in moto's header."""
+
+    def __init__(self, client: Any, account_id: str) -> None:
+        self._client = client
+        self._account_id = account_id
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute  # `exceptions`, `meta`
+        if name == "get_paginator":
+            # A paginator calls the shared client page by page, after this call has returned.
+            return lambda operation: _AccountPaginator(attribute(operation), self._account_id)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            token = _SPEAKING_AS.set(self._account_id)
+            try:
+                return attribute(*args, **kwargs)
+            finally:
+                _SPEAKING_AS.reset(token)
+
+        return call
+
+
+class _AccountPaginator:
+    """A shared client's paginator that speaks as one account while it fetches each page."""
+
+    def __init__(self, paginator: Any, account_id: str) -> None:
+        self._paginator = paginator
+        self._account_id = account_id
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        pages = iter(self._paginator.paginate(**kwargs))
+        while True:
+            token = _SPEAKING_AS.set(self._account_id)
+            try:
+                page = next(pages, None)
+            finally:
+                _SPEAKING_AS.reset(token)
+            if page is None:
+                return
+            yield page
+
+
 class AwsAccounts:
     """Credentials and cached clients per simulated account; create inside an active moto mock."""
 
@@ -37,6 +95,7 @@ class AwsAccounts:
         )
         self._credentials: dict[str, dict[str, str]] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
+        self._shared: dict[tuple[str, str], Any] = {}
 
     def credentials(
         self, account_id: str, role_name: str = "root-activity-monitor-simulate"
@@ -57,11 +116,16 @@ class AwsAccounts:
     def _client(self, service: str, account_id: str, region: str) -> Any:
         key = (service, account_id, region)
         if key not in self._clients:
-            self._clients[key] = boto3.client(
-                service,  # type: ignore[call-overload]
-                region_name=region,
-                **self.credentials(account_id),
-            )
+            if (service, region) not in self._shared:
+                shared = boto3.client(
+                    service,  # type: ignore[call-overload]
+                    region_name=region,
+                    aws_access_key_id=_PLACEHOLDER_KEY,
+                    aws_secret_access_key=_PLACEHOLDER_KEY,
+                )
+                shared.meta.events.register("before-sign", _name_the_account)
+                self._shared[(service, region)] = shared
+            self._clients[key] = _AccountClient(self._shared[(service, region)], account_id)
         return self._clients[key]
 
     def events(self, account_id: str, region: str) -> EventBridgeClient:

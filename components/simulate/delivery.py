@@ -78,6 +78,11 @@ class EventRouter:
         self._organization_id = organization_id
         self._key_policy = key_policy
         self._buses: dict[tuple[str, str, str], _Bus | None] = {}
+        # A queue's policy and key, read once: moto counts every message of the queue on each attribute
+        # read, which made a replay that fills the buffer queue quadratic. Like the buses, read at first use.
+        self._queues: dict[str, dict[str, str] | None] = {}
+        self._roles: dict[tuple[str, str], tuple[Any, list[Any] | None]] = {}
+        """(account, role name) → its trust policy and inline policies, read at first use too."""
         self._trail_logging: dict[tuple[str, str], bool] = {}
 
     def _bus(self, account: str, region: str, name: str) -> _Bus | None:
@@ -286,14 +291,19 @@ class EventRouter:
         self, rule: _Rule, account: str, role_arn: str, action: str, resource: str
     ) -> str | None:
         role_name = _arn(role_arn).resource_name
-        trust = self._aws.role_trust_policy(account, role_name)
+        if (account, role_name) not in self._roles:
+            self._roles[(account, role_name)] = (
+                self._aws.role_trust_policy(account, role_name),
+                self._aws.inline_role_policies(account, role_name),
+            )
+        trust, inline = self._roles[(account, role_name)]
         if trust is None:
             return f"delivery role {role_arn} does not exist"
         if not service_may_assume(
             trust, role_arn=role_arn, service=EVENTS_SERVICE, source_account=account, source_arn=rule.arn
         ):
             return f"role {role_arn} does not trust {EVENTS_SERVICE}"
-        documents = self._aws.inline_role_policies(account, role_name) or []
+        documents = inline or []
         decision = evaluate(
             documents, action=action, resource=resource, caller=Caller(), resource_based=False
         )
@@ -302,12 +312,8 @@ class EventRouter:
     def _refuse_queue_write(self, queue_arn: str, rule_arn: str, rule_account: str) -> str | None:
         queue = _arn(queue_arn)
         name = queue.resource
-        sqs = self._aws.sqs(queue.account_id, queue.region)
-        try:
-            attributes = sqs.get_queue_attributes(
-                QueueUrl=queue_url(queue_arn), AttributeNames=["Policy", "KmsMasterKeyId"]
-            ).get("Attributes", {})
-        except sqs.exceptions.QueueDoesNotExist:
+        attributes = self._queue_attributes(queue_arn)
+        if attributes is None:
             return f"queue {queue_arn} does not exist"
         caller = Caller(
             service=EVENTS_SERVICE, context={"aws:SourceArn": rule_arn, "aws:SourceAccount": rule_account}
@@ -335,6 +341,20 @@ class EventRouter:
                         f"the policy of key {key} does not allow {EVENTS_SERVICE} {action} for queue {name}"
                     )
         return None
+
+    def _queue_attributes(self, queue_arn: str) -> dict[str, str] | None:
+        """The queue's `Policy` and `KmsMasterKeyId`, or None when it does not exist."""
+        if queue_arn not in self._queues:
+            queue = _arn(queue_arn)
+            sqs = self._aws.sqs(queue.account_id, queue.region)
+            try:
+                answer = sqs.get_queue_attributes(
+                    QueueUrl=queue_url(queue_arn), AttributeNames=["Policy", "KmsMasterKeyId"]
+                )
+                self._queues[queue_arn] = {str(k): str(v) for k, v in answer.get("Attributes", {}).items()}
+            except sqs.exceptions.QueueDoesNotExist:
+                self._queues[queue_arn] = None
+        return self._queues[queue_arn]
 
     def _dead_letter(
         self, event: dict[str, Any], rule: _Rule, target: Mapping[str, Any], error: str, trace: Trace

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 MANAGEMENT_ACCOUNT = "999999999999"
 """The management account the org stack runs in (the example ID of Pulumi.org.yaml)."""
-MAX_MEMBERS = 50
+MAX_MEMBERS = 1000
 _FIRST_MEMBER = 500_000_000_001
 
 

@@ -6,11 +6,13 @@ module needs boto3 and moto (the optional `simulate` extra): `run` imports it on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..regions import GLOBAL_EVENTS_REGION
+from . import run
 from .accounts import AwsAccounts
 from .breaks import BREAKS
 from .delivery import EventRouter, Trace
@@ -18,7 +20,7 @@ from .events import DrivenEvent, events_for, forged_events
 from .heartbeat_run import BREAKS as HEARTBEAT_BREAKS
 from .heartbeat_run import HeartbeatResult, replay_heartbeats
 from .iam import KeyPolicyLookup
-from .notifier import run_notifiers
+from .notifier import LoadedHandlers, run_notifiers
 from .observer import read_observer, subscribe_observers
 from .posture_task import run_posture_audit
 from .report import DeliveredNotification, SimulationReport, coverage, entries_for, notification_for
@@ -49,6 +51,8 @@ class Driven:
 
     events: list[DrivenEvent]
     """Root and non-root activity, forged events included."""
+    drained: list[str]
+    """Problems of the notifier runs after each account's events (`run.DRAIN_PER_ACCOUNT`)."""
     tampering: list[DrivenEvent]
     """Changes a break-it run made to the monitor, each expected in a tamper notification."""
     traces: dict[str, Trace]
@@ -78,8 +82,12 @@ def run_phases(
     members: int,
     hub_in_ou: bool,
     breaks: Sequence[str] = (),
+    resources: contextlib.ExitStack | None = None,
 ) -> SimulationReport:
-    """Replay the recorded stacks into moto (already active) and report what was notified."""
+    """Replay the recorded stacks into moto (already active) and report what was notified.
+
+    `resources` keeps the notifier's loaded code until the caller's `with` ends.
+    """
     hub = stacks[0]
     organization = hub.file.value("organizationId")
     organization_id = str(organization) if organization else None
@@ -87,8 +95,17 @@ def run_phases(
     created = create(stacks, say, members=members, hub_in_ou=hub_in_ou)
     observers = subscribe_observers(created.aws, hub)
     router = EventRouter(created.aws, organization_id=organization_id, key_policy=key_policy)
-    driven = put_events(created, stacks, router, say, breaks=breaks)
-    notified = notify(created, stacks, key_policy, observers, say)
+    loaded = (resources or contextlib.ExitStack()).enter_context(LoadedHandlers())
+
+    def drain() -> list[str]:
+        return [
+            problem
+            for stack in stacks
+            for problem in run_notifiers(created.aws, stack.recorded, key_policy, loaded).problems
+        ]
+
+    driven = put_events(created, stacks, router, say, breaks=breaks, drain=drain)
+    notified = notify(created, driven, observers, say, drain)
     say("firing every heartbeat schedule and running the watchdog")
     beats = replay_heartbeats(
         created.aws,
@@ -134,10 +151,13 @@ def put_events(
     say: Progress,
     *,
     breaks: Sequence[str],
+    drain: Callable[[], list[str]],
 ) -> Driven:
-    """CloudTrail events on every account's default bus, forged ones on the hub's bus, then the tampering."""
+    """CloudTrail events on every account's default bus (with `run.DRAIN_PER_ACCOUNT`, the notifier drains
+    after each account, as it keeps up in AWS), forged ones on the hub's bus, then the tampering."""
     events: list[DrivenEvent] = []
     traces: dict[str, Trace] = {}
+    drained: list[str] = []
     say("putting CloudTrail events on every account's default bus")
     for account, account_regions in created.places.items():
         regions = dict.fromkeys([*account_regions, GLOBAL_EVENTS_REGION])
@@ -145,6 +165,8 @@ def put_events(
             events.append(event)
             traces[event.event_id] = trace = Trace()
             router.put_from_cloudtrail(event.event, trace)
+        if run.DRAIN_PER_ACCOUNT:
+            drained.extend(drain())
     hub = stacks[0]
     hub_bus = _hub_bus_arn(hub)
     if hub_bus and len(stacks) > 1:
@@ -159,21 +181,21 @@ def put_events(
         event, trace = BREAKS[name](created.aws, stacks, router)
         tampering.append(event)
         traces[event.event_id] = trace
-    return Driven(events=events, tampering=tampering, traces=traces)
+    return Driven(events=events, drained=drained, tampering=tampering, traces=traces)
 
 
 def notify(
     created: Created,
-    stacks: list[SimulatedStack],
-    key_policy: KeyPolicyLookup,
+    driven: Driven,
     observers: list[tuple[str, str, str]],
     say: Progress,
+    drain: Callable[[], list[str]],
 ) -> Notified:
-    """Run every stack's notifier on what reached its queue; read what the topics delivered."""
+    """Run every stack's notifier on what is left on its queue; read what the topics delivered."""
     say("running the notifier on the buffer queue")
-    problems: list[str] = list(created.rollout.problems) if created.rollout else []
-    for stack in stacks:
-        problems.extend(run_notifiers(created.aws, stack.recorded, key_policy).problems)
+    rollout = list(created.rollout.problems) if created.rollout else []
+    # A refusal found at every drain is one problem.
+    problems = list(dict.fromkeys([*rollout, *driven.drained, *drain()]))
     notifications = [
         n for account, region, url in observers for n in read_observer(created.aws, account, region, url)
     ]

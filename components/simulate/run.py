@@ -111,6 +111,12 @@ def embedded_aws() -> Iterator[None]:
         os.environ.update(saved)
 
 
+DRAIN_PER_ACCOUNT = True
+"""Run the notifier after each account's events, as it keeps up with them in AWS. Draining once at the end
+gives the same notifications on a small organization (a test compares both), but one queue holding every
+account's events makes moto's SQS, which scans the whole queue on each call, quadratic in the members."""
+
+
 def simulate(
     hub_path: Path,
     spoke_paths: Sequence[Path],
@@ -134,7 +140,9 @@ def simulate(
     check_members(members)
     say("evaluating the program for each stack under Pulumi mocks")
     stacks = record_stacks(hub_path, spoke_paths, org_path=org_path, program=program)
-    with embedded_aws():
+    with embedded_aws(), contextlib.ExitStack() as resources:
         from .phases import run_phases  # noqa: PLC0415 - needs moto, the optional `simulate` extra
 
-        return run_phases(stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks)
+        return run_phases(
+            stacks, say, members=members, hub_in_ou=hub_in_ou, breaks=breaks, resources=resources
+        )

@@ -10,6 +10,7 @@ corrects it (see `stack_set_gaps`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import warnings
@@ -64,6 +65,30 @@ def _quiet_about_known_gaps() -> Iterator[None]:
             yield
     finally:
         moto_log.setLevel(level)
+
+
+@contextlib.contextmanager
+def parsed_once() -> Iterator[None]:
+    """moto's CloudFormation parses the template again for every stack instance (a YAML parse of the JSON
+    body: most of a rollout's time at a hundred accounts). Within this block each distinct template is parsed
+    once by moto's own parser, and every instance gets a deep copy of that result (moto changes it)."""
+    from moto.cloudformation import models  # noqa: PLC0415 - moto is present once a run is under way
+
+    stack_type: Any = models.Stack
+
+    original = stack_type.parse_template
+    parsed: dict[str, dict[str, Any]] = {}
+
+    def parse_template(template: str) -> dict[str, Any]:
+        if template not in parsed:
+            parsed[template] = original(template)
+        return copy.deepcopy(parsed[template])
+
+    stack_type.parse_template = staticmethod(parse_template)
+    try:
+        yield
+    finally:
+        stack_type.parse_template = staticmethod(original)
 
 
 class StackSetReplay:
@@ -131,7 +156,7 @@ class StackSetReplay:
     def _create_instances(self, resource: RecordedResource, organizational_unit_ids: Sequence[str]) -> None:
         inputs = resource.inputs
         name = str(inputs["stackSetName"])
-        with _quiet_about_known_gaps():
+        with _quiet_about_known_gaps(), parsed_once():
             self._cloudformation(self._regions[name]).create_stack_instances(
                 StackSetName=name,
                 Regions=[str(inputs["stackSetInstanceRegion"])],

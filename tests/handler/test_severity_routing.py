@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import boto3
 import pytest
-from conftest import REGION
 from load import load_event, sqs_batch
 from root_activity_monitor.routing import severity_filter_policy
 
@@ -22,12 +21,13 @@ def test_the_pager_gets_critical_and_high_and_the_chat_gets_everything(
 ) -> None:
     """GIVEN a pager subscribed with the components' filter policy and a catch-all subscriber WHEN a CRITICAL
     sign-in, a HIGH write and a MEDIUM read are notified THEN the pager gets the first two, the other all."""
-    sqs = boto3.client("sqs", region_name=REGION)
+    region = sns_to_sqs.topic_arn.split(":")[3]  # the fixture's region
+    sqs = boto3.client("sqs", region_name=region)
     pager_url = sqs.create_queue(QueueName="pager")["QueueUrl"]
     pager_arn = sqs.get_queue_attributes(QueueUrl=pager_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    boto3.client("sns", region_name=REGION).subscribe(
+    boto3.client("sns", region_name=region).subscribe(
         TopicArn=sns_to_sqs.topic_arn,
         Protocol="sqs",
         Endpoint=pager_arn,

@@ -9,6 +9,7 @@ import pytest
 from load import load_event, sqs_batch, sqs_record
 
 from handler import app
+from handler.cut import CLIP_MARKER
 from handler.intake import read_record
 from handler.sns_request import SNS_MESSAGE_LIMIT
 from handler.tamper import TamperEvent, fold_tamper
@@ -173,3 +174,13 @@ def test_silencing_a_health_alarm_is_critical() -> None:
     )
     doc = json.loads(bodies(event)["default"])
     assert (doc["severity"], doc["events"][0]["resource"]) == ("CRITICAL", alarm)
+
+
+def test_a_clipped_tamper_field_carries_the_same_marker_as_a_root_event_s() -> None:
+    """GIVEN a tamper record whose event ID is longer than a field may be WHEN rendered THEN the ID is shown
+    cut with the marker every notification uses, so a reader (or a parser) can match it to the record."""
+    long_id = "A" * 5000
+    doc = json.loads(bodies(load_event("tamper_disable_rule", eventID=long_id))["default"])
+    (event,) = doc["events"]
+    assert event["eventID"].endswith(CLIP_MARKER)
+    assert long_id.startswith(event["eventID"][: -len(CLIP_MARKER)])

@@ -177,6 +177,12 @@ BAD_VALUES: dict[str, tuple[str, Any, str]] = {
         ["ou-x"],
         "[0] must be an organizational unit ID like 'ou-ab12-cd34ef56'",
     ),
+    "expectedOrganizationalUnitIds": ("hub", ["ou-x"], "[0] must be an organizational unit ID like"),
+    "organizationsRoleArn": (
+        "hub",
+        "reader",
+        "must be an IAM role ARN like 'arn:aws:iam::111122223333:role/",
+    ),
     "callAs": ("org", "ME", "must be 'SELF' (run in the organization's management account) or"),
     "stackSetName": ("org", "1-spoke", "must be a StackSet name: a letter, then"),
     "expectedRootUse": ("hub", [{"accountIds": ["222222222222"]}], "[0].start must be an ISO 8601 UTC time"),

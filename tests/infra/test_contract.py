@@ -70,7 +70,13 @@ CASES = [
         type_token="root-activity-monitor:index:OrganizationRollout",
         required_args=frozenset({"hub_event_bus_arn", "regions", "organizational_unit_ids"}),
         outputs=frozenset(
-            {"stack_set_name", "stack_set_arn", "own_account_rule_arns", "posture_audit_role_arn"}
+            {
+                "stack_set_name",
+                "stack_set_arn",
+                "own_account_rule_arns",
+                "posture_audit_role_arn",
+                "organizations_role_arn",
+            }
         ),
         example={
             "regions": ["us-east-1"],

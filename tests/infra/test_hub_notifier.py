@@ -83,6 +83,9 @@ EXPECTED_HUB_RESOURCES = (
         (LOG_GROUP, f"{COMPONENT}-watchdog-logs"),
         (ROLE, f"{COMPONENT}-watchdog-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-policy"),
+        # A hub of an organization reads account names and the OUs' accounts from AWS Organizations.
+        (ROLE_POLICY, f"{COMPONENT}-notifier-organizations-policy"),
+        (ROLE_POLICY, f"{COMPONENT}-watchdog-organizations-policy"),
         (FUNCTION, f"{COMPONENT}-watchdog"),
         (ROLE, f"{COMPONENT}-watchdog-schedule-role"),
         (ROLE_POLICY, f"{COMPONENT}-watchdog-schedule-role-policy"),
@@ -259,6 +262,7 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
         "DEPLOYER_PRINCIPAL_ARNS",
         "HEARTBEAT_TABLE",
         "POSTURE_TABLE",
+        "ORGANIZATIONS_LOOKUP",
         "EXPECTED_ROOT_USE",
         "RUNBOOK_BASE_URL",
     }

@@ -97,7 +97,13 @@ def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Recor
     org = record_stack(
         stack_file_config("org"), program=run_root_main, account_id="999999999999", stack="org"
     )
-    assert set(org.exports) == {"stackSetName", "stackSetArn", "ruleArns", "postureAuditRoleArn"}
+    assert set(org.exports) == {
+        "stackSetName",
+        "stackSetArn",
+        "ruleArns",
+        "postureAuditRoleArn",
+        "organizationsRoleArn",
+    }
     stack_set = org.one("aws:cloudformation/stackSet:StackSet")
     assert stack_set.inputs["parameters"]["HubEventBusArn"] == hub.exports["eventBusArn"]
     assert len(org.of_type("aws:cloudformation/stackSetInstance:StackSetInstance")) == 3

@@ -410,3 +410,14 @@ def test_a_dead_letter_names_the_rule_the_target_and_the_error(world: World) -> 
     assert attributes["TARGET_ARN"] == world.queues["buffer"]
     assert attributes["ERROR_CODE"] == "NO_PERMISSIONS"
     assert json.loads(message["Body"])["account"] == SPOKE
+
+
+def test_a_paginated_call_speaks_as_the_account_the_client_was_made_for(world: World) -> None:
+    """GIVEN queues in two accounts WHEN one account's client lists them page by page THEN it sees only its
+    own, as a plain call does (a paginator fetches its pages after get_paginator has returned)."""
+    for account in ("111111111111", "222222222222"):
+        world.aws.sqs(account, "eu-west-1").create_queue(QueueName=f"q-{account}")
+    client = world.aws.sqs("222222222222", "eu-west-1")
+    paged = [url for page in client.get_paginator("list_queues").paginate() for url in page["QueueUrls"]]
+    assert paged == client.list_queues()["QueueUrls"]
+    assert [url.rsplit("/", 2)[-2] for url in paged] == ["222222222222"]
