@@ -272,14 +272,15 @@ KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey(
         "postureSchedule",
-        stacks=(HUB,),
+        stacks=(HUB, ORG),
         type="string",
         setting="posture_schedule",
         default=DEFAULT_POSTURE_SCHEDULE,
         check=validation.require_schedule,
         description=(
             "when the root credential audit runs (hub with `organizationId` only): an EventBridge Scheduler "
-            "`rate(…)`/`cron(…)` expression, or `off` (see docs/posture.md)"
+            "`rate(…)`/`cron(…)` expression, or `off` (see docs/posture.md); in an org stack, `off` leaves "
+            "out the management account's audit role (`postureAuditRoleArn`)"
         ),
     ),
     ConfigKey(

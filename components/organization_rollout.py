@@ -24,6 +24,7 @@ from .settings import argument_namer, check_org
 from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
 from .tagging import tag_input
+from .validation import SCHEDULE_OFF
 
 TYPE_TOKEN = "root-activity-monitor:index:OrganizationRollout"
 
@@ -50,6 +51,8 @@ class OrganizationRolloutArgs(TypedDict):
     """Name of the StackSet. Default `root-activity-monitor-spoke`."""
     cover_own_account: NotRequired[bool]
     """Cover this account too (StackSets skip the management account). Default: only when SELF."""
+    posture_schedule: NotRequired[str]
+    """The hub's `postureSchedule`: `off` (no audit) lends no audit role here. Default `rate(1 day)`."""
     posture_audit_role: NotRequired[bool]
     """Create the role the hub's root credential audit assumes (output postureAuditRoleArn). Default: SELF."""
     tags: NotRequired[Mapping[str, str]]
@@ -148,7 +151,8 @@ class OrganizationRollout(pulumi.ComponentResource):
             )
             self.own_account_rule_arns = own.rule_arns
         self.posture_audit_role_arn = None
-        if args.get("posture_audit_role", settings.call_as == "SELF"):
+        audited = settings.posture_schedule != SCHEDULE_OFF
+        if args.get("posture_audit_role", settings.call_as == "SELF" and audited):
             role = management_audit_role(name, hub=hub, parent=self, tags=settings.tags)
             self.posture_audit_role_arn = role.arn
         self.organizations_role_arn = None

@@ -233,6 +233,8 @@ class OrgSettings:
     tags: Mapping[str, str]
     heartbeat_interval_minutes: pulumi.Input[int]
     """As for SpokeSettings: the StackSet's accounts and this account beat at the hub's interval."""
+    posture_schedule: str
+    """`off`: the hub audits nothing, so the management account lends no role for the audit."""
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of an OrganizationRollout with these settings."""
@@ -252,4 +254,5 @@ def check_org(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = 
         stack_set_name=check_setting(values, "stack_set_name", name("stack_set_name")),
         tags=spoke.tags,
         heartbeat_interval_minutes=spoke.heartbeat_interval_minutes,
+        posture_schedule=check_setting(values, "posture_schedule", name("posture_schedule")),
     )

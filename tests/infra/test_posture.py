@@ -164,3 +164,21 @@ def test_a_delegated_administrator_org_stack_lends_no_role(record_stack: RecordS
 def _actions(statement: dict[str, Any]) -> list[str]:
     action = statement["Action"]
     return [action] if isinstance(action, str) else list(action)
+
+
+def test_an_org_stack_with_the_audit_turned_off_lends_no_role(record_stack: RecordStack) -> None:
+    """GIVEN an org stack in the management account with postureSchedule off THEN it makes no audit role and
+    exports none, while a schedule leaves the role in place."""
+    off = record_stack({**org_config(), "postureSchedule": "off"}, account_id=MANAGEMENT)
+    assert not [r for r in off.of_type(ROLE) if "posture" in r.name]
+    assert "postureAuditRoleArn" not in off.exports
+    scheduled = record_stack({**org_config(), "postureSchedule": "rate(7 days)"}, account_id=MANAGEMENT)
+    assert scheduled.named(ROLE, "root-activity-monitor-posture-audit-role")
+    assert "postureAuditRoleArn" in scheduled.exports
+
+
+def test_an_org_stack_names_a_bad_posture_schedule(record_stack: RecordStack) -> None:
+    """GIVEN an org stack with a postureSchedule that is no schedule THEN the error names the key."""
+    expected = f"{NS}:postureSchedule must be an EventBridge Scheduler expression"
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        record_stack({**org_config(), "postureSchedule": "daily"}, account_id=MANAGEMENT)

@@ -32,6 +32,13 @@ DESIGN_KEYS = {
     "organizationalUnitIds": ORG,
     "callAs": ORG,
     "stackSetName": ORG,
+    "organizationsRoleArn": HUB,
+    "expectedRootUse": HUB,
+    "highPriorityEndpoints": HUB,
+    "runbookBaseUrl": HUB,
+    # DESIGN.md gives it to the org stack (`off` there lends no audit role); the hub reads it too, as the
+    # audit's schedule runs beside the hub's table and topic (docs/posture.md).
+    "postureSchedule": ("hub", "org"),
 }
 
 
