@@ -110,6 +110,18 @@ def accounts_under(client: Any, parent_ids: Iterable[str], *, deadline: float | 
     return sorted(found.values(), key=lambda account: account.id)
 
 
+def active_members(client: Any) -> list[Account]:
+    """Every active account of the organization but the management account (which AssumeRoot cannot target,
+    and whose root the organization cannot take away), ordered by ID."""
+    management = client.describe_organization()["Organization"]["MasterAccountId"]
+    pages = _pages(client, "list_accounts", None)
+    accounts = (_account(raw) for page in pages for raw in page.get("Accounts", []))
+    return sorted(
+        (account for account in accounts if account.active and account.id != management),
+        key=lambda account: account.id,
+    )
+
+
 def _pages(client: Any, operation: str, deadline: float | None, **arguments: Any) -> Iterable[dict[str, Any]]:
     call: Callable[..., dict[str, Any]] = getattr(client, operation)
     while True:

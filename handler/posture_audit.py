@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 
 from . import jsonlog, publisher
 from .gap_message import when
-from .org_accounts import MemberAccount, active_members
+from .organizations import Account, active_members
 from .posture import RootCredentials, audit_account, from_item
 from .posture_changes import PostureChange, changes, left
 from .posture_clients import Clients, aws_clients
@@ -122,17 +122,17 @@ def run(
     previous = read_rows(clients.dynamodb, table)
     members = active_members(clients.organizations)
     result.accounts = len(members)
-    order = sorted(members, key=lambda m: (m.account_id in previous, _checked(previous, m), m.account_id))
+    order = sorted(members, key=lambda m: (m.id in previous, _checked(previous, m), m.id))
     deadline = time.monotonic() + (remaining_ms() - SAFETY_MARGIN_MS) / 1000 if remaining_ms else None
 
-    def audit(member: MemberAccount) -> RootCredentials | str | None:
+    def audit(member: Account) -> RootCredentials | str | None:
         if deadline is not None and time.monotonic() > deadline:
             return None
         try:
             row = audit_account(
                 clients.sts,
                 clients.iam_for,
-                (member.account_id, member.name),
+                (member.id, member.name),
                 now,
                 retry=lambda call: with_backoff(call, sleep),
             )
@@ -148,11 +148,11 @@ def run(
         if outcome is None:
             result.deferred += 1
         elif isinstance(outcome, str):
-            result.failed[member.account_id] = outcome
+            result.failed[member.id] = outcome
         else:
-            audited[member.account_id] = outcome
+            audited[member.id] = outcome
     result.audited = len(audited)
-    active = {m.account_id for m in members}
+    active = {m.id for m in members}
     gone = [row for account, row in previous.items() if account not in active]
     for row in gone:
         clients.dynamodb.delete_item(TableName=table, Key={"accountId": {"S": row.account_id}})
@@ -220,8 +220,8 @@ def read_rows(dynamodb: Any, table: str) -> dict[str, RootCredentials]:
         arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _checked(previous: dict[str, RootCredentials], member: MemberAccount) -> str:
-    row = previous.get(member.account_id)
+def _checked(previous: dict[str, RootCredentials], member: Account) -> str:
+    row = previous.get(member.id)
     return row.checked_at if row else ""
 
 
