@@ -57,3 +57,9 @@ def item(account: str, region: str) -> dict[str, Any] | None:
     if "Item" not in found:
         return None
     return {key: next(iter(value.values())) for key, value in found["Item"].items()}
+
+
+def stored_pairs() -> set[tuple[str, str]]:
+    """Every (account, region) the table holds an item for, read in one scan."""
+    pages = boto3.client("dynamodb", region_name=REGION).get_paginator("scan").paginate(TableName=TABLE)
+    return {(i["accountId"]["S"], i["region"]["S"]) for page in pages for i in page["Items"]}
