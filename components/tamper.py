@@ -50,8 +50,17 @@ CHANGE_NAMES = (
 # Matched whatever resource they name: any trail may be the one feeding the monitor.
 CLOUDTRAIL_CALLS = ("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors")
 ORGANIZATIONS_CALLS = ("LeaveOrganization", "RemoveAccountFromOrganization")
-# CloudTrail records these by UUID only, so the hub matches every mapping change in its account.
-EVENT_SOURCE_MAPPING_CALLS = ("UpdateEventSourceMapping", "DeleteEventSourceMapping")
+# CloudTrail records these by UUID only, so the hub matches every mapping change in its account: with the
+# change prefixes, `*EventSourceMapping*` is UpdateEventSourceMapping and DeleteEventSourceMapping (names
+# with an API-version suffix), in fewer characters.
+EVENT_SOURCE_MAPPING_CALLS = "*EventSourceMapping*"
+# The hub's DynamoDB tables (heartbeats: what the watchdog reads and the notifier keeps its state in; the
+# posture audit's): deleted, throttled by a capacity change, or emptied by a TTL on another attribute, they
+# blind the watchdog or the audit. Named calls, not the change prefixes: a data event (PutItem, UpdateItem,
+# DeleteItem, recorded by a trail that logs them) names the table in the same field, and the notifier's own
+# heartbeat writes must never come back as tamper. Resource policies name the table by ARN (`resourceArn`).
+# With the change prefixes, suffix `Table` is DeleteTable and UpdateTable.
+TABLE_CALLS = ({"suffix": "Table"}, "UpdateTimeToLive")
 # requestParameters fields that carry a monitor resource's name: rule (EventBridge), schedule (Scheduler),
 # role (IAM). The hub bus (`name`, `eventBusName`) and function (`functionName`) are named from the bus name.
 NAME_FIELDS = ("name", "rule", "roleName")
@@ -73,6 +82,7 @@ TAMPER_SOURCES = (
     # CloudWatch records its calls as monitoring.amazonaws.com; both spellings of the source are admitted.
     "aws.cloudwatch",
     "aws.monitoring",
+    "aws.dynamodb",
 )
 
 
@@ -92,7 +102,8 @@ def tamper_pattern(
     the monitor's delivery and heartbeat roles, and to trails.
 
     `key_id` and `account_id` (the hub's): its topic key's disabling, deletion or policy change is matched
-    (by key ID or ARN, hence a suffix), and so are event source mapping changes in the hub account.
+    (by key ID or ARN, hence a suffix), and so are event source mapping changes in the hub account and
+    changes to the hub's tables (named from `component_name`).
     """
     mine = [{"prefix": component_name}]
     roles = mine + [{"prefix": p} for p in FIXED_ROLE_PREFIXES if not p.startswith(component_name)]
@@ -101,18 +112,16 @@ def tamper_pattern(
         {"eventSource": _source("cloudtrail"), "eventName": list(CLOUDTRAIL_CALLS)},
         {"eventSource": _source("organizations"), "eventName": list(ORGANIZATIONS_CALLS)},
         {"requestParameters": {"name": buses}},
-        {"requestParameters": {"eventBusName": buses}},
+        # Only the hub bus is named by `eventBusName` (the forwarding rules are on default buses).
+        {"requestParameters": {"eventBusName": buses[-1:]}},
         {"requestParameters": {"rule": mine}},
         {"requestParameters": {"roleName": roles}},
         # The health alarms: deleted, their actions disabled, redefined or forced to OK.
         {"requestParameters": {"alarmNames": mine}},
         {"requestParameters": {"alarmName": mine}},
-        # A function is named by name or ARN; queues by URL, topics and subscriptions by ARN.
-        {
-            "requestParameters": {
-                "functionName": [*buses, *({"wildcard": f"*:{b['prefix']}*"} for b in buses)]
-            }
-        },
+        # A function is named by name or ARN, and every function by the bus name: one wildcard covers both.
+        # Queues are named by URL, topics and subscriptions by ARN.
+        {"requestParameters": {"functionName": [{"wildcard": f"*{buses[-1]['prefix']}*"}]}},
         {"requestParameters": {"queueUrl": [{"wildcard": f"*/{component_name}*"}]}},
         {"requestParameters": {"topicArn": [{"wildcard": f"*:{component_name}*"}]}},
         {"requestParameters": {"subscriptionArn": [{"wildcard": f"*:{component_name}*"}]}},
@@ -123,10 +132,14 @@ def tamper_pattern(
         branches.append(
             {
                 "eventSource": _source("lambda"),
-                "eventName": [{"prefix": c} for c in EVENT_SOURCE_MAPPING_CALLS],
+                "eventName": [{"wildcard": EVENT_SOURCE_MAPPING_CALLS}],
                 "recipientAccountId": [account_id],
             }
         )
+        branches += [
+            {"eventName": list(TABLE_CALLS), "requestParameters": {"tableName": mine}},
+            {"requestParameters": {"resourceArn": [{"wildcard": f"*:table/{component_name}*"}]}},
+        ]
     # No `source` condition, to stay under the quota: the branches name the services or the monitor's
     # resources, and the hub rule and the notifier keep only the watched services.
     return {

@@ -27,6 +27,7 @@ WATCHED_SOURCES = frozenset(
         "organizations",
         "scheduler",
         "monitoring",
+        "dynamodb",
     )
 )
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Check", "View")
@@ -36,7 +37,7 @@ NOT_CHANGES = frozenset({("events.amazonaws.com", "TestEventPattern")})
 # requestParameters fields that name what was changed, most specific first.
 RESOURCE_FIELDS = (
     "rule", "name", "eventBusName", "trailName", "queueUrl", "functionName", "uUID", "subscriptionArn",
-    "topicArn", "keyId", "roleName", "alarmNames", "alarmName", "accountId",
+    "topicArn", "keyId", "roleName", "alarmNames", "alarmName", "accountId", "tableName", "resourceArn",
 )  # fmt: skip
 
 

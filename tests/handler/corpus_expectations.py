@@ -148,6 +148,8 @@ NON_ROOT_ROWS: tuple[str, ...] = (
     "non_root_awsdocs_aws_account_assume_role",
     "non_root_awsdocs_assumed_role_role_chaining",
     "non_root_awsdocs_assumed_role_service_delete_bucket",
+    "non_root_awsdocs_assumed_role_delete_table",  # DynamoDB management event
+    "non_root_awsdocs_assumed_role_put_item",  # DynamoDB data event
     "non_root_awsdocs_iamguide_iam_user_signin_success",
     "non_root_awsdocs_iamguide_iam_user_signin_failure",
     # panther-analysis rule tests: Identity Center (SSO), federated users, AWS services, other accounts.

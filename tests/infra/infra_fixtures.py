@@ -65,6 +65,7 @@ def forwarding_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, s
 
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
+TABLE = "aws:dynamodb/table:Table"
 
 
 def heartbeat_resources(regions: tuple[str, ...] = REGIONS) -> set[tuple[str, str]]:

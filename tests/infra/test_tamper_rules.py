@@ -17,11 +17,14 @@ from infra_fixtures import (
     ALARM,
     COMPONENT,
     HUB_BUS_ARN,
+    HUB_REGION,
     KEY,
     QUEUE,
     REGIONS,
     ROLE,
     RULE,
+    SCHEDULE,
+    TABLE,
     TARGET,
     TOPIC,
 )
@@ -31,10 +34,13 @@ from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.tamper import (
     EVENT_PATTERN_LIMIT,
+    TAMPER_SOURCES,
     hub_routing_pattern,
     pattern_text,
     tamper_pattern,
 )
+
+from handler.tamper_intake import WATCHED_SOURCES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 from load import load_event
@@ -106,8 +112,48 @@ def monitor_changes(stack: RecordedStack, hub: bool) -> dict[str, dict[str, Any]
                 "kms", "ScheduleKeyDeletion", {"keyId": key.arn, "pendingWindowInDays": 7}
             ),
             "key disabled": change("kms", "DisableKey", {"keyId": key.outputs["keyId"]}),
+            # What the watchdog and the posture audit read and run on: tables, schedules, functions.
+            **table_changes(stack),
+            "watchdog schedule disabled": change(
+                "scheduler", "UpdateSchedule", {"name": hub_name(stack, SCHEDULE, "watchdog-schedule")}
+            ),
+            "posture schedule deleted": change(
+                "scheduler", "DeleteSchedule", {"name": hub_name(stack, SCHEDULE, "posture-schedule")}
+            ),
+            "watchdog never runs": change(
+                "lambda",
+                "PutFunctionConcurrency20171031",
+                {"functionName": "root-activity-monitor-watchdog", "reservedConcurrentExecutions": 0},
+            ),
+            "posture function": change(
+                "lambda", "DeleteFunction20150331", {"functionName": "root-activity-monitor-posture"}
+            ),
         }
     return changes
+
+
+def hub_name(stack: RecordedStack, type_token: str, child: str) -> str:
+    return str(stack.named(type_token, f"{COMPONENT}-{child}").outputs["name"])
+
+
+def table_changes(stack: RecordedStack) -> dict[str, dict[str, Any]]:
+    """Changes to the hub's tables that would blind the watchdog (heartbeats) or the posture audit."""
+    heartbeats, posture = hub_name(stack, TABLE, "heartbeats"), hub_name(stack, TABLE, "posture")
+    arn = stack.named(TABLE, f"{COMPONENT}-heartbeats").arn
+    ttl = {"enabled": True, "attributeName": "lastHeard"}
+    return {
+        "heartbeat table deleted": change("dynamodb", "DeleteTable", {"tableName": heartbeats}),
+        "heartbeat table throttled": change(
+            "dynamodb", "UpdateTable", {"tableName": heartbeats, "billingMode": "PROVISIONED"}
+        ),
+        "heartbeats expired at once": change(
+            "dynamodb", "UpdateTimeToLive", {"tableName": heartbeats, "timeToLiveSpecification": ttl}
+        ),
+        "heartbeat table denied": change(
+            "dynamodb", "PutResourcePolicy", {"resourceArn": arn, "policy": "{}"}
+        ),
+        "posture table deleted": change("dynamodb", "DeleteTable", {"tableName": posture}),
+    }
 
 
 @pytest.mark.parametrize("stack_name", ["hub_stack", "spoke_stack"])
@@ -175,6 +221,33 @@ def test_changes_to_the_monitor_by_anyone_but_root_match(
 def test_unrelated_changes_do_not_match(what: str, event: dict[str, Any], spoke_stack: RecordedStack) -> None:
     """GIVEN a change that does not touch the monitor THEN the tamper rule ignores it."""
     assert not forwarding_pattern(spoke_stack, "us-east-1").matches_event(event), what
+
+
+def published(stem: str, account: str, table: str) -> dict[str, Any]:
+    """AWS's published DynamoDB record `stem`, made in `account` on `table`."""
+    event = in_account(load_event(f"published/{stem}"), account)
+    event["detail"]["requestParameters"]["tableName"] = table
+    return event
+
+
+def test_the_hub_s_own_table_writes_and_other_tables_are_not_tamper(hub_stack: RecordedStack) -> None:
+    """GIVEN AWS's published DeleteTable and PutItem records WHEN made in the hub account THEN deleting the
+    heartbeat table is routed as tamper, and neither an item written to it (a data event, as the notifier's
+    own heartbeat writes are when a trail logs them) nor deleting another table is."""
+    account, heartbeats = hub_stack.account_id, hub_name(hub_stack, TABLE, "heartbeats")
+    rule = forwarding_pattern(hub_stack, HUB_REGION)
+    delete, put = "non_root_awsdocs_assumed_role_delete_table", "non_root_awsdocs_assumed_role_put_item"
+    for pattern in (rule, hub_route(hub_stack)):
+        assert pattern.matches_event(published(delete, account, heartbeats))
+        assert not pattern.matches_event(published(put, account, heartbeats))
+        assert not pattern.matches_event(published(delete, account, "Music"))
+
+
+def test_the_notifier_accepts_every_service_the_tamper_pattern_watches() -> None:
+    """GIVEN the services whose calls the tamper rules forward THEN the notifier reads each one's records as
+    tamper (CloudWatch's both spellings are one service)."""
+    forwarded = {source.removeprefix("aws.") for source in TAMPER_SOURCES} - {"cloudwatch"}
+    assert {source.removesuffix(".amazonaws.com") for source in WATCHED_SOURCES} == forwarded
 
 
 def hub_route(hub_stack: RecordedStack) -> EventPattern:
