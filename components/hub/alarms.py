@@ -6,8 +6,10 @@ be), under the topic's customer-managed key (its policy lets cloudwatch.amazonaw
 about the notifier never passes through it. Covered (account, region) pairs have no alarms: the heartbeat,
 carried by their root-activity rule, proves them (see docs/operations.md, "Self-monitoring").
 
-Every metric here is emitted only when something is happening (a failed delivery, a message on an idle
-queue, an invocation), so missing data is "not breaching" rather than "insufficient data".
+Every failure metric here is emitted only when something is happening (a failed delivery, a message on an
+idle queue, an invocation), so missing data is "not breaching" rather than "insufficient data". The two
+silence alarms are the other way round: a function that is never invoked (its schedule deleted or disabled,
+nothing feeding its queue) emits no metric at all, so there missing data is "breaching".
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..tagging import Tags, tag_input
 from .buffer import Buffer
 
 NOT_BREACHING = "notBreaching"
+BREACHING = "breaching"
 HEALTH_RUNBOOK = f"{DEFAULT_RUNBOOK_BASE_URL}health.md"
 PERIOD_SECONDS = 300
 # The buffer holds a session for up to the batching window (at most 300 s) plus the function's run; a
@@ -30,6 +33,10 @@ PERIOD_SECONDS = 300
 BUFFER_AGE_THRESHOLD_SECONDS = 900
 RULE_FAILURE_METRICS = ("FailedInvocations", "InvocationsFailedToBeSentToDlq")
 FUNCTION_FAILURE_METRICS = ("Errors", "Throttles")
+# The watchdog runs every heartbeat interval, and every covered pair's heartbeat reaches the notifier at
+# least that often: a window of this many intervals without one invocation has missed a run, not just a
+# late one.
+SILENCE_INTERVALS = 2
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class AlarmSpec:
     dimensions: Mapping[str, pulumi.Input[str]]
     statistic: str
     threshold: float
+    comparison: str = "GreaterThanThreshold"
+    missing_data: str = NOT_BREACHING
+    period_seconds: int = PERIOD_SECONDS
 
 
 def metric_alarm(
@@ -54,7 +64,8 @@ def metric_alarm(
     tags: Tags,
     region: str | None = None,
 ) -> aws.cloudwatch.MetricAlarm:
-    """An alarm over one 5-minute period, notifying `topic_arn` when it fires and when it recovers."""
+    """An alarm over one period (5 minutes unless the spec says), notifying `topic_arn` when it fires and
+    when it recovers."""
     return aws.cloudwatch.MetricAlarm(
         f"{component}-{spec.name}-alarm",
         region=region,
@@ -64,11 +75,11 @@ def metric_alarm(
         metric_name=spec.metric,
         dimensions=dict(spec.dimensions),
         statistic=spec.statistic,
-        period=PERIOD_SECONDS,
+        period=spec.period_seconds,
         evaluation_periods=1,
         threshold=spec.threshold,
-        comparison_operator="GreaterThanThreshold",
-        treat_missing_data=NOT_BREACHING,
+        comparison_operator=spec.comparison,
+        treat_missing_data=spec.missing_data,
         alarm_actions=[topic_arn],
         ok_actions=[topic_arn],
         tags=tag_input(tags),
@@ -138,12 +149,33 @@ def function_failure_specs(
     ]
 
 
+def silence_spec(name: str, function_name: pulumi.Input[str], interval_minutes: int, why: str) -> AlarmSpec:
+    """No invocation of `name` for SILENCE_INTERVALS heartbeat intervals (one period of that length)."""
+    window = SILENCE_INTERVALS * interval_minutes
+    return AlarmSpec(
+        name=f"{name}-invocations",
+        description=(
+            f"The {name} function was not invoked for {window} minutes: {why}. See docs/operations.md, "
+            f"'{name.capitalize()} not invoked'."
+        ),
+        namespace="AWS/Lambda",
+        metric="Invocations",
+        dimensions={"FunctionName": function_name},
+        statistic="Sum",
+        threshold=1,
+        comparison="LessThanThreshold",
+        missing_data=BREACHING,
+        period_seconds=window * 60,
+    )
+
+
 def hub_alarms(
     name: str,
     *,
     queued: Buffer,
     function: aws.lambda_.Function,
     watchdog: aws.lambda_.Function,
+    heartbeat_interval_minutes: int,
     event_bus_name: pulumi.Input[str],
     posture: aws.lambda_.Function | None = None,
     topic_arn: pulumi.Input[str],
@@ -151,7 +183,7 @@ def hub_alarms(
     tags: Tags,
 ) -> list[aws.cloudwatch.MetricAlarm]:
     """The hub region's pipeline: both DLQs, the buffer's age, the notifier's, the watchdog's and the posture
-    audit's failures, the hub-bus rules."""
+    audit's failures, the hub-bus rules, and the notifier and watchdog falling silent."""
     specs = [
         dead_letter_spec(
             "buffer-dlq", queued.dead_letter_queue.name, "the notifier failed on these events five times"
@@ -181,6 +213,19 @@ def hub_alarms(
             watchdog.name,
             "monitoring gaps may go unnoticed",
             "Watchdog errors or throttles",
+        ),
+        silence_spec(
+            "watchdog",
+            watchdog.name,
+            heartbeat_interval_minutes,
+            "its schedule is deleted or disabled, or cannot invoke it; no monitoring gap is noticed",
+        ),
+        silence_spec(
+            "notifier",
+            function.name,
+            heartbeat_interval_minutes,
+            "no heartbeat reached it, so nothing feeds its queue (its event source mapping disabled or "
+            "deleted, the hub bus or its rules broken)",
         ),
     ]
     if posture is not None:

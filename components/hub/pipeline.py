@@ -143,6 +143,7 @@ def hub_pipeline(
         queued=queued,
         function=function.function,
         watchdog=watched.function,
+        heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
         posture=audit.function if audit is not None else None,
         event_bus_name=bus.bus.name,
         topic_arn=topic.topic.arn,

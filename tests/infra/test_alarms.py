@@ -35,12 +35,19 @@ def where_it_publishes(stack: RecordedStack, alarm: RecordedResource) -> Recorde
     return topic
 
 
-def test_every_alarm_fires_on_one_five_minute_period_and_ignores_missing_data(
+def silence_alarms(stack: RecordedStack) -> list[RecordedResource]:
+    return [a for a in stack.of_type(ALARM) if a.inputs["metricName"] == "Invocations"]
+
+
+def test_every_failure_alarm_fires_on_one_five_minute_period_and_ignores_missing_data(
     hub_stack: RecordedStack,
 ) -> None:
-    """GIVEN the hub THEN each alarm is > threshold over one 5-minute period, missing data OK."""
+    """GIVEN the hub THEN each failure alarm is > threshold over one 5-minute period, missing data OK."""
+    silence = silence_alarms(hub_stack)
     assert hub_stack.of_type(ALARM)
     for alarm in hub_stack.of_type(ALARM):
+        if alarm in silence:
+            continue
         inputs = alarm.inputs
         assert inputs["comparisonOperator"] == "GreaterThanThreshold", alarm.name
         assert (inputs["period"], inputs["evaluationPeriods"]) == (300, 1), alarm.name
@@ -93,14 +100,32 @@ def test_buffer_age_and_function_failures_are_alarmed(hub_stack: RecordedStack, 
         )
 
 
+@pytest.mark.parametrize("function", ["notifier", "watchdog"])
+def test_a_function_never_invoked_for_two_heartbeat_intervals_alarms(
+    hub_stack: RecordedStack, function: str
+) -> None:
+    """GIVEN the hub (heartbeat every 60 minutes) THEN the notifier and the watchdog each alarm, on the
+    topic, when not invoked once in 120 minutes: fewer than 1 invocation, and no data at all (a function
+    never invoked emits none) counts as breaching."""
+    lambda_function = hub_stack.named(FUNCTION, f"{COMPONENT}-{function}")
+    (alarm,) = alarms_on(hub_stack, "Invocations", FunctionName=lambda_function.outputs["name"])
+    inputs = alarm.inputs
+    assert (inputs["namespace"], inputs["statistic"], inputs["threshold"]) == ("AWS/Lambda", "Sum", 1)
+    assert inputs["comparisonOperator"] == "LessThanThreshold"
+    assert (inputs["period"], inputs["evaluationPeriods"]) == (2 * 60 * 60, 1)
+    assert inputs["treatMissingData"] == "breaching"
+    assert where_it_publishes(hub_stack, alarm) is hub_stack.named(TOPIC, f"{COMPONENT}-topic")
+    assert f"'{function.capitalize()} not invoked'" in inputs["alarmDescription"]
+
+
 def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack: RecordedStack) -> None:
     """GIVEN the hub THEN every alarm is in the hub region (no region input) and notifies the topic (whose key
     CloudWatch may use: test_key_policy_admits_the_account_sns_cloudwatch_and_the_notifier_only)."""
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
     alarms = hub_stack.of_type(ALARM)
     # 2 DLQs, age, errors and throttles of 3 functions (the notifier, the watchdog, the posture audit);
-    # 2 metrics x 3 hub-bus rules
-    assert len(alarms) == 3 + 2 * 3 + 2 * 3
+    # 2 metrics x 3 hub-bus rules; the notifier and the watchdog not invoked
+    assert len(alarms) == 3 + 2 * 3 + 2 * 3 + 2
     for alarm in alarms:
         assert "region" not in alarm.inputs, alarm.name
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name
