@@ -15,6 +15,7 @@ QUOTED = {
     "suite_time": REPO_ROOT / "docs" / "verification.md",
     "simulate": REPO_ROOT / "docs" / "simulate.md",
     "simulate_org": REPO_ROOT / "docs" / "organization.md",
+    "watchdog_silence": REPO_ROOT / "docs" / "operations.md",
 }
 TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 WHERE = re.compile(
@@ -43,6 +44,21 @@ def test_the_recorded_suite_time_is_a_green_suite_on_two_cores() -> None:
     assert len(counts) == 2 and all(counts), lines
     assert len({count[1] for count in counts if count}) == 1
     assert not any(word in line for line in lines for word in ("failed", "skipped", "error"))
+
+
+def test_the_recorded_watchdog_flood_notified_every_pair_and_no_account_twice() -> None:
+    """GIVEN bench/results/watchdog_silence.txt THEN every silent pair it names was reported, each account was
+    notified exactly once, and the last run left nothing for the next."""
+    text = record.recording_path("watchdog_silence").read_text(encoding="utf-8")
+    size = re.search(r"watchdog, ([\d,]+) accounts x (\d+) regions", text)
+    assert size is not None, text
+    accounts, regions = int(size[1].replace(",", "")), int(size[2])
+    assert f"pairs reported: {accounts * regions:,} of {accounts * regions:,}" in text
+    assert f"notifications: {accounts:,} ({accounts:,} accounts)" in text
+    assert "accounts notified more than once: 0" in text
+    runs = [line.split() for line in text.splitlines() if re.match(r"^ +\d+ +[\d,]+ +[\d,]+ +\d+ ", line)]
+    assert runs and runs[-1][2] == "0"
+    assert sum(int(run[1].replace(",", "")) for run in runs) == accounts
 
 
 def test_a_recorded_run_keeps_what_it_printed_and_a_failed_one_nothing(
