@@ -248,7 +248,8 @@ KEYS: tuple[ConfigKey, ...] = (
             "makes, which CloudTrail records and the forwarding rules carry to the hub); the hub's watchdog "
             "runs as often. One interval for the whole deployment: the hub exports it (stack output "
             "`heartbeatIntervalMinutes`) and a spoke or org stack with `hubStack` takes it from there "
-            "(a different value is refused); with `hubEventBusArn`, give the hub's value. 0 or unset: "
+            "(a different value is refused); with `hubEventBusArn`, give the hub's value (a heartbeat slower "
+            "than the hub's watchdog tolerates is notified, `health`). 0 or unset: "
             "the hub stack's, else "
             f"{DEFAULT_HEARTBEAT_INTERVAL_MINUTES} (see docs/operations.md)"
         ),

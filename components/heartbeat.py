@@ -89,8 +89,18 @@ def schedule_expression(interval_minutes: int) -> str:
     return f"rate({interval_minutes} {unit})"
 
 
-def call_input(account_id: str, region: str) -> str:
-    """The TestEventPattern request: a fixed event that matches a fixed pattern, nothing read or changed."""
+INTERVAL_FIELD = "intervalSeconds"
+"""The event's detail field naming how often this schedule calls: the hub's notifier compares it with the
+interval its watchdog expects (handler/heartbeat_interval.py)."""
+
+
+def call_input(account_id: str, region: str, interval_seconds: str) -> str:
+    """The TestEventPattern request: a fixed event that matches a fixed pattern, nothing read or changed.
+
+    The event's detail carries the schedule's interval: CloudTrail records the request, so the hub learns
+    what each covered pair was deployed with. `interval_seconds` is the number as text (the StackSet template
+    passes the `${…}` of the parameter that holds it, which CloudFormation substitutes as text).
+    """
     event = {
         "id": "root-activity-monitor-heartbeat",
         "account": account_id,
@@ -99,14 +109,15 @@ def call_input(account_id: str, region: str) -> str:
         "region": region,
         "resources": [],
         "detail-type": "Heartbeat",
-        "detail": {},
+        "detail": {INTERVAL_FIELD: interval_seconds},
     }
     pattern = {"source": [HEARTBEAT_EVENT_SOURCE]}
     return json.dumps({"Event": json.dumps(event), "EventPattern": json.dumps(pattern)}, sort_keys=True)
 
 
-def _input_in(region: str, account_id: str) -> str:
-    return call_input(account_id, region)
+def _input_in(region: str, ids: Sequence[Any]) -> str:
+    """`ids`: the account and the interval in minutes."""
+    return call_input(str(ids[0]), region, str(int(ids[1]) * 60))
 
 
 @dataclass(frozen=True)
@@ -162,7 +173,7 @@ def emit_heartbeats(
             target=aws.scheduler.ScheduleTargetArgs(
                 arn=TARGET_ARN,
                 role_arn=role.arn,
-                input=pulumi.Output.from_input(account_id).apply(functools.partial(_input_in, region)),
+                input=pulumi.Output.all(account_id, interval).apply(functools.partial(_input_in, region)),
                 # A late heartbeat is worth less than the next one: retry briefly, within one interval.
                 retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
                     maximum_event_age_in_seconds=interval.apply(maximum_event_age_seconds),

@@ -14,7 +14,7 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from . import expected_use, heartbeat, jsonlog, posture_grade, publisher
+from . import expected_use, heartbeat, heartbeat_interval, interval_message, jsonlog, posture_grade, publisher
 from .accounts import AccountNameResolver, environment_resolver
 from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
@@ -85,7 +85,13 @@ def handle_batch(
         for n in fold_tamper(intake.tamper, deployers)
     ]
     outcomes = publisher.publish_all(outgoing, publish, resolve_account_name, budget)
-    heartbeats_returned = heartbeat.record_heartbeats(intake.heartbeats, table, budget, write_heartbeat)
+    # A heartbeat slower than the watchdog tolerates is told once per pair (heartbeat_interval.py).
+    check = heartbeat_interval.IntervalCheck.from_environment(
+        os.environ, interval_message.notifier(topic_arn, publish, resolve_account_name)
+    )
+    heartbeats_returned = heartbeat.record_heartbeats(
+        intake.heartbeats, table, budget, write_heartbeat, check
+    )
     returned = [m for item, o in zip(outgoing, outcomes, strict=True) if o != DONE for m in item.message_ids]
     returned += heartbeats_returned
     published = Counter(item.category for item, o in zip(outgoing, outcomes, strict=True) if o == DONE)

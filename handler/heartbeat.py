@@ -22,6 +22,7 @@ from botocore.config import Config
 
 from . import jsonlog
 from .budget import DONE, Budget, log_out_of_time, run_in_order
+from .heartbeat_interval import IntervalCheck, follow_up, interval_seconds
 
 # Must equal the components' heartbeat.ROLE_NAME_PREFIX; a test checks they agree.
 ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
@@ -48,6 +49,9 @@ class Heartbeat:
     region: str
     heard_at: int
     """Seconds since the epoch, from the record's eventTime."""
+    request_parameters: object = None
+    """The call's recorded request, which says how often the pair's schedule calls: read only when the
+    hub checks it, for the one heartbeat of the pair a batch writes (heartbeat_interval.py)."""
 
 
 def heartbeat_of(message_id: str, envelope: Mapping[str, Any], detail: Mapping[str, Any]) -> Heartbeat | None:
@@ -73,7 +77,7 @@ def heartbeat_of(message_id: str, envelope: Mapping[str, Any], detail: Mapping[s
     region = str(detail.get("awsRegion") or envelope.get("region") or "")
     if not account or not region or heard_at is None:
         return None
-    return Heartbeat(message_id, account, region, heard_at)
+    return Heartbeat(message_id, account, region, heard_at, detail.get("requestParameters"))
 
 
 @cache
@@ -86,9 +90,16 @@ Update = Callable[..., object]
 
 
 def record_heartbeats(
-    beats: list[Heartbeat], table: str | None, budget: Budget, update: Update | None = None
+    beats: list[Heartbeat],
+    table: str | None,
+    budget: Budget,
+    update: Update | None = None,
+    check: IntervalCheck | None = None,
 ) -> list[str]:
-    """Write the latest heartbeat of each pair within the budget; returns the message IDs to retry."""
+    """Write the latest heartbeat of each pair within the budget; returns the message IDs to retry.
+
+    With `check`, a pair whose heartbeat says it beats slower than the hub's watchdog tolerates is notified
+    once per change (heartbeat_interval.py)."""
     if not beats:
         return []
     if not table:
@@ -115,7 +126,7 @@ def record_heartbeats(
         )
 
     pending = list(latest.values())
-    outcomes = run_in_order(pending, lambda beat: _write(write, table, beat), budget, failed)
+    outcomes = run_in_order(pending, lambda beat: _write(write, table, beat, check, now), budget, failed)
     log_out_of_time("heartbeat writes", outcomes, budget)
     returned = [
         message_id
@@ -133,11 +144,13 @@ def record_heartbeats(
     return returned
 
 
-def _write(write: Update, table: str, beat: Heartbeat) -> None:
+def _write(write: Update, table: str, beat: Heartbeat, check: IntervalCheck | None, now: int) -> None:
+    key = {"accountId": {"S": beat.account_id}, "region": {"S": beat.region}}
+    seconds = interval_seconds(beat.request_parameters) if check is not None else None
     try:
-        write(
+        old = write(
             TableName=table,
-            Key={"accountId": {"S": beat.account_id}, "region": {"S": beat.region}},
+            Key=key,
             UpdateExpression="SET lastHeard = :heard, expiresAt = :expires",
             # A late, older heartbeat must not move the time back.
             ConditionExpression="attribute_not_exists(lastHeard) OR lastHeard < :heard",
@@ -145,10 +158,25 @@ def _write(write: Update, table: str, beat: Heartbeat) -> None:
                 ":heard": {"N": str(beat.heard_at)},
                 ":expires": {"N": str(beat.heard_at + RETENTION_SECONDS)},
             },
+            # The item as it was, in the same call: what was last checked for the pair.
+            **({"ReturnValues": "ALL_OLD"} if seconds is not None else {}),
         )
     except Exception as exc:
         if type(exc).__name__ != "ConditionalCheckFailedException":
             raise
+        return
+    if check is not None and seconds is not None:
+        follow_up(
+            write,
+            table,
+            key,
+            old,
+            account_id=beat.account_id,
+            region=beat.region,
+            seconds=seconds,
+            check=check,
+            now=now,
+        )
 
 
 def table_name() -> str | None:

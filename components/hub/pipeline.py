@@ -17,7 +17,7 @@ from .notifier import BUFFER_VISIBILITY_TIMEOUT_SECONDS, Notifier, notifier, not
 from .organizations import allow_lookups, lookup_variables
 from .posture import PostureAudit, allow_reading_posture, posture_audit
 from .topic import NotificationTopic, notification_topic
-from .watchdog import Watchdog, allow_recording, heartbeat_table, watchdog
+from .watchdog import Watchdog, allow_recording, heartbeat_table, interval_variables, watchdog
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,10 @@ def hub_pipeline(
             "EXPECTED_ROOT_USE": routing.expected_root_use_variable(settings.expected_root_use),
             "RUNBOOK_BASE_URL": settings.runbook_base_url,
         },
-        extra_variables=lookups,
+        extra_variables={
+            **lookups,
+            **interval_variables(settings.heartbeat_interval_minutes, settings.heartbeat_silent_intervals),
+        },
     )
     allow_recording(name, notifier_role=role, table=table, parent=parent)
     if audit is not None:

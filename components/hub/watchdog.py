@@ -45,6 +45,11 @@ class Watchdog:
     schedule: aws.scheduler.Schedule
 
 
+def interval_variables(interval_minutes: int, silent_intervals: int) -> dict[str, str]:
+    """What the watchdog judges silence by; the notifier checks each heartbeat's own interval against it."""
+    return {"HEARTBEAT_INTERVAL_MINUTES": str(interval_minutes), "SILENT_INTERVALS": str(silent_intervals)}
+
+
 def heartbeat_table(name: str, *, parent: pulumi.Resource, tags: Tags) -> aws.dynamodb.Table:
     """On-demand (a few writes an hour per pair), KMS-encrypted, expiring pairs nobody hears any more."""
     return aws.dynamodb.Table(
@@ -131,8 +136,7 @@ def watchdog(
         variables={
             "TOPIC_ARN": topic.arn,
             "HEARTBEAT_TABLE": table.name,
-            "HEARTBEAT_INTERVAL_MINUTES": str(interval_minutes),
-            "SILENT_INTERVALS": str(silent_intervals),
+            **interval_variables(interval_minutes, silent_intervals),
             "ACCOUNT_NAMES": json.dumps(dict(account_names), sort_keys=True),
             **(extra_variables or {}),
         },

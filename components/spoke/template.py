@@ -93,7 +93,12 @@ def _heartbeat() -> dict[str, Any]:
                 "Target": {
                     "Arn": heartbeat.TARGET_ARN,
                     "RoleArn": _arn(HEARTBEAT_ROLE),
-                    "Input": {"Fn::Sub": heartbeat.call_input("${AWS::AccountId}", "${AWS::Region}")},
+                    # The maximum event age is the interval in seconds (maximum_event_age_seconds).
+                    "Input": {
+                        "Fn::Sub": heartbeat.call_input(
+                            "${AWS::AccountId}", "${AWS::Region}", f"${{{HEARTBEAT_MAXIMUM_EVENT_AGE}}}"
+                        )
+                    },
                     "RetryPolicy": {
                         "MaximumEventAgeInSeconds": _ref(HEARTBEAT_MAXIMUM_EVENT_AGE),
                         "MaximumRetryAttempts": heartbeat.HEARTBEAT_RETRY_ATTEMPTS,

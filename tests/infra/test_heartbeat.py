@@ -65,9 +65,23 @@ def test_every_spoke_region_gets_an_hourly_schedule_calling_test_event_pattern(
 
 
 def test_the_interval_comes_from_config(record_stack: RecordStack, spoke_config: dict[str, Any]) -> None:
-    """GIVEN heartbeatIntervalMinutes 15 THEN every schedule runs every 15 minutes."""
+    """GIVEN heartbeatIntervalMinutes 15 THEN every schedule runs every 15 minutes, and its request tells the
+    hub so (the test event's detail, which CloudTrail records with the call)."""
     recorded = record_stack({**spoke_config, "heartbeatIntervalMinutes": 15}, account_id=SPOKE_ACCOUNT)
     assert {s.inputs["scheduleExpression"] for s in recorded.of_type(SCHEDULE)} == {"rate(15 minutes)"}
+    for schedule in recorded.of_type(SCHEDULE):
+        event = json.loads(json.loads(schedule.inputs["target"]["input"])["Event"])
+        assert event["detail"] == {heartbeat.INTERVAL_FIELD: "900"}
+
+
+def test_the_notifier_knows_the_interval_the_watchdog_judges_by(hub_stack: RecordedStack) -> None:
+    """GIVEN the hub THEN the notifier has the watchdog's interval and silent intervals, to check each
+    heartbeat's own interval against."""
+    notifier = hub_stack.named(FUNCTION, "root-activity-monitor-notifier")
+    watchdog = hub_stack.named(FUNCTION, "root-activity-monitor-watchdog")
+    for name in ("HEARTBEAT_INTERVAL_MINUTES", "SILENT_INTERVALS"):
+        value = notifier.inputs["environment"]["variables"][name]
+        assert value == watchdog.inputs["environment"]["variables"][name]
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,8 @@ def resolve(value: Any, names: dict[str, str]) -> Any:
             text = value["Fn::Sub"]
             if text in names:
                 return names[text]
-            for name in ("AWS::AccountId", "AWS::Region"):
-                text = text.replace(f"${{{name}}}", names[name])
+            for name, named in names.items():
+                text = text.replace(f"${{{name}}}", str(named))
             return text
         return {key: resolve(item, names) for key, item in value.items()}
     if isinstance(value, list):
