@@ -17,6 +17,7 @@ from .gaps import NEVER, RECOVERED, SILENT, Change
 from .runbook import runbook_url
 from .sns_request import (
     PublishRequest,
+    chatbot_card,
     compact_json,
     message_attributes,
     structured_message,
@@ -102,16 +103,8 @@ def email_text(account_id: str, account_name: str, changes: Sequence[Change], no
 def chatbot(account_id: str, account_name: str, changes: Sequence[Change], now: int) -> str:
     """An AWS Chatbot custom notification (Slack/Teams)."""
     rows = [f"*{change.region}*: {md_plain(reason(change, now))}" for change in changes]
-    card = {
-        "version": "1.0",
-        "source": "custom",
-        "content": {
-            "textType": "client-markdown",
-            "title": md_plain(f"[{severity(changes)}] {title(changes)} - {account_name} ({account_id})"),
-            "description": "\n".join(rows),
-        },
-    }
-    return compact_json(card)
+    heading = md_plain(f"[{severity(changes)}] {title(changes)} - {account_name} ({account_id})")
+    return chatbot_card(heading, "\n".join(rows))
 
 
 def publish_request(

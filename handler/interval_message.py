@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 
 from .envelope import envelope, event_fields
 from .heartbeat_interval import Mismatch, Notify
-from .sns_request import PublishRequest, compact_json, message_attributes, structured_message, subject_line
+from .sns_request import (
+    PublishRequest,
+    chatbot_card,
+    compact_json,
+    message_attributes,
+    structured_message,
+    subject_line,
+)
 from .textsafe import md_plain
 
 CATEGORY = "health"
@@ -80,16 +87,8 @@ def publish_request(topic_arn: str, mismatch: Mismatch, account_name: str) -> Pu
     email = "\n".join(
         [title, "", f"Account: {account_name} ({account_id})", f"Region: {region}", "", why, ""]
     )
-    card = {
-        "version": "1.0",
-        "source": "custom",
-        "content": {
-            "textType": "client-markdown",
-            "title": md_plain(f"[{SEVERITY}] {title} - {account_name} ({account_id})"),
-            "description": md_plain(why),
-        },
-    }
-    message = structured_message(compact_json(document), email, compact_json(card))
+    card = chatbot_card(md_plain(f"[{SEVERITY}] {title} - {account_name} ({account_id})"), md_plain(why))
+    message = structured_message(compact_json(document), email, card)
     attributes = message_attributes(CATEGORY, SEVERITY, account_id, EVENT_NAME)
     subject = subject_line(SEVERITY, f"Heartbeat interval mismatch in {region}", account_id, account_name)
     return PublishRequest(topic_arn, subject, message, attributes, False, ())

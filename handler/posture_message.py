@@ -14,7 +14,14 @@ from typing import Any
 from .envelope import envelope, event_fields
 from .posture import RootCredentials
 from .posture_changes import HIGH, INFO, PostureChange
-from .sns_request import PublishRequest, compact_json, message_attributes, structured_message, subject_line
+from .sns_request import (
+    PublishRequest,
+    chatbot_card,
+    compact_json,
+    message_attributes,
+    structured_message,
+    subject_line,
+)
 from .textsafe import md_plain
 
 CATEGORY = "posture"
@@ -258,16 +265,11 @@ def _request(
         extra=extra,
     )
     more = len(card_rows) - CHATBOT_ROWS
-    card = {
-        "version": "1.0",
-        "source": "custom",
-        "content": {
-            "textType": "client-markdown",
-            "title": md_plain(f"[{level}] {title}"),
-            "description": "\n".join(card_rows[:CHATBOT_ROWS] + ([f"and {more} more"] if more > 0 else [])),
-        },
-    }
-    message = structured_message(compact_json(document), text, compact_json(card))
+    card = chatbot_card(
+        md_plain(f"[{level}] {title}"),
+        "\n".join(card_rows[:CHATBOT_ROWS] + ([f"and {more} more"] if more > 0 else [])),
+    )
+    message = structured_message(compact_json(document), text, card)
     top = events[0]["eventName"] if events else "PostureSummary"
     attributes = message_attributes(CATEGORY, level, account_id or account_name, top)
     subject = subject_line(level, title, account_id or account_name, account_name)

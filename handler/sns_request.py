@@ -55,6 +55,13 @@ def message_attributes(category: str, severity: str, account_id: str, event_name
     return filter_attributes(values)
 
 
+def chatbot_card(title: str, description: str) -> str:
+    """An AWS Chatbot custom notification (Slack/Teams, ``client-markdown``): the ``https`` body. Both texts
+    are already markdown-safe."""
+    content = {"textType": "client-markdown", "title": title, "description": description}
+    return compact_json({"version": "1.0", "source": "custom", "content": content})
+
+
 def structured_message(document_json: str, email: str, https: str) -> str:
     """The ``MessageStructure=json`` message: the JSON document for ``default`` (every protocol without a key
     of its own), the text for ``email``, the AWS Chatbot card for ``https``."""
