@@ -200,6 +200,8 @@ def _heartbeat_lines(report: SimulationReport) -> list[str]:
         f"{arrived} of {len(report.heartbeats)} heartbeats arrived.",
         f"Assumption: {TRAIL_ASSUMPTION}",
     ]
+    for note in report.health_notifications:
+        lines += ["", f"Subject: {note.subject}", "", *note.email_text.rstrip().splitlines()]
     if report.broken is not None:
         lines += ["", f"Break-it run: {report.broken}."]
         if not report.gap_notifications:

@@ -8,6 +8,7 @@ the notifier's tests build their heartbeats from it too.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..event_pattern import API_CALL_DETAIL_TYPE
@@ -16,11 +17,21 @@ from ..heartbeat_policies import SCHEDULER_SERVICE
 
 
 def heartbeat_record(
-    account: str, region: str, role_arn: str, time: str, *, event_id: str, error: str | None = None
+    account: str,
+    region: str,
+    role_arn: str,
+    time: str,
+    *,
+    event_id: str,
+    error: str | None = None,
+    request: str | None = None,
 ) -> dict[str, Any]:
     """The EventBridge event CloudTrail delivers for the heartbeat call `role_arn` made at `time`.
 
     `error`: the call was refused (CloudTrail records it with errorCode AccessDenied and this message).
+    `request`: the schedule's input (the call's `Event` and `EventPattern`), recorded as `requestParameters`
+    under the lower-camel names CloudTrail gives other calls' parameters (`event`, `eventPattern`): assumed,
+    no published record of this call confirms them.
     """
     role_name = role_arn.rsplit("/", 1)[-1]
     detail: dict[str, Any] = {
@@ -48,7 +59,7 @@ def heartbeat_record(
         "awsRegion": region,
         "sourceIPAddress": SCHEDULER_SERVICE,
         "userAgent": SCHEDULER_SERVICE,
-        "requestParameters": None,
+        "requestParameters": _parameters(request),
         "responseElements": None,
         "eventID": event_id,
         "readOnly": True,
@@ -70,3 +81,10 @@ def heartbeat_record(
         "resources": [],
         "detail": detail,
     }
+
+
+def _parameters(request: str | None) -> dict[str, Any] | None:
+    if not request:
+        return None
+    call = json.loads(request)
+    return {"event": call.get("Event"), "eventPattern": call.get("EventPattern")}

@@ -79,13 +79,13 @@ def create_schedule(aws: AwsAccounts, account: str, resource: RecordedResource) 
 
 
 def call_record(
-    account: str, region: str, role_arn: str, when: datetime, error: str | None
+    account: str, region: str, role_arn: str, when: datetime, error: str | None, *, request: str | None = None
 ) -> dict[str, Any]:
-    """The EventBridge event CloudTrail delivers for the heartbeat call made by `role_arn`."""
+    """The EventBridge event CloudTrail delivers for the heartbeat call made by `role_arn` with the
+    schedule's input `request`."""
     event_id = str(uuid.uuid5(_NAMESPACE, f"{account}/{region}/{when.isoformat()}"))
-    return heartbeat_record(
-        account, region, role_arn, when.strftime("%Y-%m-%dT%H:%M:%SZ"), event_id=event_id, error=error
-    )
+    at = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return heartbeat_record(account, region, role_arn, at, event_id=event_id, error=error, request=request)
 
 
 def fire_heartbeats(
@@ -109,7 +109,8 @@ def _fire(
     region, name, trace = resource.region, str(resource.outputs.get("name")), Trace()
     scheduler = aws.scheduler(account, region)
     try:
-        role_arn = str(scheduler.get_schedule(Name=name)["Target"]["RoleArn"])
+        target = scheduler.get_schedule(Name=name)["Target"]
+        role_arn, request = str(target["RoleArn"]), target.get("Input")
     except scheduler.exceptions.ResourceNotFoundException:
         return Fired(account, region, name, False, "the schedule does not exist", trace)
     role = parse_arn(role_arn)
@@ -135,5 +136,5 @@ def _fire(
         resource_based=False,
     )
     error = None if allowed.allowed else f"{role_arn} is not authorized to perform: {HEARTBEAT_ACTION}"
-    router.put_from_cloudtrail(call_record(account, region, role_arn, when, error), trace)
+    router.put_from_cloudtrail(call_record(account, region, role_arn, when, error, request=request), trace)
     return Fired(account, region, name, True, error or "called", trace)

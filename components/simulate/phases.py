@@ -248,6 +248,7 @@ def build_report(
         tampering=driven.tampering,
         heartbeats=beats.rows,
         gap_notifications=beats.gap_notifications,
+        health_notifications=beats.health_notifications,
         broken=beats.broken,
         posture=audited.notifications,
     )

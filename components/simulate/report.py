@@ -93,6 +93,9 @@ class SimulationReport:
     """One row per heartbeat schedule: did its call reach the hub's table."""
     gap_notifications: list[DeliveredNotification] = field(default_factory=list)
     """What the watchdog published (category monitoring-gap)."""
+    health_notifications: list[DeliveredNotification] = field(default_factory=list)
+    """What the notifier published about the heartbeats themselves: an interval the hub's watchdog cannot
+    tolerate (category health)."""
     broken: str | None = None
     """What a break-it run broke."""
     posture: list[DeliveredNotification] = field(default_factory=list)
@@ -122,6 +125,8 @@ class SimulationReport:
             "broken": self.broken,
             "assumptions": [TRAIL_ASSUMPTION],
         }
+        if self.health_notifications:
+            document["health"] = [notification.document for notification in self.health_notifications]
         if self.stack_instances:
             document["stackInstances"] = [instance.as_json() for instance in self.stack_instances]
             document["lateJoiner"] = self.late_joiner

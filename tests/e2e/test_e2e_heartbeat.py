@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import StackWriter
 from root_activity_monitor.simulate import SimulationReport, simulate
 from root_activity_monitor.simulate.cli import main
 
@@ -70,3 +71,27 @@ def test_the_break_flag_prints_the_gap_email(
     assert "Assumption: A CloudTrail trail with logging enabled" in out
     assert f"Subject: [HIGH] Monitoring gap in us-east-1 - workloads-production ({SPOKE})" in out
     assert "HeartbeatMissing: no heartbeat since 2025-03-14T10:00:00Z" in out
+
+
+def test_a_spoke_beating_slower_than_the_hub_tolerates_is_told_once_per_region(
+    example_hub: Path, example_spoke: Path, write_stack: StackWriter
+) -> None:
+    """GIVEN a spoke naming the hub by hubEventBusArn at 60 minutes and a hub expecting 15 x 2 WHEN
+    replayed THEN each of the spoke's regions gets one health notification naming heartbeatIntervalMinutes,
+    60 and 15; the hub's own regions, beating at 15, get none."""
+    hub = write_stack(example_hub, "hub", heartbeatIntervalMinutes=15, heartbeatSilentIntervals=2)
+    report = simulate(hub, [example_spoke])
+    told = sorted(
+        (
+            note.document["account"]["id"],
+            e["awsRegion"],
+            e["configKey"],
+            e["intervalMinutes"],
+            e["hubIntervalMinutes"],
+        )
+        for note in report.health_notifications
+        for e in note.document["events"]
+    )
+    assert told == sorted((SPOKE, region, "heartbeatIntervalMinutes", 60, 15) for region in REGIONS)
+    assert all(note.document["category"] == "health" for note in report.health_notifications)
+    assert report.problems == []
