@@ -73,6 +73,8 @@ EXPECTED_HUB_RESOURCES = (
                 "watchdog-throttles",
                 "posture-errors",
                 "posture-throttles",
+                "notifier-invocations",
+                "watchdog-invocations",
             )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.
@@ -261,6 +263,8 @@ def test_notifier_function_runs_the_handler_with_its_environment(hub_stack: Reco
         "ACCOUNT_NAMES",
         "DEPLOYER_PRINCIPAL_ARNS",
         "HEARTBEAT_TABLE",
+        "HEARTBEAT_INTERVAL_MINUTES",
+        "SILENT_INTERVALS",
         "POSTURE_TABLE",
         "ORGANIZATIONS_LOOKUP",
         "EXPECTED_ROOT_USE",
