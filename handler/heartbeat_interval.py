@@ -137,10 +137,12 @@ def follow_up(
             ConditionExpression=condition,
             ExpressionAttributeValues=values,
         )
-    except Exception as exc:
-        if type(exc).__name__ == "ConditionalCheckFailedException":
-            return
-        raise
+    except Exception as exc:  # the heartbeat is recorded; the next one checks again
+        if type(exc).__name__ != "ConditionalCheckFailedException":
+            jsonlog.error(
+                "heartbeat interval not checked", accountId=account_id, region=region, error=str(exc)
+            )
+        return
     if not check.too_slow(seconds):
         return
     try:
@@ -177,7 +179,3 @@ def _attribute(old_item: object) -> str | None:
     value = attributes.get(CHECKED_ATTRIBUTE) if isinstance(attributes, dict) else None
     text = value.get("S") if isinstance(value, dict) else None
     return text if isinstance(text, str) else None
-
-
-def _minutes(seconds: int) -> int:
-    return seconds // 60

@@ -109,3 +109,21 @@ def test_the_notifier_reads_the_field_the_schedule_writes() -> None:
     assert heartbeat_interval.INTERVAL_FIELD == components_heartbeat.INTERVAL_FIELD
     beat = beating_every(240)
     assert heartbeat_interval.interval_seconds(beat["detail"]["requestParameters"]) == 240 * 60
+
+
+def test_a_failing_check_never_fails_the_heartbeat(hub: SnsToSqs) -> None:
+    """GIVEN the table refusing the interval check's own write (throttled) THEN the heartbeat is still
+    recorded and not handed back, nothing is notified, and the next heartbeat checks again."""
+    dynamodb = heartbeat.dynamodb_client()
+
+    def throttled_check(**request: Any) -> object:
+        if heartbeat_interval.CHECKED_ATTRIBUTE in request["UpdateExpression"]:
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return dynamodb.update_item(**request)
+
+    batch = sqs_batch(beating_every(60))
+    response = app.handle_batch(batch, hub.topic_arn, write_heartbeat=throttled_check)
+    assert response == {"batchItemFailures": []}
+    assert item(ACCOUNT, REGION) is not None and hub.received() == []
+    app.handle_batch(sqs_batch(beating_every(60, "2026-11-27T06:00:00Z")), hub.topic_arn)
+    assert len(hub.received()) == 1
