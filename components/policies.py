@@ -21,7 +21,10 @@ EVENTS_SERVICE = "events.amazonaws.com"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 SNS_SERVICE = "sns.amazonaws.com"
 CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com"
-DELIVERY_ROLE_NAME_PREFIX = "root-activity-monitor-delivery-"
+MONITOR_NAME_PREFIX = "root-activity-monitor-"
+"""Every resource the monitor creates in a covered account starts with it, whatever the component's name: the
+hub's tamper route, the delivery role's trust and the protection policy name the monitor's resources by it."""
+DELIVERY_ROLE_NAME_PREFIX = f"{MONITOR_NAME_PREFIX}delivery-"
 """Every delivery role's name starts with it (SpokeForwarder, the hub's own regions, the StackSet), so the hub
 bus can admit exactly these roles from any account without knowing each account's random suffix."""
 DELIVERY_ROLE_ARN_PATTERN = f"arn:aws:iam::*:role/{DELIVERY_ROLE_NAME_PREFIX}*"
