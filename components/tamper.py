@@ -97,8 +97,9 @@ def tamper_pattern(
     account_id: str | None = None,
 ) -> dict[str, Any]:
     """Changes that would blind the monitor, to resources named from `component_name` (Pulumi's auto-names
-    `<component>-<child>-<suffix>`) or with the fixed prefix of covered regions' resources, to the hub bus and function named from `bus_name`, to roles named like
-    the monitor's delivery and heartbeat roles, and to trails.
+    `<component>-<child>-<suffix>`) or with the fixed prefix of covered regions' resources, to the hub bus
+    and function named from `bus_name`, to roles named like the monitor's delivery and heartbeat roles, and
+    to trails.
 
     `key_id` and `account_id` (the hub's): its topic key's disabling, deletion or policy change is matched
     (by key ID or ARN, hence a suffix), and so are event source mapping changes in the hub account.
