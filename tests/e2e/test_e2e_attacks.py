@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from root_activity_monitor.simulate.attacks import STEPS, Outcome, run_attacks
+from root_activity_monitor.simulate.attacks import RELAY_ROLE, RELAY_RULE, STEPS, Outcome, run_attacks
 from root_activity_monitor.simulate.run import embedded_aws, record_stacks
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +108,22 @@ SEQUENCES: dict[tuple[str, ...], Expected] = {
 }
 
 
+# Under the protection policy the first call on the monitor is refused and changes nothing, so a sequence is
+# its steps each tried against the intact monitor: every step alone is every row.
+OWN_RESOURCES_ONLY = {
+    # PutTargets passing the delivery role is refused, but names the administrator's own rule.
+    "relay heartbeats with the delivery role",
+    # Nothing of the monitor's is touched; the hub bus refuses the role, as without the policy.
+    "relay heartbeats with an own role",
+}
+PROTECTED: dict[tuple[str, ...], Expected] = {
+    (step,): expect(silenced=False) if step in OWN_RESOURCES_ONLY else expect(TAMPER, silenced=False)
+    for step in STEPS
+}
+"""Every step under the protection policy: refused; the refused call (recorded with errorCode) is the tamper
+notification, and root is still notified."""
+
+
 def _stack_file(directory: Path, name: str, **changes: object) -> Path:
     document = yaml.safe_load((REPO_ROOT / f"Pulumi.{name}.yaml").read_text())
     for key, value in changes.items():
@@ -120,10 +136,13 @@ def _stack_file(directory: Path, name: str, **changes: object) -> Path:
     return path
 
 
+Outcomes = dict[tuple[str, ...], Outcome]
+
+
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, ...], Outcome]]:
-    """Every sequence of the table replayed against its own spoke account of the example stacks, in one
-    region, with the hub's watchdog notifying after two silent intervals."""
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, Outcomes]]:
+    """Every sequence of the table, then every protected row, replayed (once) against its own spoke account of
+    the example stacks, in one region, with the hub's watchdog notifying after two silent intervals."""
     directory = tmp_path_factory.mktemp("attacks")
     hub = _stack_file(
         directory,
@@ -133,12 +152,32 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[st
         heartbeatSilentIntervals=SILENT_INTERVALS,
     )
     spoke = _stack_file(directory, "spoke", regions=["us-east-1"])
-    sequences = list(SEQUENCES)
-    stacks = record_stacks(hub, [spoke] * len(sequences))
+    sequences, shielded = list(SEQUENCES), list(PROTECTED)
+    stacks = record_stacks(hub, [spoke] * (len(sequences) + len(shielded)))
     bus = next(r for r in stacks[0].recorded.resources if r.type == "aws:cloudwatch/eventBus:EventBus")
     with embedded_aws():
-        results = run_attacks(stacks, sequences, hub_bus_arn=str(bus.outputs["arn"]))
-    yield dict(zip(sequences, results, strict=True))
+        results = run_attacks(
+            stacks,
+            sequences + shielded,
+            hub_bus_arn=str(bus.outputs["arn"]),
+            protected=[False] * len(sequences) + [True] * len(shielded),
+        )
+    yield (
+        dict(zip(sequences, results[: len(sequences)], strict=True)),
+        dict(zip(shielded, results[len(sequences) :], strict=True)),
+    )
+
+
+@pytest.fixture(scope="module")
+def outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
+    """The table's sequences, no protection policy attached."""
+    return replayed[0]
+
+
+@pytest.fixture(scope="module")
+def protected_outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
+    """Every step, the attacked account under the protection policy."""
+    return replayed[1]
 
 
 def _row_id(sequence: tuple[str, ...]) -> str:
@@ -171,17 +210,37 @@ def test_no_sequence_silences_root_unnoticed_but_the_named_residual(
     assert unnoticed == {(step,) for step in RESIDUAL}
 
 
-def test_the_table_covers_every_step_and_the_replay_is_clean(
-    outcomes: dict[tuple[str, ...], Outcome],
+@pytest.mark.parametrize(("sequence", "expected"), PROTECTED.items(), ids=[_row_id(s) for s in PROTECTED])
+def test_under_the_protection_policy_each_attack_is_refused_and_root_still_notified(
+    sequence: tuple[str, ...], expected: Expected, protected_outcomes: Outcomes
 ) -> None:
-    """GIVEN the table THEN every step of the replay is tried, and nothing was notified about another account
-    or before the attack (the replay's own problems)."""
+    """GIVEN the org stack's protection policy on the attacked account WHEN the administrator tries the step
+    THEN its call on the monitor is refused (one the StackSet execution role may make), nothing of the
+    monitor changes, the refused attempt is reported as tamper at MEDIUM unless it named only the
+    administrator's own resources, and root acting afterwards is notified."""
+    categories, silenced = expected
+    outcome = protected_outcomes[sequence]
+    assert outcome.categories == categories
+    assert outcome.severities == ({"MEDIUM"} if categories else set())
+    assert outcome.root_notified is not silenced
+    assert {call.split(" ")[1] for call in outcome.applied} <= {RELAY_RULE, RELAY_ROLE}
+    assert bool(outcome.refused) is (sequence != ("relay heartbeats with an own role",))
+    assert outcome.refused_to_execution_role == ()
+
+
+def test_the_table_covers_every_step_and_the_replay_is_clean(
+    outcomes: Outcomes, protected_outcomes: Outcomes
+) -> None:
+    """GIVEN the table THEN every step of the replay is tried, with and without the protection policy, and
+    nothing was notified about another account or before the attack (the replay's own problems)."""
     assert {step for sequence in outcomes for step in sequence} == set(STEPS)
-    (problems,) = {outcome.problems for outcome in outcomes.values()}
+    assert {step for sequence in protected_outcomes for step in sequence} == set(STEPS)
+    (problems,) = {outcome.problems for outcome in (*outcomes.values(), *protected_outcomes.values())}
     assert problems == ()
 
 
 def test_the_operations_page_quotes_the_table_s_size() -> None:
-    """GIVEN docs/operations.md THEN the number of attack sequences it quotes is the table's."""
+    """GIVEN docs/operations.md THEN the numbers of attack sequences it quotes are the table's."""
     text = (REPO_ROOT / "docs" / "operations.md").read_text()
     assert f"`tests/e2e/test_e2e_attacks.py`: {len(SEQUENCES)} attack sequences" in text
+    assert f"{len(PROTECTED)} more under the protection policy" in text
