@@ -65,8 +65,7 @@ class OrganizationRolloutArgs(TypedDict):
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
     """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
     protection_policy: NotRequired[str]
-    """`attach`: a service control policy that lets only the StackSet execution role change the monitor in
-    member accounts, attached to each of the OUs; `off`: none. Default `attach` when SELF, else `off`."""
+    """`attach` (an SCP: only the StackSet changes the monitor in the OUs) or `off`. Default: SELF."""
     protection_exempt_principal_arns: NotRequired[Sequence[str]]
     """Roles besides the StackSet execution role that the protection policy lets change the monitor."""
 

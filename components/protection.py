@@ -52,6 +52,12 @@ BLINDING_ACTIONS = (
     "organizations:LeaveOrganization",
 )
 """Calls that blind the monitor whatever resource they name (any trail may be the one feeding it)."""
+FULL_AWS_ACCESS: Policy = {
+    "Version": POLICY_VERSION,
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+"""The SCP AWS attaches to every root, OU and account unless told otherwise (`FullAWSAccess`): the protection
+policy's denials are taken from what it allows."""
 SCP_SIZE_LIMIT = 5120
 """Characters AWS Organizations accepts in a service control policy."""
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import heartbeat
 from ..policies import MONITOR_NAME_PREFIX, Policy, put_events_policy
-from ..protection import monitor_protection_policy
+from ..protection import FULL_AWS_ACCESS, monitor_protection_policy
 from .accounts import AwsAccounts
 from .delivery import EventRouter, Trace
 from .events import API_CALL, api_call, assumed_role_identity, envelope, events_for
@@ -47,11 +47,6 @@ PROBE = "root API call"
 """The root act after the attack: a write call in the attacked region."""
 RELAY_RULE = "heartbeat-relay"
 RELAY_ROLE = "heartbeat-relay"
-FULL_AWS_ACCESS: Policy = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-}
-"""The SCP AWS attaches to every root, OU and account unless told otherwise."""
 STACK_SET_EXECUTION_ROLE = "stacksets-exec-0123456789abcdef0123456789abcdef"
 ACCESS_DENIED = "AccessDenied"
 Authorization = tuple[str, str]

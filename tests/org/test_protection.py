@@ -16,8 +16,14 @@ from typing import Any
 import botocore.session
 import pytest
 from root_activity_monitor import ConfigError, OrganizationRollout, OrganizationRolloutArgs
-from root_activity_monitor.protection import SCP_SIZE_LIMIT, monitor_protection_policy, policy_text
+from root_activity_monitor.protection import (
+    FULL_AWS_ACCESS,
+    SCP_SIZE_LIMIT,
+    monitor_protection_policy,
+    policy_text,
+)
 from root_activity_monitor.simulate import RecordedStack
+from root_activity_monitor.simulate.attacks import STACK_SET_EXECUTION_ROLE
 from root_activity_monitor.simulate.iam import Caller, evaluate
 from root_activity_monitor.simulate.recording import RecordedResource
 from root_activity_monitor.spoke.template import spoke_template
@@ -31,11 +37,7 @@ REGION = "us-east-1"
 HUB_BUS_ARN = f"arn:aws:events:eu-west-1:{HUB}:event-bus/root-activity-monitor"
 OUS = ["ou-ab12-cd34ef56", "r-ab12"]
 ADMIN = f"arn:aws:iam::{MEMBER}:role/Admin"
-EXECUTION_ROLE = f"arn:aws:iam::{MEMBER}:role/stacksets-exec-0123456789abcdef0123456789abcdef"
-FULL_AWS_ACCESS = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-}
+EXECUTION_ROLE = f"arn:aws:iam::{MEMBER}:role/{STACK_SET_EXECUTION_ROLE}"
 READ_PREFIXES = ("Get", "List", "Describe")
 POLICY = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
