@@ -11,13 +11,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
+import pulumi
 import pytest
 import yaml
+from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
+from root_activity_monitor.program import main
+from root_activity_monitor.program.config import SpokeStackConfig, load_stack_config
 from root_activity_monitor.simulate.attacks import RELAY_ROLE, RELAY_RULE, STEPS, Outcome, run_attacks
 from root_activity_monitor.simulate.run import embedded_aws, record_stacks
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+RULE = "aws:cloudwatch/eventRule:EventRule"
 NAMESPACE = "root-activity-monitor"
 TAMPER, GAP = "tamper", "monitoring-gap"
 SILENT_INTERVALS = 2
@@ -137,12 +143,26 @@ def _stack_file(directory: Path, name: str, **changes: object) -> Path:
 
 
 Outcomes = dict[tuple[str, ...], Outcome]
+ACME = "acme-root-watch"
+ACME_STACK = "acme"
+ACME_ROWS = ("disable tamper rule", "disable root rule")
+"""Replayed against spokes whose SpokeForwarder is named otherwise than the hub (a library user's)."""
+
+
+def _program() -> None:
+    """The project's program, but in stack `acme` a SpokeForwarder named `acme-root-watch`."""
+    config = load_stack_config()
+    if pulumi.get_stack() == ACME_STACK and isinstance(config, SpokeStackConfig):
+        SpokeForwarder(ACME, cast(SpokeForwarderArgs, config.settings.as_args()))
+    else:
+        main()
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, Outcomes]]:
-    """Every sequence of the table, then every protected row, replayed (once) against its own spoke account of
-    the example stacks, in one region, with the hub's watchdog notifying after two silent intervals."""
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, Outcomes, Outcomes]]:
+    """Every sequence of the table, every protected row, then the rows against `acme-root-watch` spokes,
+    replayed (once) each against its own spoke account of the example stacks, in one region, with the hub's
+    watchdog notifying after two silent intervals."""
     directory = tmp_path_factory.mktemp("attacks")
     hub = _stack_file(
         directory,
@@ -152,32 +172,45 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcome
         heartbeatSilentIntervals=SILENT_INTERVALS,
     )
     spoke = _stack_file(directory, "spoke", regions=["us-east-1"])
-    sequences, shielded = list(SEQUENCES), list(PROTECTED)
-    stacks = record_stacks(hub, [spoke] * (len(sequences) + len(shielded)))
+    acme_file = directory / f"Pulumi.{ACME_STACK}.yaml"
+    acme_file.write_text(spoke.read_text())
+    sequences, shielded, acme = list(SEQUENCES), list(PROTECTED), [(row,) for row in ACME_ROWS]
+    paths = [spoke] * (len(sequences) + len(shielded)) + [acme_file] * len(acme)
+    stacks = record_stacks(hub, paths, program=_program)
     bus = next(r for r in stacks[0].recorded.resources if r.type == "aws:cloudwatch/eventBus:EventBus")
     with embedded_aws():
         results = run_attacks(
             stacks,
-            sequences + shielded,
+            sequences + shielded + acme,
             hub_bus_arn=str(bus.outputs["arn"]),
             protected=[False] * len(sequences) + [True] * len(shielded),
         )
+    # The acme spokes' resources are named from their component, logically.
+    assert {r.name.split("-forward-")[0] for r in stacks[-1].recorded.of_type(RULE)} == {ACME}
+    first, second = len(sequences), len(sequences) + len(shielded)
     yield (
-        dict(zip(sequences, results[: len(sequences)], strict=True)),
-        dict(zip(shielded, results[len(sequences) :], strict=True)),
+        dict(zip(sequences, results[:first], strict=True)),
+        dict(zip(shielded, results[first:second], strict=True)),
+        dict(zip(acme, results[second:], strict=True)),
     )
 
 
 @pytest.fixture(scope="module")
-def outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
+def outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
     """The table's sequences, no protection policy attached."""
     return replayed[0]
 
 
 @pytest.fixture(scope="module")
-def protected_outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
+def protected_outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
     """Every step, the attacked account under the protection policy."""
     return replayed[1]
+
+
+@pytest.fixture(scope="module")
+def acme_outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
+    """The acme rows, against spokes named `acme-root-watch` under the hub named `root-activity-monitor`."""
+    return replayed[2]
 
 
 def _row_id(sequence: tuple[str, ...]) -> str:
@@ -244,3 +277,17 @@ def test_the_operations_page_quotes_the_table_s_size() -> None:
     text = (REPO_ROOT / "docs" / "operations.md").read_text()
     assert f"`tests/e2e/test_e2e_attacks.py`: {len(SEQUENCES)} attack sequences" in text
     assert f"{len(PROTECTED)} more under the protection policy" in text
+
+
+@pytest.mark.parametrize("row", ACME_ROWS)
+def test_a_spoke_named_otherwise_than_the_hub_is_notified_as_the_table_says(
+    row: str, acme_outcomes: Outcomes
+) -> None:
+    """GIVEN a SpokeForwarder named `acme-root-watch` and the hub named `root-activity-monitor` WHEN the
+    administrator disables one of its rules THEN the hub delivers what it does for the program's own spoke,
+    tamper included."""
+    categories, silenced = SINGLE_STEPS[row]
+    outcome = acme_outcomes[(row,)]
+    assert TAMPER in outcome.categories
+    assert (outcome.categories, outcome.root_notified) == (categories, not silenced)
+    assert outcome.problems == ()
