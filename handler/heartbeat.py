@@ -147,23 +147,30 @@ def record_heartbeats(
 def _write(write: Update, table: str, beat: Heartbeat, check: IntervalCheck | None, now: int) -> None:
     key = {"accountId": {"S": beat.account_id}, "region": {"S": beat.region}}
     seconds = interval_seconds(beat.request_parameters) if check is not None else None
+    request = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": "SET lastHeard = :heard, expiresAt = :expires",
+        # A late, older heartbeat must not move the time back.
+        "ConditionExpression": "attribute_not_exists(lastHeard) OR lastHeard < :heard",
+        "ExpressionAttributeValues": {
+            ":heard": {"N": str(beat.heard_at)},
+            ":expires": {"N": str(beat.heard_at + RETENTION_SECONDS)},
+        },
+    }
     try:
-        old = write(
-            TableName=table,
-            Key=key,
-            UpdateExpression="SET lastHeard = :heard, expiresAt = :expires",
-            # A late, older heartbeat must not move the time back.
-            ConditionExpression="attribute_not_exists(lastHeard) OR lastHeard < :heard",
-            ExpressionAttributeValues={
-                ":heard": {"N": str(beat.heard_at)},
-                ":expires": {"N": str(beat.heard_at + RETENTION_SECONDS)},
-            },
-            # The item as it was, in the same call: what was last checked for the pair.
-            **({"ReturnValues": "ALL_OLD"} if seconds is not None else {}),
-        )
+        # The item as it was, in the same call: what was last checked for the pair.
+        old = write(**request, **({"ReturnValues": "ALL_OLD"} if seconds is not None else {}))
     except Exception as exc:
-        if type(exc).__name__ != "ConditionalCheckFailedException":
+        if type(exc).__name__ == "ConditionalCheckFailedException":
+            return
+        if seconds is None or _error_code(exc) != "AccessDeniedException":
             raise
+        # Reading the old item back refused: the heartbeat matters more than the check of its interval.
+        jsonlog.warning(
+            "heartbeat interval not checked: the table refused to return the old item", error=str(exc)
+        )
+        _write(write, table, beat, None, now)
         return
     if check is not None and seconds is not None:
         follow_up(
@@ -177,6 +184,12 @@ def _write(write: Update, table: str, beat: Heartbeat, check: IntervalCheck | No
             check=check,
             now=now,
         )
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    return str(error.get("Code", "")) if isinstance(error, dict) else ""
 
 
 def table_name() -> str | None:

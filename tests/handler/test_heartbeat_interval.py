@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore.exceptions import ClientError
 from heartbeat_fixtures import TABLE, create_table, heartbeat_event, item
 from load import sqs_batch
 from root_activity_monitor import heartbeat as components_heartbeat
@@ -127,3 +128,19 @@ def test_a_failing_check_never_fails_the_heartbeat(hub: SnsToSqs) -> None:
     assert item(ACCOUNT, REGION) is not None and hub.received() == []
     app.handle_batch(sqs_batch(beating_every(60, "2026-11-27T06:00:00Z")), hub.topic_arn)
     assert len(hub.received()) == 1
+
+
+def test_a_table_refusing_to_return_the_old_item_still_records_the_heartbeat(hub: SnsToSqs) -> None:
+    """GIVEN a table whose policy refuses the heartbeat write that asks for the old item back THEN the
+    heartbeat is written without it and not handed back; its interval is simply not checked."""
+    dynamodb = heartbeat.dynamodb_client()
+
+    def no_read_back(**request: Any) -> object:
+        if "ReturnValues" in request:
+            error = {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}
+            raise ClientError(error, "UpdateItem")
+        return dynamodb.update_item(**request)
+
+    response = app.handle_batch(sqs_batch(beating_every(60)), hub.topic_arn, write_heartbeat=no_read_back)
+    assert response == {"batchItemFailures": []}
+    assert item(ACCOUNT, REGION) is not None and hub.received() == []
