@@ -14,6 +14,7 @@ nothing feeding its queue) emits no metric at all, so there missing data is "bre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,10 +34,14 @@ PERIOD_SECONDS = 300
 BUFFER_AGE_THRESHOLD_SECONDS = 900
 RULE_FAILURE_METRICS = ("FailedInvocations", "InvocationsFailedToBeSentToDlq")
 FUNCTION_FAILURE_METRICS = ("Errors", "Throttles")
-# The watchdog runs every heartbeat interval, and every covered pair's heartbeat reaches the notifier at
-# least that often: a window of this many intervals without one invocation has missed a run, not just a
-# late one.
+# The watchdog runs every heartbeat interval, every covered pair's heartbeat reaches the notifier at least
+# that often, and the posture audit runs on its schedule: a window of this many of those periods without one
+# invocation has missed a run, not just a late one.
 SILENCE_INTERVALS = 2
+# CloudWatch evaluates an alarm over at most 7 days (period x evaluation periods).
+LONGEST_WINDOW_MINUTES = 7 * 24 * 60
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 
 
 @dataclass(frozen=True)
@@ -149,14 +154,25 @@ def function_failure_specs(
     ]
 
 
-def silence_spec(name: str, function_name: pulumi.Input[str], interval_minutes: int, why: str) -> AlarmSpec:
-    """No invocation of `name` for SILENCE_INTERVALS heartbeat intervals (one period of that length)."""
-    window = SILENCE_INTERVALS * interval_minutes
+def rate_minutes(expression: str) -> int | None:
+    """The period of a Scheduler `rate(…)` expression in minutes; None for a `cron(…)` (no fixed period)."""
+    match = _RATE.match(expression.strip())
+    if match is None:
+        return None
+    return int(match[1]) * _UNIT_MINUTES[match[2].removesuffix("s")]
+
+
+def silence_spec(
+    name: str, function_name: pulumi.Input[str], every_minutes: int, why: str, section: str
+) -> AlarmSpec:
+    """No invocation of `name`, run at least every `every_minutes`, for SILENCE_INTERVALS of them (one period
+    of that length)."""
+    window = SILENCE_INTERVALS * every_minutes
     return AlarmSpec(
         name=f"{name}-invocations",
         description=(
             f"The {name} function was not invoked for {window} minutes: {why}. See docs/operations.md, "
-            f"'{name.capitalize()} not invoked'."
+            f"'{section}'."
         ),
         namespace="AWS/Lambda",
         metric="Invocations",
@@ -178,12 +194,14 @@ def hub_alarms(
     heartbeat_interval_minutes: int,
     event_bus_name: pulumi.Input[str],
     posture: aws.lambda_.Function | None = None,
+    posture_schedule: str | None = None,
     topic_arn: pulumi.Input[str],
     parent: pulumi.Resource,
     tags: Tags,
 ) -> list[aws.cloudwatch.MetricAlarm]:
     """The hub region's pipeline: both DLQs, the buffer's age, the notifier's, the watchdog's and the posture
-    audit's failures, the hub-bus rules, and the notifier and watchdog falling silent."""
+    audit's failures, the hub-bus rules, and the notifier, the watchdog and (on a `rate(…)` schedule of at
+    most half the 7 days CloudWatch evaluates) the posture audit falling silent."""
     specs = [
         dead_letter_spec(
             "buffer-dlq", queued.dead_letter_queue.name, "the notifier failed on these events five times"
@@ -219,6 +237,7 @@ def hub_alarms(
             watchdog.name,
             heartbeat_interval_minutes,
             "its schedule is deleted or disabled, or cannot invoke it; no monitoring gap is noticed",
+            "Watchdog not invoked",
         ),
         silence_spec(
             "notifier",
@@ -226,6 +245,7 @@ def hub_alarms(
             heartbeat_interval_minutes,
             "no heartbeat reached it, so nothing feeds its queue (its event source mapping disabled or "
             "deleted, the hub bus or its rules broken)",
+            "Notifier not invoked",
         ),
     ]
     if posture is not None:
@@ -235,6 +255,18 @@ def hub_alarms(
             "the root credential audit did not finish; its rows and posture notifications may be stale",
             "Posture audit errors or throttles",
         )
+        every = rate_minutes(posture_schedule or "")
+        if every is not None and SILENCE_INTERVALS * every <= LONGEST_WINDOW_MINUTES:
+            specs.append(
+                silence_spec(
+                    "posture",
+                    posture.name,
+                    every,
+                    "its schedule is deleted or disabled, or cannot invoke it; root credential posture goes "
+                    "stale",
+                    "Posture audit not invoked",
+                )
+            )
     for kind, rule in queued.rules.items():
         specs += rule_failure_specs(f"hub-{kind}", rule.name, event_bus_name=event_bus_name)
     return [metric_alarm(name, spec, topic_arn=topic_arn, parent=parent, tags=tags) for spec in specs]

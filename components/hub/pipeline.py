@@ -148,6 +148,7 @@ def hub_pipeline(
         watchdog=watched.function,
         heartbeat_interval_minutes=settings.heartbeat_interval_minutes,
         posture=audit.function if audit is not None else None,
+        posture_schedule=settings.posture_schedule,
         event_bus_name=bus.bus.name,
         topic_arn=topic.topic.arn,
         parent=parent,

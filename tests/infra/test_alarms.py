@@ -14,7 +14,7 @@ from infra_fixtures import (
     SUBSCRIPTION,
     TOPIC,
 )
-from root_activity_monitor.hub.alarms import BUFFER_AGE_THRESHOLD_SECONDS
+from root_activity_monitor.hub.alarms import BUFFER_AGE_THRESHOLD_SECONDS, rate_minutes
 from root_activity_monitor.simulate import RecordedResource, RecordedStack
 
 
@@ -100,22 +100,39 @@ def test_buffer_age_and_function_failures_are_alarmed(hub_stack: RecordedStack, 
         )
 
 
-@pytest.mark.parametrize("function", ["notifier", "watchdog"])
-def test_a_function_never_invoked_for_two_heartbeat_intervals_alarms(
-    hub_stack: RecordedStack, function: str
+@pytest.mark.parametrize(
+    ("function", "window_seconds", "section"),
+    [
+        ("notifier", 2 * 60 * 60, "Notifier not invoked"),
+        ("watchdog", 2 * 60 * 60, "Watchdog not invoked"),
+        ("posture", 2 * 24 * 60 * 60, "Posture audit not invoked"),
+    ],
+)
+def test_a_function_never_invoked_for_two_of_its_periods_alarms(
+    hub_stack: RecordedStack, function: str, window_seconds: int, section: str
 ) -> None:
-    """GIVEN the hub (heartbeat every 60 minutes) THEN the notifier and the watchdog each alarm, on the
-    topic, when not invoked once in 120 minutes: fewer than 1 invocation, and no data at all (a function
-    never invoked emits none) counts as breaching."""
+    """GIVEN the hub (heartbeat every 60 minutes, posture audit every day) THEN the notifier and the watchdog
+    alarm, on the topic, when not invoked once in 120 minutes, the posture audit in 2 days: fewer than 1
+    invocation, and no data at all (a function never invoked emits none) counts as breaching."""
     lambda_function = hub_stack.named(FUNCTION, f"{COMPONENT}-{function}")
     (alarm,) = alarms_on(hub_stack, "Invocations", FunctionName=lambda_function.outputs["name"])
     inputs = alarm.inputs
     assert (inputs["namespace"], inputs["statistic"], inputs["threshold"]) == ("AWS/Lambda", "Sum", 1)
     assert inputs["comparisonOperator"] == "LessThanThreshold"
-    assert (inputs["period"], inputs["evaluationPeriods"]) == (2 * 60 * 60, 1)
+    assert (inputs["period"], inputs["evaluationPeriods"]) == (window_seconds, 1)
     assert inputs["treatMissingData"] == "breaching"
     assert where_it_publishes(hub_stack, alarm) is hub_stack.named(TOPIC, f"{COMPONENT}-topic")
-    assert f"'{function.capitalize()} not invoked'" in inputs["alarmDescription"]
+    assert f"'{section}'" in inputs["alarmDescription"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "every_minutes"),
+    [("rate(1 day)", 1440), ("rate(6 hours)", 360), ("rate(1 minute)", 1), ("cron(0 3 * * ? *)", None)],
+)
+def test_a_schedule_s_period_is_read_from_its_rate(expression: str, every_minutes: int | None) -> None:
+    """GIVEN a Scheduler expression THEN a rate gives its period in minutes and a cron none (the posture
+    audit's silence alarm is left out for a cron: it has no fixed period)."""
+    assert rate_minutes(expression) == every_minutes
 
 
 def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack: RecordedStack) -> None:
@@ -124,8 +141,8 @@ def test_hub_region_alarms_publish_straight_to_the_notification_topic(hub_stack:
     topic = hub_stack.named(TOPIC, f"{COMPONENT}-topic")
     alarms = hub_stack.of_type(ALARM)
     # 2 DLQs, age, errors and throttles of 3 functions (the notifier, the watchdog, the posture audit);
-    # 2 metrics x 3 hub-bus rules; the notifier and the watchdog not invoked
-    assert len(alarms) == 3 + 2 * 3 + 2 * 3 + 2
+    # 2 metrics x 3 hub-bus rules; the notifier, the watchdog and the posture audit not invoked
+    assert len(alarms) == 3 + 2 * 3 + 2 * 3 + 3
     for alarm in alarms:
         assert "region" not in alarm.inputs, alarm.name
         assert where_it_publishes(hub_stack, alarm) is topic, alarm.name

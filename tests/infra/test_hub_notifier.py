@@ -76,6 +76,7 @@ EXPECTED_HUB_RESOURCES = (
                 "posture-throttles",
                 "notifier-invocations",
                 "watchdog-invocations",
+                "posture-invocations",
             )
         ),
         # Heartbeat: routing to the buffer, the table, the notifier writing it, the watchdog.

@@ -102,6 +102,10 @@ def test_with_a_management_role_the_audit_may_only_assume_it(
     assert variables["AUDIT_ROLE_ARN"] == MANAGEMENT_ROLE
     schedule = recorded.named(SCHEDULE, "root-activity-monitor-posture-schedule")
     assert schedule.inputs["scheduleExpression"] == "cron(0 3 * * ? *)"
+    # A cron has no fixed period to measure silence by: no posture-invocations alarm (docs/operations.md).
+    alarms = {a.name for a in recorded.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert "root-activity-monitor-posture-errors-alarm" in alarms
+    assert "root-activity-monitor-posture-invocations-alarm" not in alarms
 
 
 @pytest.mark.parametrize(
