@@ -93,7 +93,7 @@ def test_the_reader_grants_exactly_the_calls_the_hub_s_functions_make(org_stack:
     assert {action for statement in statements for action in statement["Action"]} == called
 
 
-def test_only_the_hubs_notifier_and_watchdog_roles_may_assume_the_reader(
+def test_only_the_hubs_notifier_watchdog_and_audit_roles_may_assume_the_reader(
     org_stack: RecordedStack, hub_with_reader: RecordedStack, record_stack: RecordStack
 ) -> None:
     """GIVEN the org stack's reader trust and the hub's recorded roles THEN the notifier's, watchdog's and
