@@ -4,8 +4,8 @@ Runs in the hub account, on its schedule (`postureSchedule`). It opens audit-onl
 the hub is the management account or IAM's delegated administrator for centralized root access; otherwise
 it assumes the role the org stack made in the management account (`postureAuditRoleArn`). It lists the
 members as the notifier and watchdog read the organization: through `organizationsRoleArn`, or directly. It
-notifies on
-the hub's topic like the watchdog, and the notifier reads its rows to grade root activity (docs/posture.md).
+notifies on the hub's topic like the watchdog, and the notifier reads its rows to grade root activity
+(docs/posture.md).
 """
 
 from __future__ import annotations
