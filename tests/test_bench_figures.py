@@ -15,6 +15,7 @@ QUOTED = {
     "suite_time": REPO_ROOT / "docs" / "verification.md",
     "simulate": REPO_ROOT / "docs" / "simulate.md",
     "simulate_org": REPO_ROOT / "docs" / "organization.md",
+    "name_lookup": REPO_ROOT / "docs" / "organization.md",
     "watchdog_silence": REPO_ROOT / "docs" / "operations.md",
 }
 TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.MULTILINE | re.DOTALL)
