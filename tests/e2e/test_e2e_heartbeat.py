@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import StackWriter
 from root_activity_monitor.simulate import SimulationReport, StackInputError, simulate
 from root_activity_monitor.simulate.cli import main
 
@@ -122,7 +122,7 @@ def test_the_break_flag_prints_the_gap_email(
 
 
 def test_a_spoke_beating_slower_than_the_hub_tolerates_is_told_once_per_region(
-    example_hub: Path, example_spoke: Path, write_stack: StackWriter
+    example_hub: Path, example_spoke: Path, write_stack: Callable[..., Path]
 ) -> None:
     """GIVEN a spoke naming the hub by hubEventBusArn at 60 minutes and a hub expecting 15 x 2 WHEN
     replayed THEN each of the spoke's regions gets one health notification naming heartbeatIntervalMinutes,
