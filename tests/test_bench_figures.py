@@ -61,3 +61,26 @@ def test_a_recorded_run_keeps_what_it_printed_and_a_failed_one_nothing(
         print("half a figure")
         raise SystemExit(1)
     assert not (tmp_path / "broken.txt").exists()
+
+
+def test_a_recorded_run_replaces_only_the_block_its_page_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a page quoting two benches WHEN one bench's run is recorded with that page THEN only the block
+    after that bench's marker becomes its new file; a page without the marker is refused, naming it."""
+    monkeypatch.setattr(record, "RESULTS", tmp_path)
+    page = tmp_path / "page.md"
+    other = f"{record.marker('other')}\n```text\nother figure\n```\n"
+    demo = f"{record.marker('demo')}\n```text\nold\n```\n"
+    page.write_text(f"before\n\n{demo}\n{other}after\n", encoding="utf-8")
+    with record.recorded("demo", record=True, page=page):
+        print("new 1\nnew 2")
+    kept = (tmp_path / "demo.txt").read_text(encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == (
+        f"before\n\n{record.marker('demo')}\n```text\n{kept}```\n\n{other}after\n"
+    )
+    assert record.printed("demo") == "new 1\nnew 2\n"
+
+    refused = re.escape("page.md has no <!-- bench/absent.py --> marker")
+    with pytest.raises(SystemExit, match=refused), record.recorded("absent", record=True, page=page):
+        print("figure")
