@@ -1,10 +1,11 @@
 """`simulate --org` at growing sizes: CPU time, wall time and peak memory, each size in a process of its own.
 
-Run: uv run python bench/simulate_org.py [MEMBERSxREGIONS ...]   (default: 10x3 100x3 10x17 100x17)
+Run: uv run python bench/simulate_org.py [--record] [MEMBERSxREGIONS ...]   (default: 10x3 100x3 10x17 100x17)
 e.g. uv run python bench/simulate_org.py 1000x3 1000x17 for the largest sizes (minutes each).
 
-Prints one line per size, the machine's load average before and after, and writes the lines to
-bench/results/simulate_org.txt, which docs/organization.md quotes (a test keeps the two equal). CPU time is
+Prints one line per size and the machine's load average before and after; `--record` keeps them in
+bench/results/simulate_org.txt and writes it into docs/organization.md's quoted block (bench/record.py; a test
+keeps the two equal). CPU time is
 the figure to compare on a shared machine: wall time grows with other processes' load.
 """
 
@@ -22,9 +23,10 @@ import warnings
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
+from record import ROOT, record_flag, recorded
 
 DEFAULT_SIZES = ("10x3", "100x3", "10x17", "100x17")
-RESULTS = Path(__file__).resolve().parent / "results" / "simulate_org.txt"
+DOC = ROOT / "docs" / "organization.md"
 
 
 def measure(members: int, regions: int) -> dict[str, float | int]:
@@ -68,30 +70,29 @@ def main(sizes: list[str]) -> None:
         members, regions = (int(part) for part in sizes[1].split("x"))
         print(json.dumps(measure(members, regions)))
         return
-    lines = [f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"]
-    print(lines[0], flush=True)
+    record, sizes = record_flag(sizes)
+    with recorded("simulate_org", record=record, page=DOC):
+        measure_sizes(sizes or list(DEFAULT_SIZES))
+
+
+def measure_sizes(sizes: list[str]) -> None:
+    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
     cpu: dict[str, float] = {}
-    for size in sizes or DEFAULT_SIZES:
+    for size in sizes:
         answer = subprocess.run(
             [sys.executable, __file__, "--one", size], check=False, capture_output=True, text=True
         )
         if answer.returncode != 0:
-            lines.append(f"simulate --org, {size}: failed: {answer.stderr.strip().splitlines()[-1:]}")
-            print(lines[-1], flush=True)
+            print(f"simulate --org, {size}: failed: {answer.stderr.strip().splitlines()[-1:]}", flush=True)
             continue
         figures = json.loads(answer.stdout.strip().splitlines()[-1])
         cpu[size] = float(figures["cpu"])
-        lines.append(line(figures))
-        print(lines[-1], flush=True)
+        print(line(figures), flush=True)
     for regions in sorted({size.split("x")[1] for size in cpu}, key=int):
         if f"10x{regions}" in cpu and f"100x{regions}" in cpu:
             ratio = cpu[f"100x{regions}"] / cpu[f"10x{regions}"]
-            lines.append(f"CPU ratio 100 / 10 members at {regions} regions: {ratio:.2f}")
-            print(lines[-1])
-    lines.append(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
-    print(lines[-1])
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n")
+            print(f"CPU ratio 100 / 10 members at {regions} regions: {ratio:.2f}")
+    print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
