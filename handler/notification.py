@@ -57,10 +57,13 @@ class Notification:
 
     @property
     def severity(self) -> Severity:
-        severities = [e.verdict.severity for e in self.entries]
-        if self.unparseable:
-            severities.append(Severity.HIGH)
-        return max(severities, default=Severity.INFO)
+        return self.severity_given(self.top)
+
+    def severity_given(self, top: Entry | None) -> Severity:
+        """The severity, given the top entry already found: records nobody could read may hide anything, so
+        they make it at least HIGH."""
+        severity = top.verdict.severity if top is not None else Severity.INFO
+        return max(severity, Severity.HIGH) if self.unparseable else severity
 
     @property
     def event_count(self) -> int:
