@@ -11,7 +11,7 @@ from typing import Any
 
 from .cut import Clipper
 from .envelope import envelope, event_fields
-from .notification import Entry, Notification
+from .root_notification import Entry, RootNotification
 from .root_render import Headline
 from .sns_request import compact_json
 
@@ -24,7 +24,7 @@ _ENCODED_SLOT = json.dumps(_EVENTS_SLOT)
 
 
 def document_json(
-    notification: Notification,
+    notification: RootNotification,
     account_name: str,
     clipper: Clipper,
     events: list[str],

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
-from .notification import Entry, Notification, priority
 from .root_document import CATEGORY, document_json, event_json
+from .root_notification import Entry, RootNotification, priority
 from .root_render import Headline, chatbot, email_text, event_block, headline, subject
 from .sns_request import SNS_MESSAGE_LIMIT, PublishRequest, message_attributes, structured_message
 
@@ -26,13 +26,15 @@ FIELD_CUTS = (
 )
 
 
-def attributes(notification: Notification, head: Headline) -> dict[str, str]:
+def attributes(notification: RootNotification, head: Headline) -> dict[str, str]:
     """The message attributes; ``eventName`` is the most severe, earliest event's."""
     event_name = head.top.event.event_name if head.top is not None else UNPARSEABLE_EVENT_NAME
     return message_attributes(CATEGORY, head.severity, notification.account_id, event_name)
 
 
-def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
+def build_publish_request(
+    notification: RootNotification, topic_arn: str, account_name: str
+) -> PublishRequest:
     """The request to publish, cut until it fits SNS's limit.
 
     Each event is rendered once per field cut (the email block and the JSON object); the parts are then only
@@ -111,5 +113,5 @@ def _fitting(by_priority: list[int], sizes: list[int], most: int, budget: int) -
     return keep
 
 
-def _item_count(notification: Notification) -> int:
+def _item_count(notification: RootNotification) -> int:
     return max(len(notification.entries), len(notification.unparseable), 1)

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from .advice import next_steps
 from .cut import Clipper, Cut, listed_entries
-from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
+from .root_notification import Entry, RootNotification, Summary, mfa_label
 from .runbook import root_activity_class, runbook_url
 from .severity import ASSUME_ROOT_LABEL
 from .sns_request import compact_json, subject_line
@@ -35,7 +35,7 @@ class Headline:
     next_steps: list[str]
 
 
-def headline(notification: Notification) -> Headline:
+def headline(notification: RootNotification) -> Headline:
     top = notification.top
     return Headline(
         severity=notification.severity_given(top).name,
@@ -46,7 +46,7 @@ def headline(notification: Notification) -> Headline:
     )
 
 
-def _title(notification: Notification, top: Entry | None) -> str:
+def _title(notification: RootNotification, top: Entry | None) -> str:
     if top is None:
         count = len(notification.unparseable)
         return f"{count} unreadable record{'s' if count != 1 else ''} reached the root activity notifier"
@@ -56,7 +56,7 @@ def _title(notification: Notification, top: Entry | None) -> str:
     return top.verdict.reason + (f" and {more} more root event{'s' if more != 1 else ''}" if more else "")
 
 
-def subject(notification: Notification, account_name: str, head: Headline | None = None) -> str:
+def subject(notification: RootNotification, account_name: str, head: Headline | None = None) -> str:
     """The SNS subject of a root-activity notification."""
     head = head or headline(notification)
     return subject_line(head.severity, head.title, notification.account_id, account_name)
@@ -74,7 +74,7 @@ def console_url(event: RootEvent) -> str:
 
 
 def email_text(
-    notification: Notification,
+    notification: RootNotification,
     account_name: str,
     clipper: Clipper,
     blocks: list[str] | None = None,
@@ -108,7 +108,7 @@ def email_text(
     return "\n".join(lines) + "\n"
 
 
-def _summary_lines(summary: Summary, notification: Notification, clipper: Clipper) -> list[str]:
+def _summary_lines(summary: Summary, notification: RootNotification, clipper: Clipper) -> list[str]:
     clip = clipper.field
 
     def listing(values: list[str]) -> str:
@@ -134,7 +134,7 @@ def event_block(entry: Entry, clipper: Clipper) -> str:
     return "\n".join(_event_lines(entry, clipper))
 
 
-def _who(notification: Notification, summary: Summary) -> str:
+def _who(notification: RootNotification, summary: Summary) -> str:
     callers = {c.caller for e in notification.entries if (c := e.event.assume_root_call or e.through)}
     if callers:  # the role that opened the session is the person to ask, not "the root user"
         return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
@@ -163,7 +163,7 @@ def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
     return lines
 
 
-def chatbot(notification: Notification, account_name: str, head: Headline | None = None) -> str:
+def chatbot(notification: RootNotification, account_name: str, head: Headline | None = None) -> str:
     """An AWS Chatbot custom notification (Slack/Teams), short by design: the email has every detail."""
     head = head or headline(notification)
     clipper = Clipper(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .notification import Entry
+from .root_notification import Entry
 
 ENVIRONMENT_VARIABLE = "RUNBOOK_BASE_URL"
 DEFAULT_BASE_URL = "docs/runbooks/"

@@ -1,4 +1,4 @@
-"""A notification as folded: its entries (event + verdict), unparseable records and message IDs.
+"""A root-activity notification as folded: its entries (event + verdict), unparseable records and message IDs.
 
 The summary is computed once and shared by the email, the chat message and the JSON document.
 """
@@ -45,7 +45,7 @@ class Summary:
 
 
 @dataclass(slots=True)
-class Notification:
+class RootNotification:
     account_id: str
     session: str
     entries: list[Entry] = field(default_factory=list)
