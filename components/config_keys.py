@@ -412,6 +412,34 @@ KEYS: tuple[ConfigKey, ...] = (
         ),
     ),
     ConfigKey(
+        "protectionPolicy",
+        stacks=(ORG,),
+        type="string",
+        setting="protection_policy",
+        not_set="",
+        check=validation.require_protection_policy,
+        shown_default="`attach` with `callAs: SELF`, else `off`",
+        description=(
+            "`attach`: the stack creates a service control policy that denies every principal of the "
+            "member accounts but the StackSet execution role (and `protectionExemptPrincipalArns`) any "
+            "change to the monitor, the trail calls that blind it and leaving the organization, and attaches "
+            "it to each of `organizationalUnitIds`. Needs all features and the SCP policy type enabled on "
+            "the organization's root (otherwise the attachment fails, naming the policy type); `off` "
+            "attaches nothing (see docs/operations.md)"
+        ),
+    ),
+    ConfigKey(
+        "protectionExemptPrincipalArns",
+        stacks=(ORG,),
+        type="array",
+        setting="protection_exempt_principal_arns",
+        check=validation.require_principal_arns,
+        description=(
+            "IAM role ARNs besides the StackSet execution role that may still change the monitor in member "
+            "accounts under `protectionPolicy: attach`, e.g. the role that deploys spoke stacks there"
+        ),
+    ),
+    ConfigKey(
         "stackSetName",
         stacks=(ORG,),
         type="string",

@@ -50,6 +50,21 @@ ROOT_ACTIVITY = ForwardedEvents(
 )
 
 
+DEAD_LETTER_NAME_PREFIX = f"{policies.MONITOR_NAME_PREFIX}dead-letters-"
+# AWS appends a 26-character unique ID to a name prefix; a rule name holds 64 characters.
+RULE_NAME_LIMIT = 64
+UNIQUE_SUFFIX_CHARS = 26
+
+
+def rule_name_prefix(kind: str) -> str:
+    """The physical name prefix of a covered region's rule for `kind`: `root-activity-monitor-<kind>-`."""
+    prefix = f"{policies.MONITOR_NAME_PREFIX}{kind}-"
+    if len(prefix) + UNIQUE_SUFFIX_CHARS > RULE_NAME_LIMIT:
+        message = f"the rule name prefix {prefix!r} leaves no room for AWS's unique suffix"
+        raise ValueError(message)
+    return prefix
+
+
 def rule_suffix(kind: str) -> str:
     """`rule` for root activity (the name released stacks have), `<kind>-rule` for every other kind."""
     return "rule" if kind == ROOT_ACTIVITY.kind else f"{kind}-rule"
@@ -119,15 +134,22 @@ def delivering_target(
 
 
 def dead_letter_queue(
-    name: str, *, parent: pulumi.Resource, tags: Tags, region: str | None = None
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    tags: Tags,
+    region: str | None = None,
+    name_prefix: str | None = None,
 ) -> aws.sqs.Queue:
-    """An SSE-SQS encrypted queue that keeps undeliverable events for 14 days.
+    """An SSE-SQS encrypted queue that keeps undeliverable events for 14 days, named by Pulumi from `name`
+    or, given `name_prefix`, by AWS from that prefix.
 
     SSE-SQS rather than a customer-managed key: EventBridge writes to it, and a CMK would need a key
     policy granting events.amazonaws.com.
     """
     return aws.sqs.Queue(
         name,
+        name_prefix=name_prefix,
         region=region,
         sqs_managed_sse_enabled=True,
         message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
@@ -172,12 +194,14 @@ def delivery_role(
 ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
     """The role EventBridge assumes to put events on the hub bus, and its one permission.
 
-    Named with the prefix the hub bus admits, and trusted only by the rules named `{name}-…` (the ones
-    `forward_region` makes).
+    Named with the prefix the hub bus admits, and trusted only by the rules named like the monitor's (the
+    ones `forward_region` makes, whatever the component's name).
     """
     trust = pulumi.Output.from_input(account_id).apply(
         lambda account: json.dumps(
-            policies.events_assume_role_policy(account, policies.rule_arn_pattern(account, f"{name}-"))
+            policies.events_assume_role_policy(
+                account, policies.rule_arn_pattern(account, policies.MONITOR_NAME_PREFIX)
+            )
         )
     )
     role = aws.iam.Role(
@@ -210,10 +234,15 @@ def forward_region(
     tags: Tags,
     forwarded: Sequence[ForwardedEvents] = (ROOT_ACTIVITY,),
 ) -> RegionalForwarder:
-    """Rules on `region`'s default bus sending each kind of `forwarded` events to the hub bus, one DLQ."""
+    """Rules on `region`'s default bus sending each kind of `forwarded` events to the hub bus, one DLQ.
+
+    Their physical names start with the monitor's fixed prefix (`rule_name_prefix`), not the component's
+    name: the hub's tamper route, the delivery role's trust and the protection policy find them by it.
+    """
     rules = {
         kind.kind: aws.cloudwatch.EventRule(
             f"{name}-{region}-{rule_suffix(kind.kind)}",
+            name_prefix=rule_name_prefix(kind.kind),
             region=region,
             description=kind.description,
             event_pattern=kind.pattern,
@@ -223,7 +252,9 @@ def forward_region(
         )
         for kind in forwarded
     }
-    dlq = dead_letter_queue(f"{name}-{region}-dlq", parent=parent, tags=tags, region=region)
+    dlq = dead_letter_queue(
+        f"{name}-{region}-dlq", parent=parent, tags=tags, region=region, name_prefix=DEAD_LETTER_NAME_PREFIX
+    )
     dlq_policy = allow_rule_to_send(
         f"{name}-{region}-dlq-policy", dlq, list(rules.values()), parent=parent, region=region
     )

@@ -26,13 +26,15 @@ from . import heartbeat_policies
 from .config_keys import DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 from .event_pattern import API_CALL_DETAIL_TYPE, root_activity_pattern
 from .forwarding import ForwardedEvents
+from .policies import MONITOR_NAME_PREFIX
 from .tagging import Tags, tag_input
 
 KIND = "heartbeat"
 DEFAULT_INTERVAL_MINUTES = DEFAULT_HEARTBEAT_INTERVAL_MINUTES
 # Fixed, so the hub and the notifier can tell heartbeat roles from any other without knowing each account's
 # random suffix; the forwarding rule in each account still matches its own role's exact ARN.
-ROLE_NAME_PREFIX = "root-activity-monitor-heartbeat-"
+ROLE_NAME_PREFIX = f"{MONITOR_NAME_PREFIX}heartbeat-"
+SCHEDULE_NAME_PREFIX = f"{MONITOR_NAME_PREFIX}heartbeat-"
 EVENT_SOURCE = "events.amazonaws.com"
 EVENT_NAME = "TestEventPattern"
 TARGET_ARN = "arn:aws:scheduler:::aws-sdk:eventbridge:testEventPattern"
@@ -154,6 +156,7 @@ def emit_heartbeats(
     schedules = {
         region: aws.scheduler.Schedule(
             f"{name}-{region}-heartbeat",
+            name_prefix=SCHEDULE_NAME_PREFIX,
             region=region,
             description=SCHEDULE_DESCRIPTION,
             schedule_expression=interval.apply(schedule_expression),

@@ -19,12 +19,13 @@ import pulumi_aws as aws
 from .arns import parse_event_bus_arn
 from .organizations_reader import DEFAULT_HUB_NAME, organizations_reader_role
 from .posture_role import management_audit_role
+from .protection import protect_the_monitor
 from .regions import GLOBAL_EVENTS_REGION, MISSING_GLOBAL_REGION_WARNING
 from .settings import argument_namer, check_org
 from .spoke.template import HUB_ACCOUNT_ID, HUB_EVENT_BUS_ARN, heartbeat_parameters, spoke_template_body
 from .spoke_forwarder import SpokeForwarder, SpokeForwarderArgs
 from .tagging import tag_input
-from .validation import SCHEDULE_OFF
+from .validation import PROTECTION_ATTACH, SCHEDULE_OFF
 
 TYPE_TOKEN = "root-activity-monitor:index:OrganizationRollout"
 
@@ -63,6 +64,10 @@ class OrganizationRolloutArgs(TypedDict):
     """The HubNotifier's name: only its function roles may assume the reader role. Default the program's."""
     heartbeat_interval_minutes: NotRequired[pulumi.Input[int]]
     """Minutes (1 to 1440) between heartbeats: the hub's `heartbeatIntervalMinutes` output. Default 60."""
+    protection_policy: NotRequired[str]
+    """`attach` (an SCP: only the StackSet changes the monitor in the OUs) or `off`. Default: SELF."""
+    protection_exempt_principal_arns: NotRequired[Sequence[str]]
+    """Roles besides the StackSet execution role that the protection policy lets change the monitor."""
 
 
 class OrganizationRollout(pulumi.ComponentResource):
@@ -78,6 +83,8 @@ class OrganizationRollout(pulumi.ComponentResource):
     """The role the hub's root credential audit assumes (its `postureAuditRoleArn`), when created."""
     organizations_role_arn: pulumi.Output[str] | None
     """ARN of the read-only Organizations role for the hub (its `organizationsRoleArn`), when created."""
+    protection_policy_id: pulumi.Output[str] | None
+    """ID of the service control policy that protects the monitor, when attached."""
 
     def __init__(
         self, name: str, args: OrganizationRolloutArgs, opts: pulumi.ResourceOptions | None = None
@@ -150,6 +157,16 @@ class OrganizationRollout(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.own_account_rule_arns = own.rule_arns
+        self.protection_policy_id = None
+        if settings.protection_policy == PROTECTION_ATTACH:
+            self.protection_policy_id = protect_the_monitor(
+                name,
+                hub_account_id=hub.apply(lambda bus: bus.account_id),
+                targets=settings.organizational_unit_ids,
+                exempt_principal_arns=settings.protection_exempt_principal_arns,
+                parent=self,
+                tags=settings.tags,
+            )
         self.posture_audit_role_arn = None
         audited = settings.posture_schedule != SCHEDULE_OFF
         if args.get("posture_audit_role", settings.call_as == "SELF" and audited):
@@ -174,5 +191,6 @@ class OrganizationRollout(pulumi.ComponentResource):
                 "own_account_rule_arns": self.own_account_rule_arns,
                 "posture_audit_role_arn": self.posture_audit_role_arn,
                 "organizations_role_arn": self.organizations_role_arn,
+                "protection_policy_id": self.protection_policy_id,
             }
         )

@@ -21,7 +21,10 @@ EVENTS_SERVICE = "events.amazonaws.com"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 SNS_SERVICE = "sns.amazonaws.com"
 CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com"
-DELIVERY_ROLE_NAME_PREFIX = "root-activity-monitor-delivery-"
+MONITOR_NAME_PREFIX = "root-activity-monitor-"
+"""Every resource the monitor creates in a covered account starts with it, whatever the component's name: the
+hub's tamper route, the delivery role's trust and the protection policy name the monitor's resources by it."""
+DELIVERY_ROLE_NAME_PREFIX = f"{MONITOR_NAME_PREFIX}delivery-"
 """Every delivery role's name starts with it (SpokeForwarder, the hub's own regions, the StackSet), so the hub
 bus can admit exactly these roles from any account without knowing each account's random suffix."""
 DELIVERY_ROLE_ARN_PATTERN = f"arn:aws:iam::*:role/{DELIVERY_ROLE_NAME_PREFIX}*"
@@ -236,61 +239,4 @@ def topic_key_policy(account_id: str, notifier_role_arn: str) -> Policy:
     }
 
 
-STACK_SET_EXECUTION_ROLE_ARN_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*"
-"""The role a service-managed StackSet acts as in each member account (AWS makes it: `stacksets-exec-…`)."""
 MONITOR_RULE_CHANGES = ("DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets")
-MONITOR_ROLE_CHANGES = (
-    "CreateRole",
-    "DeleteRole",
-    "UpdateRole",
-    "UpdateAssumeRolePolicy",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-    "PutRolePermissionsBoundary",
-    "DeleteRolePermissionsBoundary",
-)
-
-
-def monitor_protection_policy(
-    stack_set_name: str,
-    *,
-    name_prefix: str = "root-activity-monitor-",
-    deployer_principal_arns: Sequence[str] = (),
-) -> Policy:
-    """A service control policy: only the StackSet execution role (and `deployer_principal_arns`, the roles
-    that deploy spoke stacks with Pulumi) may change the monitor in member accounts.
-
-    Denies changes to the rules and roles named with `name_prefix` (creating look-alikes included) and to the
-    resources of the StackSet's stacks (`StackSet-<stack_set_name>-…`: the heartbeat schedule and the
-    dead-letter queue) to every other principal. What the tamper rule reports after the fact, this prevents;
-    it does not apply to the management account (no SCP does).
-    """
-    stacks = f"StackSet-{stack_set_name}-*"
-    exempt = [STACK_SET_EXECUTION_ROLE_ARN_PATTERN, *deployer_principal_arns]
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Sid": "OnlyTheStackSetChangesTheMonitor",
-                "Effect": "Deny",
-                "Action": [
-                    *(f"events:{action}" for action in MONITOR_RULE_CHANGES),
-                    *(f"iam:{action}" for action in MONITOR_ROLE_CHANGES),
-                    "scheduler:UpdateSchedule",
-                    "scheduler:DeleteSchedule",
-                    "sqs:SetQueueAttributes",
-                    "sqs:DeleteQueue",
-                    "sqs:PurgeQueue",
-                ],
-                "Resource": [
-                    f"arn:aws:events:*:*:rule/{name_prefix}*",
-                    f"arn:aws:iam::*:role/{name_prefix}*",
-                    f"arn:aws:scheduler:*:*:schedule/*/{stacks}",
-                    f"arn:aws:sqs:*:*:{stacks}",
-                ],
-                "Condition": {"ArnNotLike": {"aws:PrincipalArn": exempt}},
-            }
-        ],
-    }

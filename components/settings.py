@@ -235,6 +235,9 @@ class OrgSettings:
     """As for SpokeSettings: the StackSet's accounts and this account beat at the hub's interval."""
     posture_schedule: str
     """`off`: the hub audits nothing, so the management account lends no role for the audit."""
+    protection_policy: str
+    """`attach` or `off`; unset, `attach` when the stack runs as the management account (SELF)."""
+    protection_exempt_principal_arns: tuple[str, ...]
 
     def as_args(self) -> dict[str, Any]:
         """The arguments of an OrganizationRollout with these settings."""
@@ -244,15 +247,21 @@ class OrgSettings:
 def check_org(values: Mapping[str, Any], name: Namer, *, hub_from_stack: bool = False) -> OrgSettings:
     """OrgSettings from raw values keyed by setting."""
     spoke = check_spoke(values, name, hub_from_stack=hub_from_stack)
+    call_as = check_setting(values, "call_as", name("call_as"))
     return OrgSettings(
         regions=spoke.regions,
         hub_event_bus_arn=spoke.hub_event_bus_arn,
         organizational_unit_ids=check_setting(
             values, "organizational_unit_ids", name("organizational_unit_ids")
         ),
-        call_as=check_setting(values, "call_as", name("call_as")),
+        call_as=call_as,
         stack_set_name=check_setting(values, "stack_set_name", name("stack_set_name")),
         tags=spoke.tags,
         heartbeat_interval_minutes=spoke.heartbeat_interval_minutes,
         posture_schedule=check_setting(values, "posture_schedule", name("posture_schedule")),
+        protection_policy=check_setting(values, "protection_policy", name("protection_policy"))
+        or (validation.PROTECTION_ATTACH if call_as == "SELF" else validation.PROTECTION_OFF),
+        protection_exempt_principal_arns=check_setting(
+            values, "protection_exempt_principal_arns", name("protection_exempt_principal_arns")
+        ),
     )

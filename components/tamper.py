@@ -3,10 +3,10 @@
 Every forwarding region (spokes and the hub's own account) forwards these CloudTrail records to the hub on a
 rule of their own, next to the root-activity rule; the hub bus routes them into the same buffer queue, and
 the notifier reports them with `category: "tamper"`. Where a record names the resource it changed, the
-pattern keeps only the monitor's own resources, which Pulumi names from the component name (and the hub
-bus from `event_bus_name`): `prefix`/`wildcard`/`suffix` on `requestParameters` fields. Trail changes and an
-account leaving the organization are matched whatever their target: any trail may be the one that feeds
-the monitor.
+pattern keeps only the monitor's own resources, named from the component name or, in covered regions, with
+the fixed `root-activity-monitor-` prefix (and the hub bus from `event_bus_name`): `prefix`/`wildcard`/
+`suffix` on `requestParameters` fields. Trail changes and an account leaving the organization are matched
+whatever their target: any trail may be the one that feeds the monitor.
 
 Root's own calls are left out (`anything-but`): the root-activity rule already forwards them, and one
 record on two rules would be notified twice.
@@ -22,7 +22,7 @@ import pulumi
 from . import heartbeat
 from .event_pattern import API_CALL_DETAIL_TYPE, AWS_SOURCE_PREFIX
 from .forwarding import ForwardedEvents
-from .policies import DELIVERY_ROLE_NAME_PREFIX, MONITOR_RULE_CHANGES
+from .policies import DELIVERY_ROLE_NAME_PREFIX, MONITOR_NAME_PREFIX, MONITOR_RULE_CHANGES
 from .validation import ConfigError
 
 TAMPER_KIND = "tamper"
@@ -80,6 +80,15 @@ def _source(service: str) -> list[str]:
     return [f"{service}.amazonaws.com"]
 
 
+def monitor_name_prefixes(component_name: str) -> tuple[str, ...]:
+    """The name prefixes of the monitor's resources: the component's (its hub resources, Pulumi's auto-names)
+    and the fixed one every covered region's rules, schedules and queues carry, whatever the component's
+    name (so a spoke named otherwise than the hub is still watched at the hub)."""
+    if MONITOR_NAME_PREFIX.startswith(component_name):
+        return (component_name,)
+    return (component_name, MONITOR_NAME_PREFIX)
+
+
 def tamper_pattern(
     component_name: str,
     *,
@@ -88,32 +97,38 @@ def tamper_pattern(
     account_id: str | None = None,
 ) -> dict[str, Any]:
     """Changes that would blind the monitor, to resources named from `component_name` (Pulumi's auto-names
-    `<component>-<child>-<suffix>`), to the hub bus and function named from `bus_name`, to roles named like
-    the monitor's delivery and heartbeat roles, and to trails.
+    `<component>-<child>-<suffix>`) or with the fixed prefix of covered regions' resources, to the hub bus
+    and function named from `bus_name`, to roles named like the monitor's delivery and heartbeat roles, and
+    to trails.
 
     `key_id` and `account_id` (the hub's): its topic key's disabling, deletion or policy change is matched
     (by key ID or ARN, hence a suffix), and so are event source mapping changes in the hub account.
     """
-    mine = [{"prefix": component_name}]
-    roles = mine + [{"prefix": p} for p in FIXED_ROLE_PREFIXES if not p.startswith(component_name)]
-    buses = [{"prefix": name} for name in dict.fromkeys((component_name, bus_name or component_name))]
+    names = monitor_name_prefixes(component_name)
+    mine = [{"prefix": name} for name in names]
+    roles = mine + [{"prefix": p} for p in FIXED_ROLE_PREFIXES if not p.startswith(names)]
+    # The hub's own resources (bus, function, alarms) are named from the component and bus names only.
+    hub_names = dict.fromkeys((component_name, bus_name or component_name))
+    buses = [{"prefix": name} for name in hub_names]
+    named = [{"prefix": name} for name in dict.fromkeys((*names, *hub_names))]
+    component = [{"prefix": component_name}]
     branches: list[dict[str, Any]] = [
         {"eventSource": _source("cloudtrail"), "eventName": list(CLOUDTRAIL_CALLS)},
         {"eventSource": _source("organizations"), "eventName": list(ORGANIZATIONS_CALLS)},
-        {"requestParameters": {"name": buses}},
+        {"requestParameters": {"name": named}},
         {"requestParameters": {"eventBusName": buses}},
         {"requestParameters": {"rule": mine}},
         {"requestParameters": {"roleName": roles}},
         # The health alarms: deleted, their actions disabled, redefined or forced to OK.
-        {"requestParameters": {"alarmNames": mine}},
-        {"requestParameters": {"alarmName": mine}},
+        {"requestParameters": {"alarmNames": component}},
+        {"requestParameters": {"alarmName": component}},
         # A function is named by name or ARN; queues by URL, topics and subscriptions by ARN.
         {
             "requestParameters": {
                 "functionName": [*buses, *({"wildcard": f"*:{b['prefix']}*"} for b in buses)]
             }
         },
-        {"requestParameters": {"queueUrl": [{"wildcard": f"*/{component_name}*"}]}},
+        {"requestParameters": {"queueUrl": [{"wildcard": f"*/{name}*"} for name in names]}},
         {"requestParameters": {"topicArn": [{"wildcard": f"*:{component_name}*"}]}},
         {"requestParameters": {"subscriptionArn": [{"wildcard": f"*:{component_name}*"}]}},
     ]
@@ -216,7 +231,7 @@ def hub_tamper_route(
 def tamper_rule_changes() -> list[dict[str, Any]]:
     """Whole patterns of every change, by anyone, to a tamper rule (named `name` or, for targets, `rule`).
 
-    Tamper rules are named `<component>-forward-<region>-tamper-rule-…` by Pulumi and
+    Tamper rules are named `root-activity-monitor-tamper-<unique ID>` by Pulumi and
     `root-activity-monitor-tamper` by the StackSet; matching any rule named `…-tamper…` keeps these patterns
     constant, and the hub's tamper route keeps only the monitor's own.
     """

@@ -225,6 +225,22 @@ def require_call_as(value: object, where: str) -> str:
     return str(value)
 
 
+PROTECTION_ATTACH = "attach"
+PROTECTION_OFF = "off"
+PROTECTION_VALUES = (PROTECTION_ATTACH, PROTECTION_OFF)
+
+
+def require_protection_policy(value: object, where: str) -> str:
+    """Whether the org stack attaches its service control policy: `attach` or `off`."""
+    if value not in PROTECTION_VALUES:
+        message = (
+            f"{where} must be 'attach' (create the service control policy that protects the monitor and "
+            f"attach it to the organizational units) or 'off', got {value!r}"
+        )
+        raise ConfigError(message)
+    return str(value)
+
+
 def require_stack_set_name(value: object, where: str) -> str:
     """A CloudFormation StackSet name."""
     if not isinstance(value, str) or not _STACK_SET_NAME.match(value):

@@ -73,6 +73,8 @@ def _org(config: OrgStackConfig) -> None:
         pulumi.export("postureAuditRoleArn", org.posture_audit_role_arn)
     if org.organizations_role_arn is not None:
         pulumi.export("organizationsRoleArn", org.organizations_role_arn)
+    if org.protection_policy_id is not None:
+        pulumi.export("protectionPolicyId", org.protection_policy_id)
 
 
 def _spoke(config: SpokeStackConfig) -> None:

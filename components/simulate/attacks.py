@@ -6,12 +6,18 @@ disabling). After the sequence the clock runs `heartbeatSilentIntervals` heartbe
 schedule fired, the notifier and the watchdog run as they would), then root acts in the attacked region.
 The outcome says which notifications the hub's topic delivered and whether root's act was still notified.
 
-Steps act one at a time, each record delivered before the next change: changes made within the
-CloudTrail→EventBridge delivery delay of each other are a residual risk the docs name, not replayed here.
+Steps act one at a time, each record delivered before the next change, except the ones made "at once" (within
+the CloudTrail→EventBridge delivery delay of each other): the residual risk the docs name.
+
+An attacked account may be under the protection policy (the org stack's service control policy): moto
+enforces no SCP, so each call is first evaluated against it (`iam.evaluate`, with AWS's default
+FullAWSAccess). A refused call changes nothing, ends the step, and is recorded by CloudTrail with `errorCode`
+AccessDenied.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,14 +25,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import heartbeat
-from ..policies import put_events_policy
-from ..program import COMPONENT_NAME
+from ..policies import MONITOR_NAME_PREFIX, Policy, put_events_policy
+from ..protection import FULL_AWS_ACCESS, monitor_protection_policy
 from .accounts import AwsAccounts
 from .delivery import EventRouter, Trace
 from .events import API_CALL, api_call, assumed_role_identity, envelope, events_for
 from .heartbeat_replay import SCHEDULE, fire_heartbeats
 from .heartbeat_run import START
-from .iam import KeyPolicyLookup
+from .iam import Caller, KeyPolicyLookup, evaluate
 from .notifier import run_notifiers
 from .observer import read_observer, subscribe_observers
 from .recording import RecordedResource
@@ -41,6 +47,14 @@ PROBE = "root API call"
 """The root act after the attack: a write call in the attacked region."""
 RELAY_RULE = "heartbeat-relay"
 RELAY_ROLE = "heartbeat-relay"
+STACK_SET_EXECUTION_ROLE = "stacksets-exec-0123456789abcdef0123456789abcdef"
+ACCESS_DENIED = "AccessDenied"
+Authorization = tuple[str, str]
+"""(IAM action, resource ARN) a call needs."""
+
+
+class Refused(Exception):
+    """A call the protection policy refused: nothing changed."""
 
 
 class _Router(EventRouter):
@@ -68,6 +82,14 @@ class Target:
     records: list[dict[str, Any]] = field(default_factory=list)
     stops_trail: bool = False
     """Set by a step whose trail stops logging once its own record is delivered."""
+    protection: Policy | None = None
+    """The protection SCP the account is under, if any."""
+    applied: list[str] = field(default_factory=list)
+    """`<call> <resource name>` of every call that took effect."""
+    refused: list[str] = field(default_factory=list)
+    """`<call> <resource name>` of every call the protection policy refused."""
+    refused_to_execution_role: list[str] = field(default_factory=list)
+    """Refused calls that the StackSet execution role would be refused too (it must be able to update)."""
 
     @property
     def account(self) -> str:
@@ -91,8 +113,56 @@ class Target:
         policy = self.resource(ROLE_POLICY, f"-{kind}-role-policy")
         return str(policy.inputs["role"]), str(policy.outputs["name"])
 
-    def call(self, service: str, name: str, parameters: dict[str, Any]) -> None:
-        """Record the administrator's call, as CloudTrail delivers it (after it took effect)."""
+    def arn(self, kind: str, name: str) -> str:
+        """The ARN of a `rule`, `role`, `schedule` or `trail` of the attacked account and region, by name."""
+        return {
+            "rule": f"arn:aws:events:{self.region}:{self.account}:rule/{name}",
+            "role": f"arn:aws:iam::{self.account}:role/{name}",
+            "schedule": f"arn:aws:scheduler:{self.region}:{self.account}:schedule/default/{name}",
+            "trail": f"arn:aws:cloudtrail:{self.region}:{self.account}:trail/{name}",
+        }[kind]
+
+    def _may(self, principal: str, needs: Sequence[Authorization]) -> bool:
+        if self.protection is None:
+            return True
+        caller = Caller(context={"aws:PrincipalArn": principal, "aws:PrincipalAccount": self.account})
+        return all(
+            evaluate(
+                [FULL_AWS_ACCESS, self.protection],
+                action=action,
+                resource=resource,
+                caller=caller,
+                resource_based=False,
+            ).allowed
+            for action, resource in needs
+        )
+
+    def act(
+        self,
+        service: str,
+        name: str,
+        parameters: dict[str, Any],
+        needs: Sequence[Authorization],
+        change: Callable[[], object] = lambda: None,
+    ) -> None:
+        """The administrator's call: refused (recorded with AccessDenied, `Refused` raised) when the
+        protection policy denies one of `needs`, else `change` made and the call recorded as CloudTrail
+        delivers it (after it took effect)."""
+        what = f"{name} {next(iter(parameters.values()))}"
+        identity = assumed_role_identity(self.account)
+        if not self._may(identity["sessionContext"]["sessionIssuer"]["arn"], needs):
+            self.refused.append(what)
+            execution_role = self.arn("role", STACK_SET_EXECUTION_ROLE)
+            if not self._may(execution_role, needs):
+                self.refused_to_execution_role.append(what)
+            self.call(service, name, parameters, error=ACCESS_DENIED)
+            raise Refused(what)
+        change()
+        self.applied.append(what)
+        self.call(service, name, parameters)
+
+    def call(self, service: str, name: str, parameters: dict[str, Any], error: str | None = None) -> None:
+        """Record the administrator's call, as CloudTrail delivers it."""
         detail = api_call(
             assumed_role_identity(self.account),
             service=service,
@@ -100,6 +170,8 @@ class Target:
             read_only=False,
             parameters=parameters,
         )
+        if error is not None:
+            detail |= {"errorCode": error, "errorMessage": "explicit deny in a service control policy"}
         kind = f"attack {len(self.records)} {name}"
         self.records.append(
             envelope(
@@ -120,8 +192,13 @@ class Target:
 def _disable(kind: str) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         name = target.rule(kind)
-        target.events.disable_rule(Name=name)
-        target.call("events", "DisableRule", {"name": name})
+        target.act(
+            "events",
+            "DisableRule",
+            {"name": name},
+            [("events:DisableRule", target.arn("rule", name))],
+            lambda: target.events.disable_rule(Name=name),
+        )
 
     return step
 
@@ -130,8 +207,13 @@ def _remove_targets(kind: str) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         name = target.rule(kind)
         ids = [t["Id"] for t in target.events.list_targets_by_rule(Rule=name)["Targets"]]
-        target.events.remove_targets(Rule=name, Ids=ids)
-        target.call("events", "RemoveTargets", {"rule": name, "ids": ids})
+        target.act(
+            "events",
+            "RemoveTargets",
+            {"rule": name, "ids": ids},
+            [("events:RemoveTargets", target.arn("rule", name))],
+            lambda: target.events.remove_targets(Rule=name, Ids=ids),
+        )
 
     return step
 
@@ -142,8 +224,13 @@ def _delete(kind: str) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         remove_targets(target)  # EventBridge deletes no rule that still has targets
         name = target.rule(kind)
-        target.events.delete_rule(Name=name)
-        target.call("events", "DeleteRule", {"name": name})
+        target.act(
+            "events",
+            "DeleteRule",
+            {"name": name},
+            [("events:DeleteRule", target.arn("rule", name))],
+            lambda: target.events.delete_rule(Name=name),
+        )
 
     return step
 
@@ -153,8 +240,13 @@ def _repattern(kind: str, pattern: Callable[[Target], str]) -> Callable[[Target]
         name, text = target.rule(kind), pattern(target)
         # Keeping the state: a PutRule without one makes the rule ENABLED, which read-only heartbeats skip.
         state = target.events.describe_rule(Name=name)["State"]
-        target.events.put_rule(Name=name, EventPattern=text, State=state)
-        target.call("events", "PutRule", {"name": name, "eventPattern": text})
+        target.act(
+            "events",
+            "PutRule",
+            {"name": name, "eventPattern": text},
+            [("events:PutRule", target.arn("rule", name))],
+            lambda: target.events.put_rule(Name=name, EventPattern=text, State=state),
+        )
 
     return step
 
@@ -175,8 +267,13 @@ def _nothing_pattern(_target: Target) -> str:
 def _delete_policy(kind: str) -> Callable[[Target], None]:
     def step(target: Target) -> None:
         role, policy = target.role(kind)
-        target.aws.iam(target.account).delete_role_policy(RoleName=role, PolicyName=policy)
-        target.call("iam", "DeleteRolePolicy", {"roleName": role, "policyName": policy})
+        target.act(
+            "iam",
+            "DeleteRolePolicy",
+            {"roleName": role, "policyName": policy},
+            [("iam:DeleteRolePolicy", target.arn("role", role))],
+            lambda: target.aws.iam(target.account).delete_role_policy(RoleName=role, PolicyName=policy),
+        )
 
     return step
 
@@ -186,21 +283,36 @@ def _edit_delivery_policy(target: Target) -> None:
     role, policy = target.role("forward")
     elsewhere = f"arn:aws:events:{target.region}:{target.account}:event-bus/default"
     document = json.dumps(put_events_policy(elsewhere))
-    target.aws.iam(target.account).put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=document)
-    target.call("iam", "PutRolePolicy", {"roleName": role, "policyName": policy, "policyDocument": document})
+    target.act(
+        "iam",
+        "PutRolePolicy",
+        {"roleName": role, "policyName": policy, "policyDocument": document},
+        [("iam:PutRolePolicy", target.arn("role", role))],
+        lambda: target.aws.iam(target.account).put_role_policy(
+            RoleName=role, PolicyName=policy, PolicyDocument=document
+        ),
+    )
 
 
 def _delete_schedule(target: Target) -> None:
     name = str(target.resource(SCHEDULE, f"-{target.region}-heartbeat").outputs["name"])
-    target.aws.scheduler(target.account, target.region).delete_schedule(Name=name)
-    target.call("scheduler", "DeleteSchedule", {"name": name})
+    target.act(
+        "scheduler",
+        "DeleteSchedule",
+        {"name": name},
+        [("scheduler:DeleteSchedule", target.arn("schedule", name))],
+        lambda: target.aws.scheduler(target.account, target.region).delete_schedule(Name=name),
+    )
 
 
 def _stop_trail(target: Target) -> None:
     # CloudTrail records StopLogging itself, then records nothing more.
-    trail = f"arn:aws:cloudtrail:{target.region}:{target.account}:trail/organization"
-    target.call("cloudtrail", "StopLogging", {"name": trail})
-    target.stops_trail = True
+    trail = target.arn("trail", "organization")
+
+    def stop() -> None:
+        target.stops_trail = True
+
+    target.act("cloudtrail", "StopLogging", {"name": trail}, [("cloudtrail:StopLogging", trail)], stop)
 
 
 def _relay(rule_name: str, role: Callable[[Target], str]) -> Callable[[Target], None]:
@@ -208,14 +320,26 @@ def _relay(rule_name: str, role: Callable[[Target], str]) -> Callable[[Target], 
 
     def step(target: Target) -> None:
         pattern = _heartbeat_pattern(target)
-        target.events.put_rule(
-            Name=rule_name, EventPattern=pattern, State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+        rule_arn = target.arn("rule", rule_name)
+        target.act(
+            "events",
+            "PutRule",
+            {"name": rule_name, "eventPattern": pattern},
+            [("events:PutRule", rule_arn)],
+            lambda: target.events.put_rule(
+                Name=rule_name, EventPattern=pattern, State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+            ),
         )
-        target.call("events", "PutRule", {"name": rule_name, "eventPattern": pattern})
         role_arn = role(target)
         targets = [{"Id": "hub", "Arn": target.hub_bus_arn, "RoleArn": role_arn}]
-        target.events.put_targets(Rule=rule_name, Targets=targets)
-        target.call("events", "PutTargets", {"rule": rule_name, "targets": targets})
+        # A target with a role is the caller passing that role to EventBridge.
+        target.act(
+            "events",
+            "PutTargets",
+            {"rule": rule_name, "targets": targets},
+            [("events:PutTargets", rule_arn), ("iam:PassRole", role_arn)],
+            lambda: target.events.put_targets(Rule=rule_name, Targets=targets),
+        )
 
     return step
 
@@ -233,12 +357,23 @@ def _own_role(target: Target) -> str:
             {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}
         ],
     }
-    arn = iam.create_role(RoleName=RELAY_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    target.call("iam", "CreateRole", {"roleName": RELAY_ROLE})
+    arn = target.arn("role", RELAY_ROLE)
+    target.act(
+        "iam",
+        "CreateRole",
+        {"roleName": RELAY_ROLE},
+        [("iam:CreateRole", arn)],
+        lambda: iam.create_role(RoleName=RELAY_ROLE, AssumeRolePolicyDocument=json.dumps(trust)),
+    )
     document = json.dumps(put_events_policy(target.hub_bus_arn))
-    iam.put_role_policy(RoleName=RELAY_ROLE, PolicyName="relay", PolicyDocument=document)
-    target.call("iam", "PutRolePolicy", {"roleName": RELAY_ROLE, "policyName": "relay"})
-    return str(arn)
+    target.act(
+        "iam",
+        "PutRolePolicy",
+        {"roleName": RELAY_ROLE, "policyName": "relay"},
+        [("iam:PutRolePolicy", arn)],
+        lambda: iam.put_role_policy(RoleName=RELAY_ROLE, PolicyName="relay", PolicyDocument=document),
+    )
+    return arn
 
 
 def _at_once(*steps: Callable[[Target], None]) -> Callable[[Target], None]:
@@ -268,7 +403,7 @@ STEPS: dict[str, Callable[[Target], None]] = {
     "relay heartbeats with an own role": _relay(RELAY_RULE, _own_role),
     # Named like the monitor's rules, so the delivery role's trust admits it.
     "relay heartbeats under the monitor's rule names": _relay(
-        f"{COMPONENT_NAME}-forward-relay", _delivery_role
+        f"{MONITOR_NAME_PREFIX}forward-relay", _delivery_role
     ),
     # The residual risk: each rule's change lands before the other's record is delivered.
     "disable tamper rule and re-pattern root rule at once": _at_once(
@@ -289,6 +424,14 @@ class Outcome:
     """Whether root's act after the attack was still notified."""
     problems: tuple[str, ...]
     """What went wrong in the replay itself, or was notified when it should not have been (any sequence)."""
+    severities: frozenset[str] = frozenset()
+    """Severities of those notifications."""
+    applied: tuple[str, ...] = ()
+    """`<call> <resource name>` of the administrator's calls that took effect."""
+    refused: tuple[str, ...] = ()
+    """`<call> <resource name>` of the calls the protection policy refused."""
+    refused_to_execution_role: tuple[str, ...] = ()
+    """Refused calls the StackSet execution role would be refused too."""
 
 
 def _category(document: dict[str, Any]) -> str:
@@ -326,11 +469,16 @@ def _interval(hub: SimulatedStack) -> tuple[int, int]:
 
 
 def run_attacks(
-    stacks: Sequence[SimulatedStack], sequences: Sequence[Sequence[str]], *, hub_bus_arn: str
+    stacks: Sequence[SimulatedStack],
+    sequences: Sequence[Sequence[str]],
+    *,
+    hub_bus_arn: str,
+    protected: Sequence[bool] = (),
 ) -> list[Outcome]:
     """Replay the hub and its spokes into a fresh moto, attack spoke i with `sequences[i]` (each step in
     order), run the clock `heartbeatSilentIntervals` intervals, and let root act in every spoke; one outcome
-    per sequence. Call inside an embedded AWS (`run.embedded_aws`).
+    per sequence. Spoke i is under the protection policy when `protected[i]` (default: none is). Call inside
+    an embedded AWS (`run.embedded_aws`).
 
     The spokes share one replay (and one clock) to keep the table cheap: each is its own account, and every
     notification names one account, so no attack's outcome can be mistaken for another's.
@@ -345,7 +493,12 @@ def run_attacks(
     organization = hub.file.value("organizationId")
     key_policy = key_policy_lookup(list(stacks))
     stopped: set[str] = set()
-    targets = [Target(aws, spoke, hub_bus_arn, stopped) for spoke in spokes[: len(sequences)]]
+    scp = monitor_protection_policy(hub.account_id)
+    flags = list(protected) + [False] * (len(sequences) - len(protected))
+    targets = [
+        Target(aws, spoke, hub_bus_arn, stopped, protection=scp if flag else None)
+        for spoke, flag in zip(spokes[: len(sequences)], flags, strict=True)
+    ]
 
     def router() -> _Router:
         # A fresh router each time: the attack changes the rules a router would remember.
@@ -357,7 +510,9 @@ def run_attacks(
     clock.problems.extend(f"notified before the attack: {n.subject}" for n in baseline)
     for target, steps in zip(targets, sequences, strict=False):
         for name in steps:
-            STEPS[name](target)
+            # A refused call changed nothing; the administrator goes on with the next step.
+            with contextlib.suppress(Refused):
+                STEPS[name](target)
             delivering = router()
             for record in target.records:
                 delivering.put_from_cloudtrail(record, Trace())
@@ -384,11 +539,16 @@ def run_attacks(
     for target in targets:
         mine = [n for n in notes if n.document.get("account", {}).get("id") == target.account]
         root = [n for n in mine if probes[target.account].event_id in n.event_ids()]
+        others = [n for n in mine if n not in root]
         outcomes.append(
             Outcome(
-                categories=frozenset(_category(n.document) for n in mine if n not in root),
+                categories=frozenset(_category(n.document) for n in others),
                 root_notified=bool(root),
                 problems=tuple(clock.problems),
+                severities=frozenset(str(n.document.get("severity")) for n in others),
+                applied=tuple(target.applied),
+                refused=tuple(target.refused),
+                refused_to_execution_role=tuple(target.refused_to_execution_role),
             )
         )
     return outcomes

@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         "rule, which carries its heartbeats, deleted or disabled), "
         "role-policy, heartbeat-policy (its delivery or heartbeat role's policy deleted), trail-stopped "
         "(its trail stopped), bus-policy (the hub bus policy no longer admits it), hub-outage (the hub bus "
-        "gone: every account falls silent)",
+        "gone: every account falls silent); repeated, each heartbeat break takes the next --spoke",
     )
     return parser
 

@@ -21,7 +21,7 @@ from .notifier import run_notifiers
 from .observer import read_observer
 from .recording import RecordedResource
 from .report import DeliveredNotification, HeartbeatRow
-from .stacks import SimulatedStack
+from .stacks import SimulatedStack, StackInputError
 from .watchdog_task import run_watchdogs, table_refusals
 
 START = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
@@ -147,8 +147,9 @@ BREAKS: dict[str, Callable[[AwsAccounts, Sequence[SimulatedStack]], str]] = {
     "bus-policy": _break_bus_policy,
     "hub-outage": _hub_outage,
 }
-"""What `--break` can break: the first spoke (the hub when there is none), the hub bus policy or the hub
-bus."""
+"""What `--break` can break: a spoke (the hub when there is none), the hub bus policy or the hub bus. Given
+several, each breaks the next spoke in `--spoke` order; `bus-policy` admits none of the spokes afterwards
+and `hub-outage` silences every account, whichever spoke they are given."""
 
 
 class _Phases:
@@ -201,6 +202,25 @@ class _Phases:
         return int(heard) if heard is not None else None
 
 
+def check_breaks(breaks: Sequence[str], stacks: Sequence[SimulatedStack]) -> None:
+    """Refuse, before anything runs, more heartbeat breaks than there are spokes to give them to."""
+    breakages = [name for name in breaks if name in BREAKS]
+    spokes = len(stacks) - 1
+    if len(breakages) > max(1, spokes):
+        message = (
+            f"{len(breakages)} heartbeat breaks ({', '.join(breakages)}) but {spokes} spoke stack"
+            f"{'' if spokes == 1 else 's'}: each break takes the next spoke, so give one spoke per break"
+        )
+        raise StackInputError(message)
+
+
+def _targets(stacks: Sequence[SimulatedStack], breakages: Sequence[str]) -> list[list[SimulatedStack]]:
+    """The stacks each break is given: the hub and the next spoke in order (the hub alone if none)."""
+    check_breaks(breakages, stacks)
+    hub, spokes = stacks[0], list(stacks[1:])
+    return [[hub, spokes[i]] if spokes else [hub] for i in range(len(breakages))]
+
+
 def replay_heartbeats(
     aws: AwsAccounts,
     stacks: Sequence[SimulatedStack],
@@ -208,9 +228,10 @@ def replay_heartbeats(
     organization_id: str | None,
     key_policy: KeyPolicyLookup,
     observers: list[tuple[str, str, str]],
-    breakage: str | None = None,
+    breakages: Sequence[str] = (),
 ) -> HeartbeatResult:
-    """Fire every heartbeat once and check it arrived; with `breakage`, break one and see the gap notified."""
+    """Fire every heartbeat once and check it arrived; with `breakages`, break one thing per spoke (the
+    first break the first spoke, the next the next) and see the gaps notified."""
     phases = _Phases(aws, stacks, organization_id, key_policy, observers)
     result = phases.result
     result.problems.extend(table_refusals(aws, stacks[0].recorded))
@@ -218,8 +239,9 @@ def replay_heartbeats(
         arrived = phases.last_heard(beat.account_id, beat.region) == int(START.timestamp())
         why = "recorded by the hub" if arrived else (beat.trace.drops[:1] or [beat.reason])[0]
         result.rows.append(HeartbeatRow(beat.account_id, beat.region, arrived, why))
-    if breakage is None:
+    if not breakages:
         return result
+    targets = _targets(stacks, breakages)
     watchdog = next(
         (
             f
@@ -233,8 +255,8 @@ def replay_heartbeats(
         return result
     variables = watchdog.inputs["environment"]["variables"]
     interval, silent = int(variables["HEARTBEAT_INTERVAL_MINUTES"]), int(variables["SILENT_INTERVALS"])
-    broke = BREAKS[breakage](aws, stacks)
+    broke = [BREAKS[name](aws, target) for name, target in zip(breakages, targets, strict=True)]
     for step in range(1, silent + 1):
         phases.run(START + timedelta(minutes=interval * step))
-    result.broken = f"{broke}; then advanced the clock {silent} intervals of {interval} min"
+    result.broken = f"{'; '.join(broke)}; then advanced the clock {silent} intervals of {interval} min"
     return result

@@ -153,7 +153,9 @@ def _statement_applies(
 ) -> bool:
     if check_principal and not _principal_matches(statement.get("Principal"), caller):
         return False
-    if not any(_wildcard(str(a), action, case_sensitive=False) for a in _as_list(statement.get("Action"))):
+    # `NotAction` (a service control policy's "every action but these") applies to what it does not list.
+    listed = _as_list(statement.get("Action", statement.get("NotAction")))
+    if any(_wildcard(str(a), action, case_sensitive=False) for a in listed) == ("NotAction" in statement):
         return False
     resources = _as_list(statement.get("Resource")) or ["*"]
     if not any(_wildcard(str(r), resource, case_sensitive=True) for r in resources):

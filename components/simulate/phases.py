@@ -18,7 +18,7 @@ from .breaks import BREAKS
 from .delivery import EventRouter, Trace
 from .events import DrivenEvent, events_for, forged_events
 from .heartbeat_run import BREAKS as HEARTBEAT_BREAKS
-from .heartbeat_run import HeartbeatResult, replay_heartbeats
+from .heartbeat_run import HeartbeatResult, check_breaks, replay_heartbeats
 from .iam import KeyPolicyLookup
 from .notifier import LoadedHandlers, run_notifiers
 from .observer import read_observer, subscribe_observers
@@ -88,6 +88,7 @@ def run_phases(
 
     `resources` keeps the notifier's loaded code until the caller's `with` ends.
     """
+    check_breaks(breaks, stacks)
     hub = stacks[0]
     organization = hub.file.value("organizationId")
     organization_id = str(organization) if organization else None
@@ -113,7 +114,7 @@ def run_phases(
         organization_id=organization_id,
         key_policy=key_policy,
         observers=observers,
-        breakage=next((name for name in breaks if name in HEARTBEAT_BREAKS), None),
+        breakages=[name for name in breaks if name in HEARTBEAT_BREAKS],
     )
     audited = audit_posture(created, hub, key_policy, observers, say)
     return build_report(created, driven, notified, beats, audited)

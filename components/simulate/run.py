@@ -133,8 +133,8 @@ def simulate(
     With `org_path`, the org stack's StackSet is rolled out to an organization of `members` accounts
     (and one that joins later); `hub_in_ou` puts the hub account in the first OU instead of the root.
     `breaks`: tamper with the monitor after the ordinary events (`breaks.BREAKS`, e.g. `disable-rule`,
-    shown as a tamper alert) or break one spoke after the heartbeats arrived (`heartbeat_run.BREAKS`, at
-    most one, e.g. `spoke-rule`: the clock advances until the watchdog notifies the gap).
+    shown as a tamper alert) or break spokes after the heartbeats arrived (`heartbeat_run.BREAKS`, e.g.
+    `spoke-rule`, each break the next spoke: the clock advances until the watchdog notifies the gaps).
     """
     say = progress or (lambda _: None)
     check_members(members)

@@ -28,8 +28,9 @@ from ..event_pattern import ROOT_ACTIVITY_RULE_STATE
 from ..tamper import tamper_events
 from .cover import covered_events
 
-RESOURCE_NAME_PREFIX = "root-activity-monitor"
-"""Names the template's rules, so a spoke's tamper rule watches them as it watches SpokeForwarder's."""
+RESOURCE_NAME_PREFIX = policies.MONITOR_NAME_PREFIX.rstrip("-")
+"""Names the template's rules, schedule and queue, so a spoke's tamper rule watches them as it watches
+SpokeForwarder's, and the protection policy covers both."""
 TEMPLATE_BODY_LIMIT = 51_200
 """Bytes CloudFormation accepts in `TemplateBody`."""
 
@@ -86,6 +87,9 @@ def _heartbeat() -> dict[str, Any]:
             "Type": "AWS::Scheduler::Schedule",
             "Condition": MEMBER_ACCOUNT,
             "Properties": {
+                # Named like SpokeForwarder's (fixed prefix), so the protection policy and the hub's tamper
+                # route find it; one stack instance per account and region, so the name is unique.
+                "Name": heartbeat.SCHEDULE_NAME_PREFIX.rstrip("-"),
                 "Description": heartbeat.SCHEDULE_DESCRIPTION,
                 "ScheduleExpression": _ref(HEARTBEAT_SCHEDULE_EXPRESSION),
                 "FlexibleTimeWindow": {"Mode": "OFF"},
@@ -173,6 +177,7 @@ def spoke_template(forwarded: Sequence[forwarding.ForwardedEvents] | None = None
             "Type": "AWS::SQS::Queue",
             "Condition": MEMBER_ACCOUNT,
             "Properties": {
+                "QueueName": forwarding.DEAD_LETTER_NAME_PREFIX.rstrip("-"),
                 "SqsManagedSseEnabled": True,
                 "MessageRetentionPeriod": forwarding.DEAD_LETTER_RETENTION_SECONDS,
             },

@@ -11,13 +11,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
+import pulumi
 import pytest
 import yaml
-from root_activity_monitor.simulate.attacks import STEPS, Outcome, run_attacks
+from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs
+from root_activity_monitor.program import main
+from root_activity_monitor.program.config import SpokeStackConfig, load_stack_config
+from root_activity_monitor.simulate.attacks import RELAY_ROLE, RELAY_RULE, STEPS, Outcome, run_attacks
 from root_activity_monitor.simulate.run import embedded_aws, record_stacks
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+RULE = "aws:cloudwatch/eventRule:EventRule"
 NAMESPACE = "root-activity-monitor"
 TAMPER, GAP = "tamper", "monitoring-gap"
 SILENT_INTERVALS = 2
@@ -108,6 +114,22 @@ SEQUENCES: dict[tuple[str, ...], Expected] = {
 }
 
 
+# Under the protection policy the first call on the monitor is refused and changes nothing, so a sequence is
+# its steps each tried against the intact monitor: every step alone is every row.
+OWN_RESOURCES_ONLY = {
+    # PutTargets passing the delivery role is refused, but names the administrator's own rule.
+    "relay heartbeats with the delivery role",
+    # Nothing of the monitor's is touched; the hub bus refuses the role, as without the policy.
+    "relay heartbeats with an own role",
+}
+PROTECTED: dict[tuple[str, ...], Expected] = {
+    (step,): expect(silenced=False) if step in OWN_RESOURCES_ONLY else expect(TAMPER, silenced=False)
+    for step in STEPS
+}
+"""Every step under the protection policy: refused; the refused call (recorded with errorCode) is the tamper
+notification, and root is still notified."""
+
+
 def _stack_file(directory: Path, name: str, **changes: object) -> Path:
     document = yaml.safe_load((REPO_ROOT / f"Pulumi.{name}.yaml").read_text())
     for key, value in changes.items():
@@ -120,10 +142,27 @@ def _stack_file(directory: Path, name: str, **changes: object) -> Path:
     return path
 
 
+Outcomes = dict[tuple[str, ...], Outcome]
+ACME = "acme-root-watch"
+ACME_STACK = "acme"
+ACME_ROWS = ("disable tamper rule", "disable root rule")
+"""Replayed against spokes whose SpokeForwarder is named otherwise than the hub (a library user's)."""
+
+
+def _program() -> None:
+    """The project's program, but in stack `acme` a SpokeForwarder named `acme-root-watch`."""
+    config = load_stack_config()
+    if pulumi.get_stack() == ACME_STACK and isinstance(config, SpokeStackConfig):
+        SpokeForwarder(ACME, cast(SpokeForwarderArgs, config.settings.as_args()))
+    else:
+        main()
+
+
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, ...], Outcome]]:
-    """Every sequence of the table replayed against its own spoke account of the example stacks, in one
-    region, with the hub's watchdog notifying after two silent intervals."""
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, Outcomes, Outcomes]]:
+    """Every sequence of the table, every protected row, then the rows against `acme-root-watch` spokes,
+    replayed (once) each against its own spoke account of the example stacks, in one region, with the hub's
+    watchdog notifying after two silent intervals."""
     directory = tmp_path_factory.mktemp("attacks")
     hub = _stack_file(
         directory,
@@ -133,12 +172,45 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[st
         heartbeatSilentIntervals=SILENT_INTERVALS,
     )
     spoke = _stack_file(directory, "spoke", regions=["us-east-1"])
-    sequences = list(SEQUENCES)
-    stacks = record_stacks(hub, [spoke] * len(sequences))
+    acme_file = directory / f"Pulumi.{ACME_STACK}.yaml"
+    acme_file.write_text(spoke.read_text())
+    sequences, shielded, acme = list(SEQUENCES), list(PROTECTED), [(row,) for row in ACME_ROWS]
+    paths = [spoke] * (len(sequences) + len(shielded)) + [acme_file] * len(acme)
+    stacks = record_stacks(hub, paths, program=_program)
     bus = next(r for r in stacks[0].recorded.resources if r.type == "aws:cloudwatch/eventBus:EventBus")
     with embedded_aws():
-        results = run_attacks(stacks, sequences, hub_bus_arn=str(bus.outputs["arn"]))
-    yield dict(zip(sequences, results, strict=True))
+        results = run_attacks(
+            stacks,
+            sequences + shielded + acme,
+            hub_bus_arn=str(bus.outputs["arn"]),
+            protected=[False] * len(sequences) + [True] * len(shielded),
+        )
+    # The acme spokes' resources are named from their component, logically.
+    assert {r.name.split("-forward-")[0] for r in stacks[-1].recorded.of_type(RULE)} == {ACME}
+    first, second = len(sequences), len(sequences) + len(shielded)
+    yield (
+        dict(zip(sequences, results[:first], strict=True)),
+        dict(zip(shielded, results[first:second], strict=True)),
+        dict(zip(acme, results[second:], strict=True)),
+    )
+
+
+@pytest.fixture(scope="module")
+def outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
+    """The table's sequences, no protection policy attached."""
+    return replayed[0]
+
+
+@pytest.fixture(scope="module")
+def protected_outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
+    """Every step, the attacked account under the protection policy."""
+    return replayed[1]
+
+
+@pytest.fixture(scope="module")
+def acme_outcomes(replayed: tuple[Outcomes, Outcomes, Outcomes]) -> Outcomes:
+    """The acme rows, against spokes named `acme-root-watch` under the hub named `root-activity-monitor`."""
+    return replayed[2]
 
 
 def _row_id(sequence: tuple[str, ...]) -> str:
@@ -171,17 +243,51 @@ def test_no_sequence_silences_root_unnoticed_but_the_named_residual(
     assert unnoticed == {(step,) for step in RESIDUAL}
 
 
-def test_the_table_covers_every_step_and_the_replay_is_clean(
-    outcomes: dict[tuple[str, ...], Outcome],
+@pytest.mark.parametrize(("sequence", "expected"), PROTECTED.items(), ids=[_row_id(s) for s in PROTECTED])
+def test_under_the_protection_policy_each_attack_is_refused_and_root_still_notified(
+    sequence: tuple[str, ...], expected: Expected, protected_outcomes: Outcomes
 ) -> None:
-    """GIVEN the table THEN every step of the replay is tried, and nothing was notified about another account
-    or before the attack (the replay's own problems)."""
+    """GIVEN the org stack's protection policy on the attacked account WHEN the administrator tries the step
+    THEN its call on the monitor is refused (one the StackSet execution role may make), nothing of the
+    monitor changes, the refused attempt is reported as tamper at MEDIUM unless it named only the
+    administrator's own resources, and root acting afterwards is notified."""
+    categories, silenced = expected
+    outcome = protected_outcomes[sequence]
+    assert outcome.categories == categories
+    assert outcome.severities == ({"MEDIUM"} if categories else set())
+    assert outcome.root_notified is not silenced
+    assert {call.split(" ")[1] for call in outcome.applied} <= {RELAY_RULE, RELAY_ROLE}
+    assert bool(outcome.refused) is (sequence != ("relay heartbeats with an own role",))
+    assert outcome.refused_to_execution_role == ()
+
+
+def test_the_table_covers_every_step_and_the_replay_is_clean(
+    outcomes: Outcomes, protected_outcomes: Outcomes
+) -> None:
+    """GIVEN the table THEN every step of the replay is tried, with and without the protection policy, and
+    nothing was notified about another account or before the attack (the replay's own problems)."""
     assert {step for sequence in outcomes for step in sequence} == set(STEPS)
-    (problems,) = {outcome.problems for outcome in outcomes.values()}
+    assert {step for sequence in protected_outcomes for step in sequence} == set(STEPS)
+    (problems,) = {outcome.problems for outcome in (*outcomes.values(), *protected_outcomes.values())}
     assert problems == ()
 
 
 def test_the_operations_page_quotes_the_table_s_size() -> None:
-    """GIVEN docs/operations.md THEN the number of attack sequences it quotes is the table's."""
+    """GIVEN docs/operations.md THEN the numbers of attack sequences it quotes are the table's."""
     text = (REPO_ROOT / "docs" / "operations.md").read_text()
     assert f"`tests/e2e/test_e2e_attacks.py`: {len(SEQUENCES)} attack sequences" in text
+    assert f"{len(PROTECTED)} more under the protection policy" in text
+
+
+@pytest.mark.parametrize("row", ACME_ROWS)
+def test_a_spoke_named_otherwise_than_the_hub_is_notified_as_the_table_says(
+    row: str, acme_outcomes: Outcomes
+) -> None:
+    """GIVEN a SpokeForwarder named `acme-root-watch` and the hub named `root-activity-monitor` WHEN the
+    administrator disables one of its rules THEN the hub delivers what it does for the program's own spoke,
+    tamper included."""
+    categories, silenced = SINGLE_STEPS[row]
+    outcome = acme_outcomes[(row,)]
+    assert TAMPER in outcome.categories
+    assert (outcome.categories, outcome.root_notified) == (categories, not silenced)
+    assert outcome.problems == ()

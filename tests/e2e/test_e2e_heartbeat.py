@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from root_activity_monitor.simulate import SimulationReport, simulate
+import yaml
+from root_activity_monitor.simulate import SimulationReport, StackInputError, simulate
 from root_activity_monitor.simulate.cli import main
 
 SPOKE = "222222222222"
@@ -31,33 +32,80 @@ def test_a_heartbeat_arrives_from_every_covered_account_and_region(example_repor
     assert example_report.gap_notifications == []
 
 
-@pytest.mark.parametrize(
-    ("breakage", "silent_regions", "hub_silent"),
-    [
-        ("spoke-rule", {"us-east-1"}, set()),
-        ("disable-spoke-rule", {"us-east-1"}, set()),
-        ("role-policy", REGIONS, set()),
-        ("heartbeat-policy", REGIONS, set()),
-        ("trail-stopped", REGIONS, set()),
-        ("bus-policy", REGIONS, set()),
-        ("hub-outage", REGIONS, REGIONS),
-    ],
-)
+# One spoke per break, in this order (the replay gives each break the next spoke); the account listed last
+# on the hub is never deployed.
+SPOKE_BREAKS = {
+    "spoke-rule": ("222222222222", {"us-east-1"}),
+    "disable-spoke-rule": ("333333333333", {"us-east-1"}),
+    "role-policy": ("444444444444", REGIONS),
+    "heartbeat-policy": ("555555555555", REGIONS),
+    "trail-stopped": ("666666666666", REGIONS),
+}
+UNDEPLOYED = "777777777777"
+
+
+@pytest.fixture(scope="module")
+def spoke_breaks_report(
+    tmp_path_factory: pytest.TempPathFactory, example_hub: Path, example_spoke: Path
+) -> SimulationReport:
+    """One run of the example hub (listing every spoke and one never deployed) and a spoke per break."""
+    document = yaml.safe_load(example_hub.read_text())
+    document["config"]["root-activity-monitor:spokeAccountIds"] = [
+        *(account for account, _ in SPOKE_BREAKS.values()),
+        UNDEPLOYED,
+    ]
+    hub = tmp_path_factory.mktemp("breaks") / "Pulumi.hub.yaml"
+    hub.write_text(yaml.safe_dump(document))
+    return simulate(hub, [example_spoke] * len(SPOKE_BREAKS), breaks=list(SPOKE_BREAKS))
+
+
+@pytest.mark.parametrize("breakage", list(SPOKE_BREAKS))
 def test_breaking_a_spoke_is_notified_as_a_monitoring_gap(
-    example_hub: Path, example_spoke: Path, breakage: str, silent_regions: set[str], hub_silent: set[str]
+    spoke_breaks_report: SimulationReport, breakage: str
 ) -> None:
     """GIVEN a spoke whose root-activity rule (which carries its heartbeats) is deleted or disabled, a role
-    policy deleted, its trail stopped, the hub bus policy not admitting it, or the hub bus gone WHEN the
-    clock passes N intervals THEN the watchdog notifies HeartbeatMissing for exactly the silenced regions
-    (and the never-deployed spoke); for the hub's own account only when the hub bus is gone."""
+    policy deleted or its trail stopped WHEN the clock passes N intervals THEN the watchdog notifies
+    HeartbeatMissing for exactly that spoke's silenced regions, as a monitoring gap."""
+    account, silent_regions = SPOKE_BREAKS[breakage]
+    report = spoke_breaks_report
+    assert report.broken is not None and account in report.broken
+    gaps = gaps_by_account(report)
+    assert set(gaps[account]) == {(region, "HeartbeatMissing") for region in silent_regions}
+    assert all(note.document["category"] == "monitoring-gap" for note in report.gap_notifications)
+    assert report.problems == []
+
+
+def test_only_the_broken_spokes_and_the_undeployed_one_are_notified(
+    spoke_breaks_report: SimulationReport,
+) -> None:
+    """GIVEN the same run THEN the never-deployed spoke is notified as never heard in every region, and
+    neither the hub's own account nor any other account is notified."""
+    gaps = gaps_by_account(spoke_breaks_report)
+    assert set(gaps[UNDEPLOYED]) == {(region, "HeartbeatNeverReceived") for region in REGIONS}
+    assert set(gaps) == {UNDEPLOYED, *(account for account, _ in SPOKE_BREAKS.values())}
+
+
+@pytest.mark.parametrize(("breakage", "hub_silent"), [("bus-policy", set()), ("hub-outage", REGIONS)])
+def test_breaking_the_hub_bus_is_notified_as_a_monitoring_gap(
+    example_hub: Path, example_spoke: Path, breakage: str, hub_silent: set[str]
+) -> None:
+    """GIVEN the hub bus policy no longer admitting the spoke, or the hub bus gone WHEN the clock passes N
+    intervals THEN the watchdog notifies HeartbeatMissing for every region of the spoke (and the
+    never-deployed spoke); for the hub's own account only when the hub bus is gone."""
     report = simulate(example_hub, [example_spoke], breaks=[breakage])
     assert report.broken is not None and SPOKE in report.broken
     gaps = gaps_by_account(report)
-    assert set(gaps[SPOKE]) == {(region, "HeartbeatMissing") for region in silent_regions}
+    assert set(gaps[SPOKE]) == {(region, "HeartbeatMissing") for region in REGIONS}
     assert set(gaps[NEVER_DEPLOYED]) == {(region, "HeartbeatNeverReceived") for region in REGIONS}
     assert all(note.document["category"] == "monitoring-gap" for note in report.gap_notifications)
     assert set(gaps.get("111111111111", [])) == {(region, "HeartbeatMissing") for region in hub_silent}
     assert report.problems == []
+
+
+def test_more_breaks_than_spokes_are_refused(example_hub: Path, example_spoke: Path) -> None:
+    """GIVEN two heartbeat breaks and one spoke THEN the run stops with an error naming the breaks."""
+    with pytest.raises(StackInputError, match=r"2 heartbeat breaks .*spoke-rule, role-policy.* 1 spoke"):
+        simulate(example_hub, [example_spoke], breaks=["spoke-rule", "role-policy"])
 
 
 def test_the_break_flag_prints_the_gap_email(

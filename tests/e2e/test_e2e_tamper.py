@@ -28,7 +28,7 @@ def test_disabling_a_spoke_rule_is_notified_as_tamper(broken_report: SimulationR
     assert (document["category"], document["severity"]) == ("tamper", "CRITICAL")
     (event,) = document["events"]
     rule_name = tampered.event["detail"]["requestParameters"]["name"]
-    assert rule_name.startswith(f"root-activity-monitor-forward-{tampered.region}-rule-")
+    assert rule_name.startswith("root-activity-monitor-root-activity-")
     assert (event["eventName"], event["resource"]) == ("DisableRule", rule_name)
     assert event["actor"].startswith("arn:aws:sts::222222222222:assumed-role/")
     assert notification.subject.startswith("[CRITICAL] Tamper: ")

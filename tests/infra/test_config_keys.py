@@ -185,6 +185,8 @@ BAD_VALUES: dict[str, tuple[str, Any, str]] = {
     ),
     "callAs": ("org", "ME", "must be 'SELF' (run in the organization's management account) or"),
     "stackSetName": ("org", "1-spoke", "must be a StackSet name: a letter, then"),
+    "protectionPolicy": ("org", "on", "must be 'attach' (create the service control policy that protects"),
+    "protectionExemptPrincipalArns": ("org", ["deployer"], "[0] must be an IAM role or user ARN like"),
     "expectedRootUse": ("hub", [{"accountIds": ["222222222222"]}], "[0].start must be an ISO 8601 UTC time"),
     "highPriorityEndpoints": ("hub", [{"protocol": "pager", "endpoint": "x"}], "[0].protocol must be one of"),
     "runbookBaseUrl": ("hub", "http://wiki/", "must be an https:// URL or a path ending in '/'"),

@@ -76,6 +76,7 @@ CASES = [
                 "own_account_rule_arns",
                 "posture_audit_role_arn",
                 "organizations_role_arn",
+                "protection_policy_id",
             }
         ),
         example={

@@ -34,6 +34,7 @@ from infra_fixtures import (
 from root_activity_monitor import heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
 from root_activity_monitor.hub.notifier import FUNCTION_TIMEOUT_SECONDS
+from root_activity_monitor.policies import MONITOR_NAME_PREFIX
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.tamper import watching_the_tamper_rule
 
@@ -426,7 +427,7 @@ def test_hub_forwards_its_own_root_activity_in_every_region(hub_stack: RecordedS
     trust = role.json_input("assumeRolePolicy")["Statement"][0]
     assert trust["Condition"] == {
         "StringEquals": {"aws:SourceAccount": HUB_ACCOUNT},
-        "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{HUB_ACCOUNT}:rule/{COMPONENT}-forward-*"},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{HUB_ACCOUNT}:rule/{MONITOR_NAME_PREFIX}*"},
     }
     permission = hub_stack.named(ROLE_POLICY, f"{COMPONENT}-forward-role-policy").json_input("policy")
     assert permission["Statement"][0]["Resource"] == bus.arn

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from root_activity_monitor import ConfigError, policies
-from root_activity_monitor.simulate.iam import Caller, evaluate
 
 BUS_ARN = "arn:aws:events:eu-west-1:111111111111:event-bus/root-activity-monitor"
 account_ids = st.lists(st.from_regex(r"\A\d{12}\Z"), max_size=5, unique=True)
@@ -71,59 +70,3 @@ def test_key_policy_lets_no_one_else_in() -> None:
         {"Service": ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]},
         {"AWS": "arn:aws:iam::111111111111:role/notifier"},
     ]
-
-
-ADMIN = "arn:aws:iam::222222222222:role/Admin"
-STACK_SET_EXECUTION = "arn:aws:iam::222222222222:role/stacksets-exec-0123456789abcdef0123456789abcdef"
-ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-
-
-def _may(principal: str, action: str, resource: str) -> bool:
-    """Whether an all-powerful `principal` of a member account may act under the monitor protection SCP."""
-    scp = policies.monitor_protection_policy("root-activity-monitor-spoke")
-    caller = Caller(context={"aws:PrincipalArn": principal})
-    return evaluate(
-        [ALLOW_ALL, scp], action=action, resource=resource, caller=caller, resource_based=False
-    ).allowed
-
-
-@pytest.mark.parametrize(
-    ("action", "resource"),
-    [
-        ("events:DisableRule", "arn:aws:events:us-east-1:222222222222:rule/root-activity-monitor-tamper"),
-        ("events:PutRule", "arn:aws:events:us-east-1:222222222222:rule/root-activity-monitor-forward-relay"),
-        ("iam:DeleteRolePolicy", "arn:aws:iam::222222222222:role/root-activity-monitor-delivery-us-east-1"),
-        ("iam:CreateRole", "arn:aws:iam::222222222222:role/root-activity-monitor-delivery-mine"),
-        (
-            "scheduler:DeleteSchedule",
-            "arn:aws:scheduler:us-east-1:222222222222:schedule/default/"
-            "StackSet-root-activity-monitor-spoke-1a2b-HeartbeatSchedule-3c4d",
-        ),
-    ],
-)
-def test_the_protection_scp_stops_an_administrator_but_not_the_stack_set(action: str, resource: str) -> None:
-    """GIVEN the monitor protection SCP THEN a member administrator may not change the monitor's rules, roles
-    or schedule (nor create look-alikes), and the StackSet execution role still may."""
-    assert not _may(ADMIN, action, resource)
-    assert _may(STACK_SET_EXECUTION, action, resource)
-
-
-def test_the_protection_scp_exempts_the_listed_deployers() -> None:
-    """GIVEN a Pulumi deployer role listed in the SCP THEN it may still update a spoke's rules; others not."""
-    deployer = "arn:aws:iam::222222222222:role/platform-deployer"
-    scp = policies.monitor_protection_policy(
-        "root-activity-monitor-spoke", deployer_principal_arns=[deployer]
-    )
-    rule = "arn:aws:events:us-east-1:222222222222:rule/root-activity-monitor-forward-us-east-1-rule-1a2b3c4"
-    for principal, allowed in ((deployer, True), (ADMIN, False)):
-        caller = Caller(context={"aws:PrincipalArn": principal})
-        decision = evaluate(
-            [ALLOW_ALL, scp], action="events:PutRule", resource=rule, caller=caller, resource_based=False
-        )
-        assert decision.allowed is allowed
-
-
-def test_the_protection_scp_leaves_the_account_s_own_resources_alone() -> None:
-    """GIVEN the monitor protection SCP THEN the administrator's own rules and roles are untouched."""
-    assert _may(ADMIN, "events:DisableRule", "arn:aws:events:us-east-1:222222222222:rule/billing-alerts")
-    assert _may(ADMIN, "iam:PutRolePolicy", "arn:aws:iam::222222222222:role/app")

@@ -26,6 +26,7 @@ from infra_fixtures import (
 )
 from root_activity_monitor import SpokeForwarder, SpokeForwarderArgs, heartbeat
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE, root_activity_pattern
+from root_activity_monitor.policies import MONITOR_NAME_PREFIX
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.tamper import tamper_rule_changes, watching_the_tamper_rule
 
@@ -115,12 +116,12 @@ def test_delivery_role_is_trusted_by_eventbridge_for_this_account_only(spoke_sta
         "Action": "sts:AssumeRole",
         "Condition": {
             "StringEquals": {"aws:SourceAccount": SPOKE_ACCOUNT},
-            "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{SPOKE_ACCOUNT}:rule/{COMPONENT}-forward-*"},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{SPOKE_ACCOUNT}:rule/{MONITOR_NAME_PREFIX}*"},
         },
     }
     assert role.inputs["namePrefix"] == "root-activity-monitor-delivery-"
     for rule in spoke_stack.of_type("aws:cloudwatch/eventRule:EventRule"):
-        assert str(rule.outputs["name"]).startswith(f"{COMPONENT}-forward-")
+        assert str(rule.outputs["name"]).startswith(MONITOR_NAME_PREFIX)
 
 
 def test_delivery_role_may_only_put_events_on_the_hub_bus(spoke_stack: RecordedStack) -> None:

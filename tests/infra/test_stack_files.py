@@ -110,6 +110,7 @@ def test_org_stack_file_rolls_out_to_the_hub_stack_files_bus(record_stack: Recor
         "ruleArns",
         "postureAuditRoleArn",
         "organizationsRoleArn",
+        "protectionPolicyId",
     }
     stack_set = org.one("aws:cloudformation/stackSet:StackSet")
     assert stack_set.inputs["parameters"]["HubEventBusArn"] == hub.exports["eventBusArn"]

@@ -16,18 +16,21 @@ import pytest
 from infra_fixtures import (
     ALARM,
     COMPONENT,
+    HUB_ACCOUNT,
     HUB_BUS_ARN,
     KEY,
     QUEUE,
     REGIONS,
     ROLE,
     RULE,
+    SPOKE_ACCOUNT,
     TARGET,
     TOPIC,
 )
 from moto.events.models import EventPattern
-from root_activity_monitor import ConfigError
+from root_activity_monitor import ConfigError, SpokeForwarder, SpokeForwarderArgs
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_RULE_STATE
+from root_activity_monitor.policies import MONITOR_NAME_PREFIX
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.tamper import (
     EVENT_PATTERN_LIMIT,
@@ -35,6 +38,8 @@ from root_activity_monitor.tamper import (
     pattern_text,
     tamper_pattern,
 )
+
+from tests.recording import RecordStack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 from load import load_event
@@ -276,3 +281,45 @@ def test_a_pattern_over_the_quota_is_refused_naming_the_cause() -> None:
         ConfigError, match=r"over EventBridge's default quota of 2048: use a shorter component name"
     ):
         pattern_text(tamper_pattern("c" * 120, bus_name="b" * 55, key_id="k"))
+
+
+ACME = "acme-root-watch"
+
+
+@pytest.fixture(scope="module")
+def acme_spoke(record_stack: RecordStack) -> RecordedStack:
+    """A library user's SpokeForwarder named otherwise than the hub, in a member account."""
+    return record_stack(
+        {},
+        program=lambda: SpokeForwarder(
+            ACME, SpokeForwarderArgs(hub_event_bus_arn=HUB_BUS_ARN, regions=["us-east-1"])
+        ),
+        account_id=SPOKE_ACCOUNT,
+    )
+
+
+@pytest.mark.parametrize("kind", ["rule", "tamper-rule"])
+@pytest.mark.parametrize("call", ["DisableRule", "DeleteRule", "RemoveTargets"])
+def test_a_spoke_named_otherwise_than_the_hub_is_still_watched_at_the_hub(
+    kind: str, call: str, acme_spoke: RecordedStack, hub_stack: RecordedStack
+) -> None:
+    """GIVEN a SpokeForwarder named `acme-root-watch` and the hub named `root-activity-monitor` WHEN an
+    administrator silences one of the spoke's rules THEN one of the spoke's rules forwards it and the hub's
+    tamper route sends it to the buffer, every pattern within EventBridge's quota."""
+    rules = {r.name.removeprefix(f"{ACME}-forward-us-east-1-"): r for r in acme_spoke.of_type(RULE)}
+    name = str(rules[kind].outputs["name"])
+    assert name.startswith(MONITOR_NAME_PREFIX)
+    field = "rule" if call == "RemoveTargets" else "name"
+    event = in_account(change("events", call, {field: name}), SPOKE_ACCOUNT)
+    assert any(EventPattern.load(r.inputs["eventPattern"]).matches_event(event) for r in rules.values())
+    assert hub_route(hub_stack).matches_event(event)
+    for rule in [*rules.values(), hub_stack.named(RULE, f"{COMPONENT}-tamper-rule")]:
+        assert len(rule.inputs["eventPattern"]) <= EVENT_PATTERN_LIMIT
+
+
+def test_a_hub_named_otherwise_still_routes_the_fixed_prefix() -> None:
+    """GIVEN a hub named `corp-hub` THEN its tamper route admits a change to a covered region's rule, named
+    with the fixed prefix whatever either component is called."""
+    pattern = hub_routing_pattern("corp-hub", bus_name="corp-hub", key_id="k", account_id=HUB_ACCOUNT)
+    event = change("events", "DisableRule", {"name": f"{MONITOR_NAME_PREFIX}root-activity-1a2b3c4"})
+    assert EventPattern.load(pattern_text(pattern)).matches_event(event)

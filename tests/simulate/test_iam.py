@@ -377,6 +377,16 @@ CASES: dict[str, Case] = {
     "action names are not case-sensitive (Action element)": identity(
         send_to_queue(QUEUE) | {"Action": "SQS:sendmessage"}, QUEUE, allowed=True
     ),
+    "a Deny with NotAction refuses every action it does not list (NotAction element)": Case(
+        [policy(put_events(), deny(Principal="*", NotAction=["events:Describe*"], Resource=BUS))],
+        SPOKE_ACCOUNT,
+        allowed=False,
+    ),
+    "a Deny with NotAction leaves the actions it lists alone (NotAction element)": Case(
+        [policy(put_events(), deny(Principal="*", NotAction=["events:Put*"], Resource=BUS))],
+        SPOKE_ACCOUNT,
+        allowed=True,
+    ),
     # Resource element.
     'Resource "*" matches every resource (Resource element: wildcards)': identity(
         send_to_queue("*"), QUEUE, allowed=True
