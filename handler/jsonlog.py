@@ -55,8 +55,9 @@ def bounded(value: Any, depth: int = 0) -> Any:
 def _log(level: int, message: str, fields: dict[str, Any]) -> None:
     """One log record: ``message`` plus each field as a top-level key (renamed with ``_`` if reserved).
 
-    The record names the code that called ``info``/``warning``/``error``, found in one step: logging's own
-    search of the stack would stop in this module and cost as much again as the rest of the line.
+    The record names the code that called ``log``/``info``/``warning``/``error``, found in one step:
+    logging's own search of the stack would stop in this module and cost as much again as the rest of the
+    line.
     """
     if not _logger.isEnabledFor(level):
         return
@@ -68,6 +69,10 @@ def _log(level: int, message: str, fields: dict[str, Any]) -> None:
         code.co_name, extra,
     )  # fmt: skip
     _logger.handle(record)
+
+
+def log(level: int, message: str, /, **fields: Any) -> None:
+    _log(level, message, fields)
 
 
 def info(message: str, /, **fields: Any) -> None:
