@@ -394,7 +394,8 @@ KEYS: tuple[ConfigKey, ...] = (
         shown_default="—",
         description=(
             "read-only role in the management account (or Organizations delegated administrator) that the "
-            "notifier and watchdog assume to name accounts and list the OUs' accounts: the org stack's "
+            "notifier, watchdog and root credential audit assume to name accounts, list the OUs' accounts "
+            "and list the members to audit: the org stack's "
             "`organizationsRoleArn` output. Unset, a hub with `organizationId` calls Organizations itself "
             "(it is the management account)"
         ),

@@ -176,10 +176,11 @@ class OrganizationRollout(pulumi.ComponentResource):
         if args.get("organizations_reader", True):
             reader = organizations_reader_role(
                 name,
-                hub_account_id=hub.apply(lambda bus: bus.account_id),
+                hub=hub,
                 hub_name=args.get("hub_name", DEFAULT_HUB_NAME),
                 parent=self,
                 tags=settings.tags,
+                posture_audit=audited,
             )
             self.organizations_role_arn = reader.arn
         self.stack_set_name = stack_set.name

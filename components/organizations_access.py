@@ -1,8 +1,9 @@
 """Reading the organization from the hub: the read-only role, its trust, and what the hub's functions may do.
 
-Pure policy documents, no Pulumi. The hub's notifier (account names) and watchdog (the accounts it expects)
-call AWS Organizations in the management account or the Organizations delegated administrator: through
-`organizationsRoleArn` when set, else directly (the hub is then that account). Only read calls are granted.
+Pure policy documents, no Pulumi. The hub's notifier (account names), watchdog (the accounts it expects) and
+root credential audit (the members to audit) call AWS Organizations in the management account or the
+Organizations delegated administrator: through `organizationsRoleArn` when set, else directly (the hub is
+then that account). Only read calls are granted.
 
 Organizations ARNs carry the management account and the organization ID (`arn:aws:organizations::
 MANAGEMENT:account/o-…/ACCOUNT`); a role can only ever read the organization its own account belongs to,
@@ -20,8 +21,10 @@ READ_ACTIONS = (
     "organizations:DescribeAccount",
     "organizations:ListAccountsForParent",
     "organizations:ListOrganizationalUnitsForParent",
-    "organizations:ListParents",
 )
+"""The notifier's names and the watchdog's expected accounts."""
+LIST_ACTIONS = ("organizations:DescribeOrganization", "organizations:ListAccounts")
+"""The root credential audit's list of members (every active account but the management account)."""
 READ_RESOURCES = (
     "arn:aws:organizations::*:account/o-*/*",
     "arn:aws:organizations::*:ou/o-*/ou-*",
@@ -33,8 +36,11 @@ FUNCTION_ROLE_SUFFIXES = ("notifier-role", "watchdog-role")
 
 
 def read_organization_policy() -> Policy:
-    """The reader role's permissions, and the hub's functions' own when they call Organizations directly."""
-    return {"Version": POLICY_VERSION, "Statement": [read_organization_statement()]}
+    """The reader role's permissions: what the notifier, the watchdog and the root credential audit read."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [read_organization_statement(), list_organization_statement()],
+    }
 
 
 def read_organization_statement() -> dict[str, Any]:
@@ -44,6 +50,17 @@ def read_organization_statement() -> dict[str, Any]:
         "Effect": "Allow",
         "Action": list(READ_ACTIONS),
         "Resource": list(READ_RESOURCES),
+    }
+
+
+def list_organization_statement() -> dict[str, Any]:
+    """List every account and read which one is the management account; nothing else."""
+    return {
+        "Sid": "ListOrganizationAccounts",
+        "Effect": "Allow",
+        "Action": list(LIST_ACTIONS),
+        # Neither action has a resource type an ARN could name.
+        "Resource": "*",
     }
 
 
@@ -72,19 +89,20 @@ def reader_trust_policy(hub_account_id: str, principal_patterns: Sequence[str]) 
     }
 
 
+def assume_reader_statement(role_arn: str) -> dict[str, Any]:
+    """A hub function may assume exactly the reader role."""
+    return {
+        "Sid": "AssumeOrganizationsReader",
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Resource": role_arn,
+    }
+
+
 def hub_lookup_policy(role_arn: str | None, table_arn: str) -> Policy:
     """A hub function's permissions for Organizations lookups: assume exactly the reader role (or read
     directly when there is none), and read names cached in the heartbeat table."""
-    organization: dict[str, Any] = (
-        {
-            "Sid": "AssumeOrganizationsReader",
-            "Effect": "Allow",
-            "Action": "sts:AssumeRole",
-            "Resource": role_arn,
-        }
-        if role_arn
-        else read_organization_statement()
-    )
+    organization = assume_reader_statement(role_arn) if role_arn else read_organization_statement()
     return {
         "Version": POLICY_VERSION,
         "Statement": [

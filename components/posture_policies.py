@@ -8,6 +8,7 @@ with that session: the audit's own role holds none of them.
 
 from __future__ import annotations
 
+from .organizations_access import assume_reader_statement, list_organization_statement
 from .policies import POLICY_VERSION, Policy, account_root_arn, publisher_statements
 
 AUDIT_TASK_POLICY_ARN = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
@@ -18,11 +19,9 @@ ROOT_SESSION_SECONDS = 900
 # organization's members, so the account cannot be narrower than `*` without listing every account.
 MEMBER_ROOT_ARN = "arn:aws:iam::*:root"
 ROLE_NAME_SUFFIX = "-posture"
-READ_ORGANIZATION_ACTIONS = (
-    "iam:ListOrganizationsFeatures",
-    "organizations:ListAccounts",
-    "organizations:DescribeOrganization",
-)
+# Whether centralized root access is on is asked where AssumeRoot is called (the management account or
+# IAM's delegated administrator), which need not be where the Organizations reader role lives.
+ROOT_ACCESS_FEATURES_ACTION = "iam:ListOrganizationsFeatures"
 
 
 def audit_role_name(event_bus_name: str) -> str:
@@ -30,14 +29,20 @@ def audit_role_name(event_bus_name: str) -> str:
     return f"{event_bus_name}{ROLE_NAME_SUFFIX}"
 
 
+def audit_role_arn(hub: str, event_bus_name: str) -> str:
+    """The ARN of the hub's audit function role."""
+    return f"arn:aws:iam::{hub}:role/{audit_role_name(event_bus_name)}"
+
+
 def open_root_sessions_statements() -> list[dict[str, object]]:
-    """Read which accounts and features exist; open root sessions for the audit task, no other."""
+    """Read whether centralized root access is on; open root sessions for the audit task, no other. The
+    members are listed through Organizations' reader (`organizations_access`), not here."""
     return [
         {
-            "Sid": "ReadOrganizationAndRootAccessFeatures",
+            "Sid": "ReadRootAccessFeatures",
             "Effect": "Allow",
-            "Action": list(READ_ORGANIZATION_ACTIONS),
-            # None of these three has a resource type an ARN could name.
+            "Action": ROOT_ACCESS_FEATURES_ACTION,
+            # ListOrganizationsFeatures has no resource type an ARN could name.
             "Resource": "*",
         },
         {
@@ -64,21 +69,24 @@ def management_audit_trust_policy(hub: str, event_bus_name: str) -> Policy:
                 "Effect": "Allow",
                 "Principal": {"AWS": account_root_arn(hub)},
                 "Action": "sts:AssumeRole",
-                "Condition": {
-                    "ArnEquals": {
-                        "aws:PrincipalArn": f"arn:aws:iam::{hub}:role/{audit_role_name(event_bus_name)}"
-                    }
-                },
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": audit_role_arn(hub, event_bus_name)}},
             }
         ],
     }
 
 
 def audit_function_policy(
-    table_arn: str, topic_arn: str, key_arn: str, log_group_arn: str, management_role_arn: str | None
+    table_arn: str,
+    topic_arn: str,
+    key_arn: str,
+    log_group_arn: str,
+    management_role_arn: str | None,
+    *,
+    organizations_role_arn: str | None = None,
 ) -> Policy:
-    """The hub's audit function: its table, the topic, its logs, and either the management account's role or
-    (when the hub is where AssumeRoot works) the same narrow rights directly."""
+    """The hub's audit function: its table, the topic, its logs, either the management account's role or
+    (when the hub is where AssumeRoot works) the same narrow rights directly, and the members' list through
+    the Organizations reader role (or directly, as the notifier and watchdog read)."""
     reach = (
         [
             {
@@ -91,6 +99,11 @@ def audit_function_policy(
         if management_role_arn
         else open_root_sessions_statements()
     )
+    listing = (
+        assume_reader_statement(organizations_role_arn)
+        if organizations_role_arn
+        else list_organization_statement()
+    )
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -101,6 +114,7 @@ def audit_function_policy(
                 "Resource": table_arn,
             },
             *reach,
+            listing,
             *publisher_statements(topic_arn, key_arn, log_group_arn),
         ],
     }

@@ -49,19 +49,23 @@ class OrganizationsUnavailableError(RuntimeError):
     """The lookup did not finish in its time budget."""
 
 
-_sessions: dict[str | None, tuple[float, Any]] = {}
+_sessions: dict[str | None, tuple[float, Any, dict[Config, Any]]] = {}
+"""Role ARN (None: the function's own) → when its session was made, the session, its clients by config."""
 _lock = threading.Lock()
 
 
 def organizations_client(role_arn: str | None, config: Config = LOOKUP_CLIENT_CONFIG) -> Any:
     """An Organizations client: through `role_arn` when given (credentials reused for most of their hour),
-    else with the function's own credentials."""
+    else with the function's own credentials. Made once per session and config: making a client costs
+    about as much CPU as the lookup itself, once per account name a container looks up."""
     with _lock:
-        made, session = _sessions.get(role_arn, (0.0, None))
+        made, session, clients = _sessions.get(role_arn, (0.0, None, {}))
         if session is None or time.monotonic() - made > CREDENTIALS_REUSE_SECONDS:
-            session = _session(role_arn)
-            _sessions[role_arn] = (time.monotonic(), session)
-    return session.client("organizations", region_name=ORGANIZATIONS_REGION, config=config)
+            session, clients = _session(role_arn), {}
+            _sessions[role_arn] = (time.monotonic(), session, clients)
+        if config not in clients:
+            clients[config] = session.client("organizations", region_name=ORGANIZATIONS_REGION, config=config)
+        return clients[config]
 
 
 def _session(role_arn: str | None) -> Any:

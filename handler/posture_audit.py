@@ -2,8 +2,9 @@
 
 Invoked by EventBridge Scheduler. Environment: ``TOPIC_ARN``, ``POSTURE_TABLE``, ``ACCOUNT_NAMES``, and
 ``AUDIT_ROLE_ARN`` when the hub is neither the management account nor IAM's delegated administrator for
-centralized root access (the role, made by the org stack in the management account, may only list accounts,
-read the organization's root-access features and call AssumeRoot with the audit task).
+centralized root access (the role, made by the org stack in the management account, may only read the
+organization's root-access features and call AssumeRoot with the audit task), and ``ORGANIZATIONS_ROLE_ARN``
+when the hub reads the organization through the org stack's reader role (the members are listed with it).
 
 A run: centralized root access on? (else one notification saying how to turn it on, once) → the active
 accounts, least recently audited first → per account AssumeRoot + four IAM reads, a few accounts at a time,
@@ -79,7 +80,10 @@ def posture_handler(event: Any, context: Any) -> dict[str, Any]:
     topic_arn, table = required(TOPIC_ARN, ("POSTURE_TABLE", "the posture table's name"))
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return run(
-        aws_clients(os.environ.get("AUDIT_ROLE_ARN", "").strip() or None),
+        aws_clients(
+            os.environ.get("AUDIT_ROLE_ARN", "").strip() or None,
+            os.environ.get("ORGANIZATIONS_ROLE_ARN", "").strip() or None,
+        ),
         table=table,
         topic_arn=topic_arn,
         now=when(scheduled_time(event)),

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from . import organizations
 from .posture import IamFactory
 
 ROLE_SESSION_NAME = "root-activity-monitor-posture"
@@ -28,6 +29,7 @@ class Clients:
     iam: Any
     """For ListOrganizationsFeatures (the caller's account)."""
     organizations: Any
+    """For the members' list: the Organizations reader role's, or the function's own."""
     sts: Any
     """A regional STS endpoint: the global one refuses AssumeRoot."""
     dynamodb: Any
@@ -38,8 +40,9 @@ def regional_sts_endpoint(region: str) -> str:
     return f"https://sts.{region}.amazonaws.com"
 
 
-def aws_clients(audit_role_arn: str | None) -> Clients:
-    """Clients acting as the function, or as `audit_role_arn` when the hub is not where AssumeRoot works."""
+def aws_clients(audit_role_arn: str | None, organizations_role_arn: str | None = None) -> Clients:
+    """Clients acting as the function, or as `audit_role_arn` when the hub is not where AssumeRoot works;
+    the organization read as the notifier and watchdog read it (`organizations_role_arn`, else directly)."""
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     session = boto3.session.Session(region_name=region)
     if audit_role_arn is not None:
@@ -67,7 +70,9 @@ def aws_clients(audit_role_arn: str | None) -> Clients:
 
     return Clients(
         iam=session.client("iam", config=CLIENT_CONFIG),
-        organizations=session.client("organizations", config=CLIENT_CONFIG),
+        organizations=organizations.organizations_client(
+            organizations_role_arn, organizations.LISTING_CLIENT_CONFIG
+        ),
         sts=session.client("sts", endpoint_url=regional_sts_endpoint(region), config=CLIENT_CONFIG),
         dynamodb=boto3.client("dynamodb", region_name=region, config=CLIENT_CONFIG),
         iam_for=iam_for,

@@ -18,6 +18,7 @@ QUOTED = {
     "handler_burst": REPO_ROOT / "docs" / "verification.md",
     "self_monitoring_cost": REPO_ROOT / "docs" / "operations.md",
     "posture_audit": REPO_ROOT / "docs" / "posture.md",
+    "name_lookup": REPO_ROOT / "docs" / "organization.md",
 }
 WHERE = re.compile(
     r"recorded at commit [0-9a-f]{7,} on \d{4}-\d\d-\d\d \d\d:\d\d UTC; (\d+) CPUs, load average "

@@ -76,6 +76,7 @@ def hub_pipeline(
             event_bus_name=settings.event_bus_name,
             schedule_expression=settings.posture_schedule,
             management_role_arn=settings.posture_audit_role_arn,
+            organizations_role_arn=settings.organizations_role_arn,
             topic=topic.topic,
             key=topic.key,
             account_id=account_id,

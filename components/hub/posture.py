@@ -2,8 +2,10 @@
 
 Runs in the hub account, on its schedule (`postureSchedule`). It opens audit-only root sessions itself when
 the hub is the management account or IAM's delegated administrator for centralized root access; otherwise
-it assumes the role the org stack made in the management account (`postureAuditRoleArn`). It notifies on
-the hub's topic like the watchdog, and the notifier reads its rows to grade root activity (docs/posture.md).
+it assumes the role the org stack made in the management account (`postureAuditRoleArn`). It lists the
+members as the notifier and watchdog read the organization: through `organizationsRoleArn`, or directly. It
+notifies on the hub's topic like the watchdog, and the notifier reads its rows to grade root activity
+(docs/posture.md).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def posture_audit(
     event_bus_name: str,
     schedule_expression: str,
     management_role_arn: str | None,
+    organizations_role_arn: str | None,
     topic: aws.sns.Topic,
     key: aws.kms.Key,
     account_id: pulumi.Input[str],
@@ -88,7 +91,12 @@ def posture_audit(
         policy=pulumi.Output.all(table.arn, topic.arn, key.arn, log_group.arn).apply(
             lambda arns: json.dumps(
                 posture_policies.audit_function_policy(
-                    arns[0], arns[1], arns[2], arns[3], management_role_arn
+                    arns[0],
+                    arns[1],
+                    arns[2],
+                    arns[3],
+                    management_role_arn,
+                    organizations_role_arn=organizations_role_arn,
                 )
             )
         ),
@@ -106,6 +114,7 @@ def posture_audit(
             "TOPIC_ARN": topic.arn,
             "POSTURE_TABLE": table.name,
             **({"AUDIT_ROLE_ARN": management_role_arn} if management_role_arn else {}),
+            **({"ORGANIZATIONS_ROLE_ARN": organizations_role_arn} if organizations_role_arn else {}),
         },
         log_group=log_group,
         tags=tags,

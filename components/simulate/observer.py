@@ -6,6 +6,7 @@ moto delivers nothing to email subscribers, so the email body is read from moto'
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .accounts import AwsAccounts
 from .report import DeliveredNotification
@@ -26,17 +27,30 @@ def subscribe_observers(aws: AwsAccounts, hub: SimulatedStack) -> list[tuple[str
     return observers
 
 
-def _email_texts(account: str, region: str) -> dict[str, tuple[str, str]]:
-    """SNS message ID → (subject, email body), from what moto's SNS received.
+def _email_texts(account: str, region: str, wanted: dict[str, set[str]]) -> dict[str, tuple[str, str]]:
+    """SNS message ID → (subject, email body) for the `wanted` message IDs of each topic ARN, from what moto's
+    SNS received.
 
     moto delivers nothing to email subscribers, so the replay reads the published message from moto's
-    record of it and picks the `email` variant of the MessageStructure=json body, as SNS does.
+    record of it and picks the `email` variant of the MessageStructure=json body, as SNS does. The wanted
+    messages were just published: each topic's record is read from its end, never whole (read whole at
+    every drain, a thousand accounts' notifications made this quadratic).
     """
     from moto.sns.models import sns_backends  # noqa: PLC0415 - the optional `simulate` extra
 
     texts: dict[str, tuple[str, str]] = {}
-    for topic in sns_backends[account][region].topics.values():
-        for message_id, message, subject, _attributes, _group in topic.sent_notifications:
+    topics = sns_backends[account][region].topics
+    for topic_arn, message_ids in wanted.items():
+        missing = set(message_ids)
+        topic = topics.get(topic_arn)
+        for message_id, message, subject, _attributes, _group in reversed(
+            topic.sent_notifications if topic else []
+        ):
+            if not missing:
+                break
+            if message_id not in missing:
+                continue
+            missing.discard(message_id)
             try:
                 structured = json.loads(message)
                 body = str(structured.get("email") or structured["default"])
@@ -47,19 +61,25 @@ def _email_texts(account: str, region: str) -> dict[str, tuple[str, str]]:
 
 
 def read_observer(aws: AwsAccounts, account: str, region: str, url: str) -> list[DeliveredNotification]:
+    """What the topic delivered to the subscriber queue at `url` since it was last read (read and deleted)."""
     sqs = aws.sqs(account, region)
-    emails = _email_texts(account, region)
-    notifications: list[DeliveredNotification] = []
+    envelopes: list[dict[str, Any]] = []
     while True:
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         if not messages:
-            return notifications
+            break
         for message in messages:
-            envelope = json.loads(message["Body"])
-            subject, email_text = emails.get(envelope["MessageId"], (envelope.get("Subject") or "", ""))
-            notifications.append(
-                DeliveredNotification(
-                    document=json.loads(envelope["Message"]), subject=subject, email_text=email_text
-                )
-            )
+            envelopes.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    wanted: dict[str, set[str]] = {}
+    for envelope in envelopes:
+        wanted.setdefault(str(envelope.get("TopicArn")), set()).add(envelope["MessageId"])
+    emails = _email_texts(account, region, wanted)
+    return [
+        DeliveredNotification(
+            document=json.loads(envelope["Message"]),
+            subject=emails.get(envelope["MessageId"], (envelope.get("Subject") or "", ""))[0],
+            email_text=emails.get(envelope["MessageId"], ("", ""))[1],
+        )
+        for envelope in envelopes
+    ]

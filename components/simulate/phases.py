@@ -23,7 +23,7 @@ from .iam import KeyPolicyLookup
 from .notifier import LoadedHandlers, run_notifiers
 from .observer import read_observer, subscribe_observers
 from .posture_task import run_posture_audit
-from .report import DeliveredNotification, SimulationReport, coverage, entries_for, notification_for
+from .report import DeliveredNotification, SimulationReport, coverage, entry_counts, notification_for
 from .resources import NotReplayed, replay
 from .rollout import Rollout, replay_rollout
 from .stack_sets import STACK_SET_TYPES
@@ -97,16 +97,21 @@ def run_phases(
     observers = subscribe_observers(created.aws, hub)
     router = EventRouter(created.aws, organization_id=organization_id, key_policy=key_policy)
     loaded = (resources or contextlib.ExitStack()).enter_context(LoadedHandlers())
+    delivered: list[DeliveredNotification] = []
 
     def drain() -> list[str]:
-        return [
+        problems = [
             problem
             for stack in stacks
             for problem in run_notifiers(created.aws, stack.recorded, key_policy, loaded).problems
         ]
+        # The subscriber's queue is read at each drain too: moto's SQS scans the whole queue for every
+        # message it hands out, so one queue holding every account's notifications was quadratic.
+        delivered.extend(read_observers(created.aws, observers))
+        return problems
 
     driven = put_events(created, stacks, router, say, breaks=breaks, drain=drain)
-    notified = notify(created, driven, observers, say, drain)
+    notified = notify(created, driven, say, drain, delivered)
     say("firing every heartbeat schedule and running the watchdog")
     beats = replay_heartbeats(
         created.aws,
@@ -188,19 +193,22 @@ def put_events(
 def notify(
     created: Created,
     driven: Driven,
-    observers: list[tuple[str, str, str]],
     say: Progress,
     drain: Callable[[], list[str]],
+    delivered: list[DeliveredNotification],
 ) -> Notified:
-    """Run every stack's notifier on what is left on its queue; read what the topics delivered."""
+    """Run every stack's notifier on what is left on its queue; what the topics delivered, `delivered`
+    holding what each drain read from the subscribers' queues."""
     say("running the notifier on the buffer queue")
     rollout = list(created.rollout.problems) if created.rollout else []
     # A refusal found at every drain is one problem.
     problems = list(dict.fromkeys([*rollout, *driven.drained, *drain()]))
-    notifications = [
-        n for account, region, url in observers for n in read_observer(created.aws, account, region, url)
-    ]
-    return Notified(notifications=notifications, problems=problems)
+    return Notified(notifications=list(delivered), problems=problems)
+
+
+def read_observers(aws: AwsAccounts, observers: list[tuple[str, str, str]]) -> list[DeliveredNotification]:
+    """What the topics delivered to the replay's subscriber queues since they were last read."""
+    return [n for account, region, url in observers for n in read_observer(aws, account, region, url)]
 
 
 def audit_posture(
@@ -215,9 +223,7 @@ def audit_posture(
         return Audited()
     say("auditing the simulated members' root credentials")
     problems = run_posture_audit(created.aws, hub.recorded, key_policy)
-    notifications = [
-        n for account, region, url in observers for n in read_observer(created.aws, account, region, url)
-    ]
+    notifications = read_observers(created.aws, observers)
     return Audited(notifications=notifications, problems=problems)
 
 
@@ -226,10 +232,11 @@ def build_report(
 ) -> SimulationReport:
     """The report of every phase, with a problem for each non-root event notified and each tamper missed."""
     notifications = notified.notifications
+    counts = entry_counts(notifications)
     misfires = [
         f"a non-root event was notified: {event.kind} in {event.account_id} {event.region}"
         for event in driven.events
-        if not event.root and entries_for(notifications, event.event_id)
+        if not event.root and counts[event.event_id]
     ]
     misfires += audited.problems
     for event in driven.tampering:

@@ -2,7 +2,7 @@
 
 The hub's audit function runs in-process, as its schedule would run it: the packaged handler's `run`, with
 the function's environment and role, moto's Organizations (the management account's, which the real
-function reaches through `postureAuditRoleArn` or as IAM's delegated administrator) and the hub's posture
+function reaches through `organizationsRoleArn`, as the notifier and watchdog do) and the hub's posture
 table, and centralized root access answered by the Stubber (`root_sessions`). Every simulated member was
 created by Organizations, so, as in AWS, its root has no password, key, MFA device or certificate. What the
 function publishes goes to the hub's topic like any notification.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +135,12 @@ def entries_for(notifications: Sequence[DeliveredNotification], event_id: str) -
     return sum(notification.event_ids().count(event_id) for notification in notifications)
 
 
+def entry_counts(notifications: Iterable[DeliveredNotification]) -> Counter[str]:
+    """`entries_for` of every eventID at once: asking per event scans every notification each time, which
+    made a report over a thousand accounts quadratic."""
+    return Counter(event_id for notification in notifications for event_id in notification.event_ids())
+
+
 def notification_for(
     notifications: Sequence[DeliveredNotification], event_id: str
 ) -> DeliveredNotification | None:
@@ -164,8 +171,9 @@ def coverage(
         if event.root:
             places.setdefault((event.account_id, event.region), []).append(event)
     rows: list[Coverage] = []
+    counts = entry_counts(notifications)
     for (account, region), events in places.items():
-        missed = [event for event in events if entries_for(notifications, event.event_id) == 0]
+        missed = [event for event in events if counts[event.event_id] == 0]
         if not missed:
             rows.append(Coverage(account, region, True, f"all {len(events)} root events notified"))
             continue

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from root_activity_monitor.simulate import SimulationReport, delivery, run, simulate, stack_sets
+from root_activity_monitor.simulate.report import entry_counts
 from root_activity_monitor.stackset_template import spoke_template_body
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +29,8 @@ def decisions(report: SimulationReport) -> dict[str, Any]:
                 n.document["severity"],
                 n.document["title"],
                 tuple(sorted((e["eventName"], e["awsRegion"]) for e in n.document["events"])),
+                n.subject,
+                n.email_text,
             )
             for n in report.notifications
         ),
@@ -42,10 +45,16 @@ def decisions(report: SimulationReport) -> dict[str, Any]:
 
 
 def test_the_shortcuts_decide_as_the_slow_path(example_hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """GIVEN a 2-member organization and a disabled spoke rule WHEN simulated with the shortcuts (drain after
-    each account, template parsed once, queue and role policies read once per router) and without them THEN
-    coverage, notifications, stack instances, heartbeats and problems are the same."""
-    fast = decisions(simulate(example_hub, [], org_path=EXAMPLE_ORG, members=2, breaks=["disable-rule"]))
+    """GIVEN a 2-member organization and a disabled spoke rule WHEN simulated with the shortcuts (drain the
+    buffer and subscriber queues after each account, template parsed once, queue and role policies read once
+    per router, notified events counted once) and without them THEN coverage, notifications (emails too),
+    stack instances, heartbeats and problems are the same."""
+    report = simulate(example_hub, [], org_path=EXAMPLE_ORG, members=2, breaks=["disable-rule"])
+    fast = decisions(report)
+    counts = entry_counts(report.notifications)
+    assert [counts[e.event_id] for e in report.driven] == [
+        report.entries_for(e.event_id) for e in report.driven
+    ]
 
     original = delivery.EventRouter._deliver_to_target
 

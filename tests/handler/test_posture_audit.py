@@ -20,7 +20,7 @@ from posture_fixtures import (
     remove_account,
 )
 
-from handler import posture_audit, publisher
+from handler import organizations, posture_audit, posture_clients, publisher
 from handler.posture_audit import run
 from handler.sns_request import PublishRequest
 
@@ -249,3 +249,24 @@ def test_a_failed_publish_keeps_the_summary_for_the_next_run(audit: Audit) -> No
         )
     messages = audit.run(StubbedAws(roots={ids["a"]: CLEAN}), DAY2)
     assert document(messages[0])["title"].startswith("Root credential posture: 1 of 1")
+
+
+@pytest.mark.parametrize("through_reader", [True, False], ids=["reader-role", "directly"])
+def test_the_audit_lists_members_as_the_notifier_reads_the_organization(
+    audit: Audit, through_reader: bool
+) -> None:
+    """GIVEN ORGANIZATIONS_ROLE_ARN (or none) WHEN the audit's clients are made THEN its members come from
+    Organizations through that reader role's session (or the function's own), not the management role's."""
+    ids = create_organization(["a", "b"])
+    reader = boto3.client("iam", region_name=REGION).create_role(
+        RoleName="organizations-reader", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    role_arn = reader if through_reader else None
+    organizations.forget_credentials()
+    try:
+        clients = posture_clients.aws_clients(None, role_arn)
+        members = organizations.active_members(clients.organizations)
+        assert list(organizations._sessions) == [role_arn]
+    finally:
+        organizations.forget_credentials()
+    assert [member.id for member in members] == sorted(ids.values())

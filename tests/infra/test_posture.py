@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from infra_fixtures import FUNCTION, HUB_ACCOUNT, ROLE, ROLE_POLICY
+from root_activity_monitor.organizations_access import LIST_ACTIONS
 from root_activity_monitor.simulate import RecordedStack
 from root_activity_monitor.validation import ConfigError
 
@@ -17,6 +18,7 @@ TABLE = "aws:dynamodb/table:Table"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 AUDIT_TASK = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 MANAGEMENT_ROLE = "arn:aws:iam::999999999999:role/root-activity-monitor-posture-audit"
+READER_ROLE = "arn:aws:iam::999999999999:role/root-activity-monitor-organizations-reader-1a2b3c4"
 MANAGEMENT = "999999999999"
 HUB_BUS_ARN = f"arn:aws:events:eu-west-1:{HUB_ACCOUNT}:event-bus/root-activity-monitor"
 
@@ -51,12 +53,14 @@ def test_the_audit_runs_daily_as_a_named_role_that_opens_only_audit_sessions(
     granted = by_sid(hub_stack.named(ROLE_POLICY, "root-activity-monitor-posture-policy"))
     assert set(granted) == {
         "KeepPostureRows",
-        "ReadOrganizationAndRootAccessFeatures",
+        "ReadRootAccessFeatures",
         "OpenAuditOnlyRootSessions",
+        "ListOrganizationAccounts",
         "PublishNotifications",
         "UseTopicKey",
         "WriteOwnLogs",
     }
+    assert granted["ListOrganizationAccounts"]["Action"] == list(LIST_ACTIONS)
     assert granted["OpenAuditOnlyRootSessions"]["Action"] == "sts:AssumeRoot"
     assert granted["OpenAuditOnlyRootSessions"]["Condition"] == {
         "StringEquals": {"sts:TaskPolicyArn": AUDIT_TASK}
@@ -82,13 +86,18 @@ def test_the_notifier_may_only_read_the_last_audit(hub_stack: RecordedStack) -> 
     ]
 
 
-def test_with_a_management_role_the_audit_may_only_assume_it(
+def test_with_the_org_stack_s_roles_the_audit_may_only_assume_them(
     record_stack: RecordStack, hub_config: dict[str, Any]
 ) -> None:
-    """GIVEN postureAuditRoleArn WHEN built THEN the audit's role may assume that role and open no root
-    session itself, and the function is told the role."""
+    """GIVEN postureAuditRoleArn and organizationsRoleArn WHEN built THEN the audit's role may assume those
+    two roles, opens no root session and lists no account itself, and the function is told both roles."""
     recorded = record_stack(
-        {**hub_config, "postureAuditRoleArn": MANAGEMENT_ROLE, "postureSchedule": "cron(0 3 * * ? *)"}
+        {
+            **hub_config,
+            "postureAuditRoleArn": MANAGEMENT_ROLE,
+            "organizationsRoleArn": READER_ROLE,
+            "postureSchedule": "cron(0 3 * * ? *)",
+        }
     )
     granted = by_sid(recorded.named(ROLE_POLICY, "root-activity-monitor-posture-policy"))
     assert granted["AssumeManagementAuditRole"] == {
@@ -97,9 +106,13 @@ def test_with_a_management_role_the_audit_may_only_assume_it(
         "Action": "sts:AssumeRole",
         "Resource": MANAGEMENT_ROLE,
     }
-    assert "OpenAuditOnlyRootSessions" not in granted
+    assert granted["AssumeOrganizationsReader"]["Resource"] == READER_ROLE
+    assert not {"OpenAuditOnlyRootSessions", "ReadRootAccessFeatures", "ListOrganizationAccounts"} & set(
+        granted
+    )
     variables = recorded.named(FUNCTION, "root-activity-monitor-posture").inputs["environment"]["variables"]
     assert variables["AUDIT_ROLE_ARN"] == MANAGEMENT_ROLE
+    assert variables["ORGANIZATIONS_ROLE_ARN"] == READER_ROLE
     schedule = recorded.named(SCHEDULE, "root-activity-monitor-posture-schedule")
     assert schedule.inputs["scheduleExpression"] == "cron(0 3 * * ? *)"
 
@@ -141,7 +154,8 @@ def test_bad_posture_config_names_the_key(
 
 def test_the_org_stack_lends_one_role_trusting_only_the_hub_s_audit(record_stack: RecordStack) -> None:
     """GIVEN an org stack in the management account WHEN built THEN its audit role trusts only the hub's named
-    audit role, may only read the organization and open audit-only root sessions, and is exported."""
+    audit role, may only read whether centralized root access is on and open audit-only root sessions (the
+    members are listed through the Organizations reader role), and is exported."""
     recorded = record_stack(org_config(), account_id=MANAGEMENT)
     role = recorded.named(ROLE, "root-activity-monitor-posture-audit-role")
     (trust,) = role.json_input("assumeRolePolicy")["Statement"]
@@ -150,7 +164,9 @@ def test_the_org_stack_lends_one_role_trusting_only_the_hub_s_audit(record_stack
         "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{HUB_ACCOUNT}:role/root-activity-monitor-posture"}
     }
     granted = by_sid(recorded.named(ROLE_POLICY, "root-activity-monitor-posture-audit-policy"))
-    assert set(granted) == {"ReadOrganizationAndRootAccessFeatures", "OpenAuditOnlyRootSessions"}
+    assert set(granted) == {"ReadRootAccessFeatures", "OpenAuditOnlyRootSessions"}
+    assert granted["ReadRootAccessFeatures"]["Action"] == "iam:ListOrganizationsFeatures"
+    assert not [a for s in granted.values() for a in _actions(s) if a.startswith("organizations:")]
     assert recorded.exports["postureAuditRoleArn"] == role.arn
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from root_activity_monitor import ConfigError
-from root_activity_monitor.organizations_access import READ_ACTIONS
+from root_activity_monitor.organizations_access import LIST_ACTIONS, READ_ACTIONS
 from root_activity_monitor.simulate import RecordedStack
 
+from handler import organizations
 from tests.recording import RecordStack
 
 MANAGEMENT = "999999999999"
@@ -61,22 +65,40 @@ def hub_with_reader(record_stack: RecordStack) -> RecordedStack:
 
 def test_the_reader_role_may_only_list_and_describe_accounts(org_stack: RecordedStack) -> None:
     """GIVEN the org stack THEN its reader role may list and describe accounts and OUs, nothing else, on
-    Organizations' account, OU and root resources, and the stack exports its ARN for the hub's config."""
+    Organizations' account, OU and root resources where an action has one, and the stack exports its ARN."""
     role = org_stack.named(ROLE, "root-activity-monitor-organizations-reader")
-    (statement,) = document(
+    named, everywhere = document(
         org_stack.named(ROLE_POLICY, "root-activity-monitor-organizations-reader-policy"), "policy"
     )["Statement"]
-    assert statement["Action"] == list(READ_ACTIONS)
-    assert all(action.split(":")[1].startswith(("List", "Describe")) for action in statement["Action"])
-    assert all(resource.startswith("arn:aws:organizations::") for resource in statement["Resource"])
+    assert named["Action"] == list(READ_ACTIONS)
+    assert all(resource.startswith("arn:aws:organizations::") for resource in named["Resource"])
+    assert (everywhere["Action"], everywhere["Resource"]) == (list(LIST_ACTIONS), "*")
+    actions = [*named["Action"], *everywhere["Action"]]
+    assert all(action.split(":")[1].startswith(("List", "Describe")) for action in actions)
     assert org_stack.exports["organizationsRoleArn"] == role.arn
 
 
-def test_only_the_hubs_notifier_and_watchdog_roles_may_assume_the_reader(
+def test_the_reader_grants_exactly_the_calls_the_hub_s_functions_make(org_stack: RecordedStack) -> None:
+    """GIVEN the Organizations calls in the hub's code (handler/organizations.py, the one module that reads
+    the organization) THEN the reader role grants each of them and nothing they do not call."""
+    source = Path(organizations.__file__).read_text(encoding="utf-8")
+    methods = set(re.findall(r"client\.(\w+)\(", source)) | set(
+        re.findall(r'_pages\(client, "(\w+)"', source)
+    )
+    to_api = boto3.client("organizations", region_name="us-east-1").meta.method_to_api_mapping
+    called = {f"organizations:{to_api[method]}" for method in methods}
+    statements = document(
+        org_stack.named(ROLE_POLICY, "root-activity-monitor-organizations-reader-policy"), "policy"
+    )["Statement"]
+    assert {action for statement in statements for action in statement["Action"]} == called
+
+
+def test_only_the_hubs_notifier_watchdog_and_audit_roles_may_assume_the_reader(
     org_stack: RecordedStack, hub_with_reader: RecordedStack, record_stack: RecordStack
 ) -> None:
-    """GIVEN the org stack's reader trust and the hub's recorded roles THEN the notifier's and watchdog's
-    role ARNs match it, and no other role of the hub (schedules, heartbeat, delivery) or a spoke does."""
+    """GIVEN the org stack's reader trust and the hub's recorded roles THEN the notifier's, watchdog's and
+    root credential audit's role ARNs match it, and no other role of the hub (schedules, heartbeat, delivery)
+    or a spoke does; with the audit off, the audit's role does not either."""
     (trust,) = document(
         org_stack.named(ROLE, "root-activity-monitor-organizations-reader"), "assumeRolePolicy"
     )["Statement"]
@@ -88,8 +110,20 @@ def test_only_the_hubs_notifier_and_watchdog_roles_may_assume_the_reader(
 
     hub_roles = {role.name: role.arn for role in hub_with_reader.of_type(ROLE)}
     allowed = {name for name, arn in hub_roles.items() if trusted(arn)}
-    assert allowed == {"root-activity-monitor-notifier-role", "root-activity-monitor-watchdog-role"}
+    assert allowed == {
+        "root-activity-monitor-notifier-role",
+        "root-activity-monitor-watchdog-role",
+        "root-activity-monitor-posture-role",
+    }
     assert len(hub_roles) > len(allowed)
+    audit_off = record_stack({**org_config(), "postureSchedule": "off"}, account_id=MANAGEMENT)
+    (trust_off,) = document(
+        audit_off.named(ROLE, "root-activity-monitor-organizations-reader"), "assumeRolePolicy"
+    )["Statement"]
+    assert not any(
+        fnmatchcase(hub_roles["root-activity-monitor-posture-role"], pattern)
+        for pattern in trust_off["Condition"]["ArnLike"]["aws:PrincipalArn"]
+    )
     spoke = record_stack(
         {"aws:region": "eu-west-1", "mode": "spoke", "regions": ["eu-west-1"], "hubEventBusArn": HUB_BUS_ARN},
         account_id="222222222222",
