@@ -1,25 +1,23 @@
 """The notifier's own CPU per event, its peak memory, and what it does under a flood: prints figures, asserts
 nothing.
 
-Run: ``uv run python bench/handler_burst.py``; with ``--record`` the output also replaces the block
-docs/verification.md quotes (after ``<!-- bench/handler_burst.py -->``). Goals: handler CPU <= 0.05 ms per
-event for a 200- and a 2,000-event root console session, <= 0.5 ms for a one-event batch; peak memory for
-10,000 events is printed. "Handler CPU" is everything the function does but the network call: read, grade,
-fold, render, fit to 256 KB, encode; publishing goes to a no-op so moto's own cost is not counted. The first
-section publishes into moto to show what subscribers get. The last runs floods against stand-ins for SNS and
-DynamoDB that take a fixed time per call (70 ms and 20 ms), with the function's remaining time given: how
-many notifications, whether the root alert went out, what was returned for retry, and the wall time. With
-the hub's table (AssumeRoot sessions across batches), the 2,000-event session is measured again with the
-table in moto: that figure includes moto's in-process handling of the one `UpdateItem` per session key, so
-it is an upper bound of the notifier's own CPU. Last, how many notifications one AssumeRoot session makes
-(AWS's published call and action).
+Run: ``uv run python bench/handler_burst.py``; with ``--record`` the output is kept in
+bench/results/handler_burst.txt and replaces the block docs/verification.md quotes (bench/record.py). Goals:
+handler CPU <= 0.05 ms per event for a 200- and a 2,000-event root console session, <= 0.5 ms for a one-event
+batch; peak memory for 10,000 events is printed. "Handler CPU" is everything the function does but the network
+call: read, grade, fold, render, fit to 256 KB, encode; publishing goes to a no-op so moto's own cost is not
+counted. The first section publishes into moto to show what subscribers get. The last runs floods against
+stand-ins for SNS and DynamoDB that take a fixed time per call (70 ms and 20 ms), with the function's
+remaining time given: how many notifications, whether the root alert went out, what was returned for retry,
+and the wall time. With the hub's table (AssumeRoot sessions across batches), the 2,000-event session is
+measured again with the table in moto: that figure includes moto's in-process handling of the one `UpdateItem`
+per session key, so it is an upper bound of the notifier's own CPU. Last, how many notifications one
+AssumeRoot session makes (AWS's published call and action).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import io
 import json
 import os
 import statistics
@@ -30,13 +28,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# The repository root (the notifier is the package `handler`, as in the zip) and the event fixtures.
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "events"), str(ROOT / "tests" / "handler")]
+# The repository root (the notifier is the package `handler`, as in the zip), the event fixtures and the
+# bench's neighbours.
+sys.path[:0] = [str(ROOT / name) for name in ("", "tests/events", "tests/handler", "bench")]
 
 import boto3  # noqa: E402
 from heartbeat_fixtures import TABLE, create_table, heartbeat_event  # noqa: E402
 from load import load_event, sqs_batch, tamper_by  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from record import record_flag, recorded  # noqa: E402
 
 from handler import app, assume_root_sessions  # noqa: E402
 from handler.sns_request import PublishRequest  # noqa: E402
@@ -45,7 +45,6 @@ REPEATS = 15
 REGION = "us-east-1"
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
 DOC = ROOT / "docs" / "verification.md"
-DOC_MARKER = "<!-- bench/handler_burst.py -->"
 
 
 def console_session(events: int, run: int) -> dict[str, Any]:
@@ -236,24 +235,6 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
 
-def record(output: str, page: Path = DOC) -> None:
-    """Put ``output`` into ``page`` as the block after DOC_MARKER: the quoted figures are one whole run's."""
-    text = page.read_text(encoding="utf-8")
-    start = text.index(DOC_MARKER + "\n```text\n") + len(DOC_MARKER) + len("\n```text\n")
-    end = text.index("```", start)
-    page.write_text(text[:start] + output + text[end:], encoding="utf-8")
-
-
-class _Tee(io.StringIO):
-    def write(self, text: str) -> int:
-        sys.__stdout__.write(text)
-        return super().write(text)
-
-
 if __name__ == "__main__":
-    if "--record" in sys.argv[1:]:
-        with contextlib.redirect_stdout(_Tee()) as out:
-            main()
-        record(out.getvalue())
-    else:
+    with recorded("handler_burst", record=record_flag(sys.argv[1:])[0], page=DOC):
         main()

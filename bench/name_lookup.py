@@ -142,5 +142,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    with recorded("name_lookup", record="--record" in sys.argv[1:]):
+    with recorded("name_lookup", record="--record" in sys.argv[1:], page=ROOT / "docs" / "organization.md"):
         main()

@@ -1,6 +1,8 @@
 """Calls, CPU and notifications of the root credential audit for 1,000 member accounts (docs/posture.md).
 
-Run: uv run python bench/posture_audit.py [accounts]
+Run: uv run python bench/posture_audit.py [--record] [accounts]
+`--record` keeps the output in bench/results/posture_audit.txt and writes it into docs/posture.md's quoted
+block (bench/record.py).
 
 The audit runs for real (handler/posture_audit.py) against moto's Organizations, DynamoDB and SNS, with
 AssumeRoot, ListOrganizationsFeatures and the root user's IAM reads answered by botocore's Stubber: no
@@ -21,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, ROOT / "tests" / "handler", ROOT / "tests" / "events"):
+for path in (ROOT, ROOT / "tests" / "handler", ROOT / "tests" / "events", ROOT / "bench"):
     sys.path.insert(0, str(path))
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from posture_fixtures import CLEAN, REGION, TABLE, Root, StubbedAws, create_organization, create_table  # noqa: E402
+from record import record_flag, recorded  # noqa: E402
 
 from handler import publisher  # noqa: E402
 from handler.posture_audit import run  # noqa: E402
@@ -103,9 +106,11 @@ def measure(accounts: int) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    accounts = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    for line in report(accounts, measure(accounts)):
-        print(line)
+    record, arguments = record_flag(sys.argv[1:])
+    accounts = int(arguments[0]) if arguments else 1000
+    with recorded("posture_audit", record=record, page=ROOT / "docs" / "posture.md"):
+        for line in report(accounts, measure(accounts)):
+            print(line)
 
 
 def expected_calls(accounts: int) -> list[tuple[int, int, int, int, int]]:

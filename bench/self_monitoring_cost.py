@@ -1,6 +1,8 @@
 """Monthly list-price cost of the monitor's self-monitoring at 1, 100 and 1,000 accounts x 17 regions.
 
-Run: uv run python bench/self_monitoring_cost.py [heartbeat-interval-minutes]
+Run: uv run python bench/self_monitoring_cost.py [--record] [heartbeat-interval-minutes]
+`--record` keeps the output in bench/results/self_monitoring_cost.txt and writes it into docs/operations.md's
+quoted block (bench/record.py).
 
 Counted from what is deployed, not from a hand-kept list: the hub and spoke example stacks are recorded
 with all 17 regions (`simulate.record_stacks`) and the StackSet template is rendered; resources are counted
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
+from record import ROOT, record_flag, recorded
 from root_activity_monitor import heartbeat
 from root_activity_monitor.simulate import RecordedStack, record_stacks
 from root_activity_monitor.spoke.template import spoke_template
@@ -206,8 +209,10 @@ def report(interval_minutes: int | None = None) -> str:
 
 
 def main() -> None:
-    interval = int(sys.argv[1]) if len(sys.argv) > 1 else None
-    print(report(interval), end="")
+    record, arguments = record_flag(sys.argv[1:])
+    interval = int(arguments[0]) if arguments else None
+    with recorded("self_monitoring_cost", record=record, page=ROOT / "docs" / "operations.md"):
+        print(report(interval), end="")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,21 @@
 """Wall and CPU time of `simulate` for 1 hub + 3 spokes covering 17 regions, and program evaluation per stack.
 
-Run: uv run python bench/simulate.py. Writes what it prints to bench/results/simulate.txt, which
-docs/simulate.md quotes (tests/test_bench_figures.py keeps the two equal).
+Run: uv run python bench/simulate.py [--record]. `--record` keeps what it prints in bench/results/simulate.txt
+and writes it into docs/simulate.md's quoted block (bench/record.py; tests/test_bench_figures.py keeps the two
+equal).
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
+from record import ROOT, record_flag, recorded
 from root_activity_monitor.program import main as program
 from root_activity_monitor.simulate import simulate
 from root_activity_monitor.simulate.stacks import (
@@ -24,15 +27,15 @@ from root_activity_monitor.simulate.stacks import (
 
 SPOKES = 3
 RUNS = 3
-RESULTS = Path(__file__).resolve().parent / "results" / "simulate.txt"
+DOC = ROOT / "docs" / "simulate.md"
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def main() -> None:
-    lines = [f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"]
-
-    def say(line: str) -> None:
-        lines.append(line)
-        print(line, flush=True)
+    say(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
@@ -72,9 +75,8 @@ def main() -> None:
             f"{covered}/{len(report.coverage)} covered"
         )
     say(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("simulate", record=record_flag(sys.argv[1:])[0], page=DOC):
+        main()

@@ -7,8 +7,9 @@ run: its projection is printed instead, marked as such.
 
 Prints one line per size, the goals (100 members x 17 regions within 120 s, CPU ratio 100 / 10 members at
 most 12) and the machine's load average before and after; with --record it keeps what it printed in
-bench/results/simulate_org.txt (bench/record.py), which docs/organization.md quotes (a test keeps the two
-equal). CPU time is the figure to compare on a shared machine: wall time grows with other processes' load.
+bench/results/simulate_org.txt and writes it into docs/organization.md's quoted block (bench/record.py; a
+test keeps the two equal). CPU time is the figure to compare on a shared machine: wall time grows with other
+processes' load.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import warnings
 from pathlib import Path
 
 from example_stacks import REGIONS, write_example
-from record import recorded
+from record import ROOT, recorded
 
 DEFAULT_SIZES = ("10x3", "100x3", "1000x3", "10x17", "100x17", "1000x17")
 MAX_CPU_SECONDS = 20 * 60
@@ -116,7 +117,7 @@ def main(arguments: list[str]) -> None:
         return
     record = "--record" in arguments
     sizes = [argument for argument in arguments if argument != "--record"] or list(DEFAULT_SIZES)
-    with recorded("simulate_org", record=record):
+    with recorded("simulate_org", record=record, page=ROOT / "docs" / "organization.md"):
         print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
         cpu: dict[tuple[int, int], float] = {}
         wall: dict[tuple[int, int], float] = {}

@@ -4,7 +4,7 @@ with the time the one-process run spent in full garbage collections. Prints figu
 Run: ``uv run python bench/suite_time.py [--runs N] [--record]``. Goal: the whole suite within ~60 s on
 2 cores with the property tests at the default Hypothesis profile's strength (600 examples each). Any
 failing test makes this exit non-zero: a fast red suite is no figure. `--record` keeps the output in
-bench/results/suite_time.txt, which docs/verification.md quotes (bench/record.py).
+bench/results/suite_time.txt and writes it into docs/verification.md's quoted block (bench/record.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from record import recorded
-
-ROOT = Path(__file__).resolve().parents[1]
+from record import ROOT, recorded
 
 
 def run_suite(*options: str) -> tuple[float, str]:
@@ -45,7 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs on every core (default 3)")
     parser.add_argument("--record", action="store_true", help="keep the output in bench/results/")
     arguments = parser.parse_args()
-    with recorded("suite_time", record=arguments.record):
+    with recorded("suite_time", record=arguments.record, page=ROOT / "docs" / "verification.md"):
         measure(arguments.runs)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .notification import Notification
+from .root_notification import RootNotification
 
 NEXT_STEPS: dict[str, str] = {
     "suspicious": "The account EventBridge saw send this event is not the one it claims: someone may be "
@@ -37,7 +37,7 @@ LAST_STEP = (
 )
 
 
-def next_steps(notification: Notification) -> list[str]:
+def next_steps(notification: RootNotification) -> list[str]:
     kinds = {e.verdict.kind for e in notification.entries}
     if notification.unparseable:
         kinds.add("unparseable")

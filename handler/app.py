@@ -19,6 +19,7 @@ from .accounts import AccountNameResolver, environment_resolver
 from .assume_root_sessions import SessionTable, correlate, session_client
 from .budget import DONE, OUT_OF_TIME, Budget, RemainingMillis
 from .digest import fold
+from .environment import TOPIC_ARN, required
 from .intake import Intake, read_batch
 from .publisher import Outgoing, Publish
 from .root_document import CATEGORY as ROOT_ACTIVITY
@@ -32,17 +33,9 @@ BatchResponse = dict[str, list[dict[str, str]]]
 SAFETY_MARGIN_MS = (publisher.WORST_CASE_SECONDS + 2) * 1000
 
 
-class MissingTopicError(RuntimeError):
-    """The function was deployed without the TOPIC_ARN environment variable."""
-
-
 def lambda_handler(event: Any, context: Any) -> BatchResponse:
     """Entry point; reads its environment (TOPIC_ARN, ACCOUNT_NAMES, ORGANIZATIONS_*) on every invocation."""
-    topic_arn = os.environ.get("TOPIC_ARN", "").strip()
-    if not topic_arn:
-        message = "TOPIC_ARN is not set: set it to the ARN of the SNS topic the notifier publishes to"
-        jsonlog.error(message)
-        raise MissingTopicError(message)
+    (topic_arn,) = required(TOPIC_ARN)
     names = environment_resolver(os.environ, heartbeat.table_name())
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     deployers = parse_deployers(os.environ.get("DEPLOYER_PRINCIPAL_ARNS"))

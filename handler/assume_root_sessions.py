@@ -21,8 +21,8 @@ import boto3
 from botocore.config import Config
 
 from . import jsonlog
-from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
+from .root_notification import Entry, RootNotification
 from .root_tasks import allows, task_severity
 from .severity import SIGNIN_SOURCE, Severity, Verdict
 
@@ -252,7 +252,7 @@ class SessionTable:
         return attributes
 
 
-def correlate(notifications: list[Notification], table: SessionTable) -> None:
+def correlate(notifications: list[RootNotification], table: SessionTable) -> None:
     """Record this batch's calls and session actions; name what the other side's earlier batches held."""
     for notification in notifications:
         for index, entry in enumerate(notification.entries):
@@ -280,7 +280,7 @@ def correlate(notifications: list[Notification], table: SessionTable) -> None:
     _tie_keyless_actions(notifications, table)
 
 
-def _tie_keyless_actions(notifications: list[Notification], table: SessionTable) -> None:
+def _tie_keyless_actions(notifications: list[RootNotification], table: SessionTable) -> None:
     """Actions with no access key, within the time of their account's latest recorded call, are labelled
     with it (never graded lower than on their own); sign-in steps are a person with a password, never tied."""
     latest: dict[str, tuple[AssumeRootCall, str] | None] = {}
@@ -312,7 +312,7 @@ def _maybe_session_action(entry: Entry) -> bool:
     return _untied(entry) and entry.event.access_key_id.startswith(TEMPORARY_KEY_PREFIX)
 
 
-def grade_calls(notifications: list[Notification]) -> None:
+def grade_calls(notifications: list[RootNotification]) -> None:
     """Every AssumeRoot call graded by its task (the rule table grades them all alike)."""
     for notification in notifications:
         for index, entry in enumerate(notification.entries):

@@ -9,12 +9,12 @@ no key, the session's time window decides. Across batches, `assume_root_sessions
 from __future__ import annotations
 
 from .assume_root_sessions import grade_calls, tied_verdict
-from .notification import Entry, Notification
 from .root_event import AssumeRootCall, RootEvent
+from .root_notification import Entry, RootNotification
 from .severity import SIGNIN_SOURCE
 
 
-def label_assume_root_sessions(notifications: list[Notification]) -> None:
+def label_assume_root_sessions(notifications: list[RootNotification]) -> None:
     """Grade calls by task; replace their actions' entries with ones naming the call, caller and task."""
     grade_calls(notifications)
     calls = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .notification import Entry, Notification
+from .root_notification import Entry, RootNotification
 from .textsafe import shorten
 
 CLIP_MARKER = "...[truncated]"
@@ -59,7 +59,7 @@ class Clipper:
         return shorten(text, limit, CLIP_MARKER)
 
 
-def listed_entries(notification: Notification, clipper: Clipper) -> list[Entry]:
+def listed_entries(notification: RootNotification, clipper: Clipper) -> list[Entry]:
     """The entries to list, oldest first: all of them, or the most severe ones when the cut limits them."""
     kept = notification.entries
     if clipper.cut.max_items is not None and len(kept) > clipper.cut.max_items:

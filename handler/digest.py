@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from .centralized_root import label_assume_root_sessions
 from .intake import Intake, Unparseable
-from .notification import Entry, Notification, summarize
 from .root_event import RootEvent
+from .root_notification import Entry, RootNotification, summarize
 from .severity import classify, is_failed_sign_in, password_guessing
 
 UNKNOWN_ACCOUNT = "unknown"
@@ -24,17 +24,17 @@ FAILED_SIGN_INS_SESSION = "failed root sign-ins"
 __all__ = ["FAILED_SIGN_INS_SESSION", "UNKNOWN_ACCOUNT", "fold", "summarize"]
 
 
-def fold(intake: Intake) -> list[Notification]:
+def fold(intake: Intake) -> list[RootNotification]:
     """Notifications in order of first appearance, unparseable records last; none is ever empty."""
     events = _distinct_events(intake.events)
     spraying = _spraying_accounts(event for event, _ in events)
-    groups: dict[tuple[str, str], Notification] = {}
+    groups: dict[tuple[str, str], RootNotification] = {}
     for event, deliveries in events:
         spray = event.account_id in spraying and _counts_as_guess(event)
         key = (event.account_id, FAILED_SIGN_INS_SESSION if spray else event.session)
         notification = groups.get(key)
         if notification is None:
-            notification = groups[key] = Notification(*key)
+            notification = groups[key] = RootNotification(*key)
         notification.entries.append(Entry(event, classify(event)))
         notification.message_ids.extend(deliveries)
     notifications = list(groups.values())
@@ -69,19 +69,19 @@ def _counts_as_guess(event: RootEvent) -> bool:
     return is_failed_sign_in(event) and not event.claimed_account
 
 
-def _flag_password_guessing(notification: Notification) -> None:
+def _flag_password_guessing(notification: RootNotification) -> None:
     addresses = len({e.event.source_ip for e in notification.entries})
     verdict = password_guessing(notification.event_count, addresses)
     if verdict is not None:
         notification.entries = [Entry(e.event, verdict) for e in notification.entries]
 
 
-def _unparseable_notifications(records: list[Unparseable]) -> list[Notification]:
+def _unparseable_notifications(records: list[Unparseable]) -> list[RootNotification]:
     """One per account the envelopes name; records with no readable account share an "unknown" one."""
-    by_account: dict[str, Notification] = {}
+    by_account: dict[str, RootNotification] = {}
     for record in records:
         account = record.account_hint or UNKNOWN_ACCOUNT
-        notification = by_account.setdefault(account, Notification(account, ""))
+        notification = by_account.setdefault(account, RootNotification(account, ""))
         notification.unparseable.append(record)
         notification.message_ids.append(record.message_id)
     return list(by_account.values())

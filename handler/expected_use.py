@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from . import jsonlog
 from .assume_root_sessions import session_task
-from .notification import Entry, Notification
+from .root_notification import Entry, RootNotification
 from .root_tasks import RECOVERY_PATH_TASK
 from .severity import CRITICAL_CALLS, Severity, Verdict
 
@@ -106,7 +106,7 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def apply(notifications: list[Notification], windows: list[Window], now: str) -> None:
+def apply(notifications: list[RootNotification], windows: list[Window], now: str) -> None:
     """Cap expected entries at LOW with the window's label; windows ended before `now` (UTC) do nothing."""
     live = [w for w in windows if now <= w.end]
     if not live:

@@ -9,6 +9,7 @@ costs a few kilobytes of logs per line, not megabytes.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from .textsafe import shorten
@@ -23,6 +24,9 @@ _logger.setLevel(logging.INFO)
 _FORMATTER_KEYS = {"timestamp", "level", "logger", "stackTrace", "errorType", "errorMessage", "requestId"}
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "location", "tenantId"}
 _RESERVED |= _FORMATTER_KEYS
+# The runtime's JSON formatter never writes a record's thread or process (reserved fields there), and the
+# function runs one process: not collecting them saves a fifth of every line's cost.
+logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 
 
 def bounded(value: Any, depth: int = 0) -> Any:
@@ -48,19 +52,36 @@ def bounded(value: Any, depth: int = 0) -> Any:
     return shorten(str(value), MAX_TEXT)
 
 
-def log(level: int, message: str, /, **fields: Any) -> None:
-    """One log record: ``message`` plus each field as a top-level key (renamed with ``_`` if reserved)."""
+def _log(level: int, message: str, fields: dict[str, Any]) -> None:
+    """One log record: ``message`` plus each field as a top-level key (renamed with ``_`` if reserved).
+
+    The record names the code that called ``log``/``info``/``warning``/``error``, found in one step:
+    logging's own search of the stack would stop in this module and cost as much again as the rest of the
+    line.
+    """
+    if not _logger.isEnabledFor(level):
+        return
     extra = {(f"{k}_" if k in _RESERVED else k): bounded(v) for k, v in fields.items()}
-    _logger.log(level, shorten(message, MAX_TEXT), extra=extra)
+    caller = sys._getframe(2)
+    code = caller.f_code
+    record = _logger.makeRecord(
+        _logger.name, level, code.co_filename, caller.f_lineno, shorten(message, MAX_TEXT), (), None,
+        code.co_name, extra,
+    )  # fmt: skip
+    _logger.handle(record)
+
+
+def log(level: int, message: str, /, **fields: Any) -> None:
+    _log(level, message, fields)
 
 
 def info(message: str, /, **fields: Any) -> None:
-    log(logging.INFO, message, **fields)
+    _log(logging.INFO, message, fields)
 
 
 def warning(message: str, /, **fields: Any) -> None:
-    log(logging.WARNING, message, **fields)
+    _log(logging.WARNING, message, fields)
 
 
 def error(message: str, /, **fields: Any) -> None:
-    log(logging.ERROR, message, **fields)
+    _log(logging.ERROR, message, fields)

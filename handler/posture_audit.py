@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 from . import jsonlog, publisher
+from .environment import TOPIC_ARN, required
 from .gap_message import when
 from .organizations import Account, active_members
 from .posture import RootCredentials, audit_account, from_item
@@ -52,10 +53,6 @@ T = TypeVar("T")
 Sleep = Callable[[float], None]
 
 
-class PostureConfigError(RuntimeError):
-    """The function was deployed without TOPIC_ARN or POSTURE_TABLE."""
-
-
 @dataclass(slots=True)
 class RunResult:
     accounts: int = 0
@@ -80,12 +77,7 @@ class RunResult:
 
 def posture_handler(event: Any, context: Any) -> dict[str, Any]:
     """Entry point; raises (so Scheduler retries and the error shows) when its environment is incomplete."""
-    topic_arn = os.environ.get("TOPIC_ARN", "").strip()
-    table = os.environ.get("POSTURE_TABLE", "").strip()
-    if not topic_arn or not table:
-        message = "TOPIC_ARN and POSTURE_TABLE must be set: the topic to notify and the posture table"
-        jsonlog.error(message)
-        raise PostureConfigError(message)
+    topic_arn, table = required(TOPIC_ARN, ("POSTURE_TABLE", "the posture table's name"))
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return run(
         aws_clients(

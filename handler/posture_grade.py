@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import jsonlog
-from .notification import Entry, Notification
 from .posture import RootCredentials, from_item
+from .root_notification import Entry, RootNotification
 from .severity import Severity, Verdict
 
 KIND = "no-root-credentials"
@@ -53,7 +53,7 @@ def last_audits(dynamodb: Any, table: str, account_ids: Iterable[str]) -> dict[s
     return rows
 
 
-def grade(notifications: list[Notification], audits: Mapping[str, RootCredentials]) -> None:
+def grade(notifications: list[RootNotification], audits: Mapping[str, RootCredentials]) -> None:
     """Raise to CRITICAL every root action, in an account audited clean, that no AssumeRoot explains."""
     for notification in notifications:
         row = audits.get(notification.account_id)
@@ -66,7 +66,7 @@ def grade(notifications: list[Notification], audits: Mapping[str, RootCredential
             notification.entries[index] = Entry(entry.event, verdict, entry.through)
 
 
-def grade_from_table(notifications: list[Notification], dynamodb: Any, table: str | None) -> None:
+def grade_from_table(notifications: list[RootNotification], dynamodb: Any, table: str | None) -> None:
     """`grade` with the rows read from `table`; any failure to read is logged and changes nothing."""
     if table is None or not notifications:
         return

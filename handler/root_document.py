@@ -9,27 +9,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .cut import Clipper, listed_entries
+from .cut import Clipper
 from .envelope import envelope, event_fields
-from .notification import Entry, Notification
-from .root_render import title
-from .runbook import root_activity_class, runbook_url
+from .root_notification import Entry, RootNotification
+from .root_render import Headline
 from .sns_request import compact_json
 
 CATEGORY = "root-activity"
 
 
-def document(
-    notification: Notification, account_name: str, clipper: Clipper, *, with_events: bool = True
-) -> dict[str, Any]:
-    """The document; ``truncated`` is left False for the caller to set once every payload has been cut."""
+# Stands in for the events list so that events encoded one by one can be put in without encoding them again.
+_EVENTS_SLOT = "\x00events\x00"
+_ENCODED_SLOT = json.dumps(_EVENTS_SLOT)
+
+
+def document_json(
+    notification: RootNotification,
+    account_name: str,
+    clipper: Clipper,
+    events: list[str],
+    head: Headline,
+    *,
+    truncated: bool,
+) -> str:
+    """The document as compact JSON, with ``events`` the JSON objects from ``event_json``, oldest first."""
     clip = clipper.field
     summary = notification.summary
-    return envelope(
+    doc = envelope(
         category=CATEGORY,
-        runbook=clip(runbook_url(root_activity_class(notification))),
-        severity=notification.severity.name,
-        title=clip(title(notification)),
+        runbook=clip(head.runbook),
+        severity=head.severity,
+        title=clip(head.title),
         account_id=clip(notification.account_id),
         account_name=clip(account_name),
         extra={
@@ -45,26 +55,14 @@ def document(
             },
         },
         event_count=notification.event_count,
-        events=[_event(e, clipper) for e in listed_entries(notification, clipper)] if with_events else [],
+        events=_EVENTS_SLOT,
         truncated=False,
         unparseable=[
             {"messageId": clip(r.message_id), "reason": clip(r.reason), "rawBody": clipper.raw(r.raw_body)}
             for r in clipper.items(notification.unparseable)
         ],
     )
-
-
-# Stands in for the events list so that events encoded one by one can be put in without encoding them again.
-_EVENTS_SLOT = "\x00events\x00"
-_ENCODED_SLOT = json.dumps(_EVENTS_SLOT)
-
-
-def document_json(
-    notification: Notification, account_name: str, clipper: Clipper, events: list[str], truncated: bool
-) -> str:
-    """The document as compact JSON, with ``events`` the JSON objects from ``event_json``, oldest first."""
-    doc = document(notification, account_name, clipper, with_events=False)
-    doc["events"] = _EVENTS_SLOT
+    # Read after every field above went through the clipper.
     doc["truncated"] = truncated or clipper.clipped
     return compact_json(doc).replace(_ENCODED_SLOT, f"[{','.join(events)}]", 1)
 

@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass
 
 from .cut import FULL, Clipper, Cut
-from .notification import Entry, Notification, priority
 from .root_document import CATEGORY, document_json, event_json
-from .root_render import chatbot, email_text, event_block, subject
+from .root_notification import Entry, RootNotification, priority
+from .root_render import Headline, chatbot, email_text, event_block, headline, subject
 from .sns_request import SNS_MESSAGE_LIMIT, PublishRequest, message_attributes, structured_message
 
 UNPARSEABLE_EVENT_NAME = "UnparseableRecord"
@@ -26,22 +26,24 @@ FIELD_CUTS = (
 )
 
 
-def attributes(notification: Notification) -> dict[str, str]:
+def attributes(notification: RootNotification, head: Headline) -> dict[str, str]:
     """The message attributes; ``eventName`` is the most severe, earliest event's."""
-    top = notification.top
-    event_name = top.event.event_name if top is not None else UNPARSEABLE_EVENT_NAME
-    return message_attributes(CATEGORY, notification.severity.name, notification.account_id, event_name)
+    event_name = head.top.event.event_name if head.top is not None else UNPARSEABLE_EVENT_NAME
+    return message_attributes(CATEGORY, head.severity, notification.account_id, event_name)
 
 
-def build_publish_request(notification: Notification, topic_arn: str, account_name: str) -> PublishRequest:
+def build_publish_request(
+    notification: RootNotification, topic_arn: str, account_name: str
+) -> PublishRequest:
     """The request to publish, cut until it fits SNS's limit.
 
     Each event is rendered once per field cut (the email block and the JSON object); the parts are then only
     joined, and, when too many, their sizes in the message say which of the most severe fit.
     """
-    title_line = subject(notification, account_name)
-    filters = attributes(notification)
-    https = chatbot(notification, account_name)
+    head = headline(notification)
+    title_line = subject(notification, account_name, head)
+    filters = attributes(notification, head)
+    https = chatbot(notification, account_name, head)
     entries = notification.entries
     by_time = sorted(range(len(entries)), key=lambda i: entries[i].event.event_time)
 
@@ -49,8 +51,9 @@ def build_publish_request(notification: Notification, topic_arn: str, account_na
         chosen = set(listed)
         shown = [i for i in by_time if i in chosen] if len(listed) < len(entries) else by_time
         truncated = clipper.clipped or len(shown) < len(entries)
-        text = email_text(notification, account_name, clipper, [parts[i].email for i in shown])
-        doc = document_json(notification, account_name, clipper, [parts[i].doc for i in shown], truncated)
+        text = email_text(notification, account_name, clipper, [parts[i].email for i in shown], head)
+        events = [parts[i].doc for i in shown]
+        doc = document_json(notification, account_name, clipper, events, head, truncated=truncated)
         message = structured_message(doc, text, https)
         return PublishRequest(
             topic_arn, title_line, message, filters, truncated, tuple(notification.message_ids)
@@ -110,5 +113,5 @@ def _fitting(by_priority: list[int], sizes: list[int], most: int, budget: int) -
     return keep
 
 
-def _item_count(notification: Notification) -> int:
+def _item_count(notification: RootNotification) -> int:
     return max(len(notification.entries), len(notification.unparseable), 1)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from .advice import next_steps
 from .cut import Clipper, Cut, listed_entries
-from .notification import Entry, Notification, Summary, mfa_label
 from .root_event import RootEvent
+from .root_notification import Entry, RootNotification, Summary, mfa_label
 from .runbook import root_activity_class, runbook_url
 from .severity import ASSUME_ROOT_LABEL
 from .sns_request import compact_json, subject_line
@@ -20,8 +21,32 @@ CHATBOT_DESCRIPTION_CHARS = 3500
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
 
-def title(notification: Notification) -> str:
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """What names a notification once its grading is final: worked out once per publish request and shared by
+    the subject, the attributes, the email, the chat message and the document, which would otherwise each
+    find the most severe event again."""
+
+    severity: str
+    top: Entry | None
+    """The most severe, earliest entry; None when the notification holds only unparseable records."""
+    title: str
+    runbook: str
+    next_steps: list[str]
+
+
+def headline(notification: RootNotification) -> Headline:
     top = notification.top
+    return Headline(
+        severity=notification.severity_given(top).name,
+        top=top,
+        title=_title(notification, top),
+        runbook=runbook_url(root_activity_class(top)),
+        next_steps=next_steps(notification),
+    )
+
+
+def _title(notification: RootNotification, top: Entry | None) -> str:
     if top is None:
         count = len(notification.unparseable)
         return f"{count} unreadable record{'s' if count != 1 else ''} reached the root activity notifier"
@@ -31,11 +56,10 @@ def title(notification: Notification) -> str:
     return top.verdict.reason + (f" and {more} more root event{'s' if more != 1 else ''}" if more else "")
 
 
-def subject(notification: Notification, account_name: str) -> str:
+def subject(notification: RootNotification, account_name: str, head: Headline | None = None) -> str:
     """The SNS subject of a root-activity notification."""
-    return subject_line(
-        notification.severity.name, title(notification), notification.account_id, account_name
-    )
+    head = head or headline(notification)
+    return subject_line(head.severity, head.title, notification.account_id, account_name)
 
 
 def console_url(event: RootEvent) -> str:
@@ -50,13 +74,18 @@ def console_url(event: RootEvent) -> str:
 
 
 def email_text(
-    notification: Notification, account_name: str, clipper: Clipper, blocks: list[str] | None = None
+    notification: RootNotification,
+    account_name: str,
+    clipper: Clipper,
+    blocks: list[str] | None = None,
+    head: Headline | None = None,
 ) -> str:
     """The email; ``blocks`` are the listed events already rendered by ``event_block``, oldest first."""
+    head = head or headline(notification)
     clip = clipper.field
     lines = [
-        f"ROOT USER ACTIVITY - {notification.severity.name}",
-        one_line(clip(title(notification))),
+        f"ROOT USER ACTIVITY - {head.severity}",
+        one_line(clip(head.title)),
         "",
         f"Account: {one_line(clip(account_name))} ({one_line(clip(notification.account_id))})",
     ]
@@ -74,12 +103,12 @@ def email_text(
                 f"- SQS message {one_line(clip(record.message_id))}: {one_line(clip(record.reason))}",
                 f"  raw body: {one_line(clipper.raw(record.raw_body))}",
             ]
-    lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps(notification)]
-    lines.append(f"Runbook: {one_line(clip(runbook_url(root_activity_class(notification))))}")
+    lines += ["", "What to do next:"] + [f"- {step}" for step in head.next_steps]
+    lines.append(f"Runbook: {one_line(clip(head.runbook))}")
     return "\n".join(lines) + "\n"
 
 
-def _summary_lines(summary: Summary, notification: Notification, clipper: Clipper) -> list[str]:
+def _summary_lines(summary: Summary, notification: RootNotification, clipper: Clipper) -> list[str]:
     clip = clipper.field
 
     def listing(values: list[str]) -> str:
@@ -105,7 +134,7 @@ def event_block(entry: Entry, clipper: Clipper) -> str:
     return "\n".join(_event_lines(entry, clipper))
 
 
-def _who(notification: Notification, summary: Summary) -> str:
+def _who(notification: RootNotification, summary: Summary) -> str:
     callers = {c.caller for e in notification.entries if (c := e.event.assume_root_call or e.through)}
     if callers:  # the role that opened the session is the person to ask, not "the root user"
         return f"Who: {', '.join(sorted(one_line(c) for c in callers))}, through {ASSUME_ROOT_LABEL}"
@@ -134,8 +163,9 @@ def _event_lines(entry: Entry, clipper: Clipper) -> list[str]:
     return lines
 
 
-def chatbot(notification: Notification, account_name: str) -> str:
+def chatbot(notification: RootNotification, account_name: str, head: Headline | None = None) -> str:
     """An AWS Chatbot custom notification (Slack/Teams), short by design: the email has every detail."""
+    head = head or headline(notification)
     clipper = Clipper(
         Cut(field_chars=CHATBOT_FIELD_CHARS, raw_chars=CHATBOT_FIELD_CHARS, max_items=CHATBOT_EVENTS)
     )
@@ -171,9 +201,9 @@ def chatbot(notification: Notification, account_name: str) -> str:
     description = shorten("\n".join(lines), CHATBOT_DESCRIPTION_CHARS)
     content = {
         "textType": "client-markdown",
-        "title": f"[{notification.severity.name}] {md_plain(shorten(title(notification), 200))}",
+        "title": f"[{head.severity}] {md_plain(shorten(head.title, 200))}",
         "description": description,
-        "nextSteps": next_steps(notification),
-        "keywords": ["root-activity", notification.severity.name],
+        "nextSteps": head.next_steps,
+        "keywords": ["root-activity", head.severity],
     }
     return compact_json({"version": "1.0", "source": "custom", "content": content})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .notification import Notification
+from .root_notification import Entry
 
 ENVIRONMENT_VARIABLE = "RUNBOOK_BASE_URL"
 DEFAULT_BASE_URL = "docs/runbooks/"
@@ -53,9 +53,8 @@ def runbook_url(finding_class: str) -> str:
     return base + PAGES.get(finding_class, PAGES["root-activity"])
 
 
-def root_activity_class(notification: Notification) -> str:
-    """The class of a root-activity notification: that of its most severe, earliest event."""
-    top = notification.top
+def root_activity_class(top: Entry | None) -> str:
+    """The class of a root-activity notification: that of its most severe, earliest event (``top``)."""
     if top is None:
         return "root-activity"
     if top.event.event_name in _RECOVERY_STEPS:

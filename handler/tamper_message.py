@@ -2,15 +2,16 @@
 
 Same envelope as every notification (``envelope.py``), with ``actor`` (the one actor, or how many) and
 ``actors`` (each with its number of changes) added, so subscribers need one parser. A request over SNS's
-limit lists fewer events and actors, and ever shorter fields, until it fits; the document then says
-``truncated: true``.
+limit lists fewer events and actors, and ever shorter fields, until it fits. Every cut goes through the one
+``cut.Clipper`` root notifications use, so the document says ``truncated: true`` whenever anything was cut,
+already at the first, widest cut.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .cut import CLIP_MARKER
+from .cut import Clipper, Cut
 from .envelope import envelope, event_fields
 from .runbook import runbook_url
 from .sns_request import (
@@ -26,8 +27,13 @@ from .textsafe import md_code, md_plain, one_line, shorten, valid_unicode
 
 CHATBOT_EVENTS = 10
 CHATBOT_DESCRIPTION_CHARS = 3500
-# (events listed, characters per field): the first shows everything a real batch holds.
-CUTS = ((1000, 4096), (200, 1024), (50, 256), (10, 128))
+# Events (and actors) listed, characters per field: the first shows everything a real batch holds.
+CUTS = (
+    Cut(field_chars=4096, max_items=1000),
+    Cut(field_chars=1024, max_items=200),
+    Cut(field_chars=256, max_items=50),
+    Cut(field_chars=128, max_items=10),
+)
 NEXT_STEPS = (
     "Ask the actor named above whether they made this change and why; if nobody did, treat it as a "
     "security incident: their credentials may be in the wrong hands.",
@@ -57,11 +63,11 @@ def next_steps(notification: TamperNotification) -> list[str]:
     return list(NEXT_STEPS)
 
 
-def email_text(notification: TamperNotification, account_name: str, events: int, chars: int) -> str:
+def email_text(notification: TamperNotification, account_name: str, clipper: Clipper) -> str:
     def clip(text: str) -> str:
-        return one_line(shorten(text, chars, CLIP_MARKER))
+        return one_line(clipper.field(text))
 
-    listed = notification.by_priority()[:events]
+    listed = clipper.items(notification.by_priority())
     actors = notification.actors
     lines = [
         f"MONITOR TAMPERING - {notification.severity.name}",
@@ -71,7 +77,7 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
         f"Who: {clip(notification.actor)}",
     ]
     if len(actors) > 1:
-        shown = actors[:events]
+        shown = clipper.items(actors)
         lines += [f"  {clip(actor)}: {count} change{'s' if count != 1 else ''}" for actor, count in shown]
         if len(shown) < len(actors):
             lines.append(f"  ... and {len(actors) - len(shown):,} more")
@@ -96,9 +102,11 @@ def email_text(notification: TamperNotification, account_name: str, events: int,
     return "\n".join(lines) + "\n"
 
 
-def document(notification: TamperNotification, account_name: str, events: int, chars: int) -> dict[str, Any]:
+def document(notification: TamperNotification, account_name: str, clipper: Clipper) -> dict[str, Any]:
+    """The document; ``truncated`` says whether this clipper cut anything so far (this document included)."""
+
     def clip(text: str) -> str:
-        return valid_unicode(shorten(text, chars, CLIP_MARKER))
+        return valid_unicode(clipper.field(text))
 
     def event(entry: TamperEntry) -> dict[str, Any]:
         e = entry.event
@@ -127,9 +135,9 @@ def document(notification: TamperNotification, account_name: str, events: int, c
         doc.update((key, clip(value)) for key, value in optional.items() if value)
         return doc
 
-    listed = notification.by_priority()[:events]
-    actors = notification.actors
-    return envelope(
+    listed = clipper.items(notification.by_priority())
+    actors = clipper.items(notification.actors)
+    doc = envelope(
         category=CATEGORY,
         severity=notification.severity.name,
         title=clip(title(notification)),
@@ -137,12 +145,14 @@ def document(notification: TamperNotification, account_name: str, events: int, c
         account_name=clip(account_name),
         extra={
             "actor": clip(notification.actor),
-            "actors": [{"actor": clip(actor), "changes": count} for actor, count in actors[:events]],
+            "actors": [{"actor": clip(actor), "changes": count} for actor, count in actors],
         },
         event_count=len(notification.entries),
         events=[event(entry) for entry in listed],
-        truncated=len(listed) < len(notification.entries) or len(actors) > events or chars < CUTS[0][1],
+        truncated=False,
     )
+    doc["truncated"] = clipper.clipped  # read once every field above went through the clipper
+    return doc
 
 
 def chatbot(notification: TamperNotification, account_name: str) -> str:
@@ -177,13 +187,11 @@ def build_tamper_request(
     notification: TamperNotification, topic_arn: str, account_name: str
 ) -> PublishRequest:
     """The request to publish, listing fewer events with shorter fields until it fits SNS's limit."""
-    for events, chars in CUTS:
-        doc = document(notification, account_name, events, chars)
-        message = structured_message(
-            compact_json(doc),
-            email_text(notification, account_name, events, chars),
-            chatbot(notification, account_name),
-        )
+    for cut in CUTS:
+        clipper = Clipper(cut)
+        text = email_text(notification, account_name, clipper)
+        doc = document(notification, account_name, clipper)
+        message = structured_message(compact_json(doc), text, chatbot(notification, account_name))
         request = PublishRequest(
             topic_arn,
             subject(notification, account_name),

@@ -20,6 +20,7 @@ from . import jsonlog, organizations, publisher
 from .accounts import NAME_ITEM_REGION, environment_resolver
 from .assume_root_sessions import SESSION_KEY_PREFIX
 from .budget import DONE, FAILED, OUT_OF_TIME, Budget, run_in_order
+from .environment import TOPIC_ARN, required
 from .gap_message import publish_request
 from .gaps import RECOVERED, Change, PairState, assess
 from .heartbeat import RETENTION_SECONDS, dynamodb_client
@@ -38,18 +39,9 @@ LISTING_BUDGET_SECONDS = 20
 Publish = Callable[[PublishRequest], object]
 
 
-class WatchdogConfigError(RuntimeError):
-    """The function was deployed without TOPIC_ARN or HEARTBEAT_TABLE."""
-
-
 def watchdog_handler(event: Any, context: Any) -> dict[str, int]:
     """Entry point; raises (so Scheduler retries and the error shows) when its environment is incomplete."""
-    topic_arn = os.environ.get("TOPIC_ARN", "").strip()
-    table = os.environ.get("HEARTBEAT_TABLE", "").strip()
-    if not topic_arn or not table:
-        message = "TOPIC_ARN and HEARTBEAT_TABLE must be set: the topic to notify and the heartbeat table"
-        jsonlog.error(message)
-        raise WatchdogConfigError(message)
+    topic_arn, table = required(TOPIC_ARN, ("HEARTBEAT_TABLE", "the heartbeat table's name"))
     interval = _int_env("HEARTBEAT_INTERVAL_MINUTES", DEFAULT_INTERVAL_MINUTES)
     silent = _int_env("SILENT_INTERVALS", DEFAULT_SILENT_INTERVALS)
     return watch(

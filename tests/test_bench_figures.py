@@ -15,10 +15,12 @@ QUOTED = {
     "suite_time": REPO_ROOT / "docs" / "verification.md",
     "simulate": REPO_ROOT / "docs" / "simulate.md",
     "simulate_org": REPO_ROOT / "docs" / "organization.md",
+    "handler_burst": REPO_ROOT / "docs" / "verification.md",
+    "self_monitoring_cost": REPO_ROOT / "docs" / "operations.md",
+    "posture_audit": REPO_ROOT / "docs" / "posture.md",
     "name_lookup": REPO_ROOT / "docs" / "organization.md",
     "watchdog_silence": REPO_ROOT / "docs" / "operations.md",
 }
-TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 WHERE = re.compile(
     r"recorded at commit [0-9a-f]{7,} on \d{4}-\d\d-\d\d \d\d:\d\d UTC; (\d+) CPUs, load average "
 )
@@ -29,9 +31,10 @@ def test_the_page_quotes_the_bench_s_recorded_output_verbatim(script: str, page:
     """GIVEN a bench's recorded output (bench/results/) THEN the page that cites the bench quotes exactly that
     output in a text block: re-run the bench with --record and paste its file after a change."""
     recorded = record.recording_path(script).read_text(encoding="utf-8")
-    blocks = TEXT_BLOCK.findall(page.read_text(encoding="utf-8"))
-    assert recorded in blocks, f"{page.name} does not quote bench/results/{script}.txt"
-    assert f"bench/{script}.py" in page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert f"{record.marker(script)}\n```text\n{recorded}```" in text, (
+        f"{page.name} does not quote bench/results/{script}.txt after {record.marker(script)}"
+    )
 
 
 def test_the_recorded_suite_time_is_a_green_suite_on_two_cores() -> None:
@@ -78,3 +81,26 @@ def test_a_recorded_run_keeps_what_it_printed_and_a_failed_one_nothing(
         print("half a figure")
         raise SystemExit(1)
     assert not (tmp_path / "broken.txt").exists()
+
+
+def test_a_recorded_run_replaces_only_the_block_its_page_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a page quoting two benches WHEN one bench's run is recorded with that page THEN only the block
+    after that bench's marker becomes its new file; a page without the marker is refused, naming it."""
+    monkeypatch.setattr(record, "RESULTS", tmp_path)
+    page = tmp_path / "page.md"
+    other = f"{record.marker('other')}\n```text\nother figure\n```\n"
+    demo = f"{record.marker('demo')}\n```text\nold\n```\n"
+    page.write_text(f"before\n\n{demo}\n{other}after\n", encoding="utf-8")
+    with record.recorded("demo", record=True, page=page):
+        print("new 1\nnew 2")
+    kept = (tmp_path / "demo.txt").read_text(encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == (
+        f"before\n\n{record.marker('demo')}\n```text\n{kept}```\n\n{other}after\n"
+    )
+    assert record.printed("demo") == "new 1\nnew 2\n"
+
+    refused = re.escape("page.md has no <!-- bench/absent.py --> marker")
+    with pytest.raises(SystemExit, match=refused), record.recorded("absent", record=True, page=page):
+        print("figure")

@@ -1,4 +1,4 @@
-"""docs/verification.md quotes one whole run of bench/handler_burst.py, written there by its ``--record``."""
+"""bench/results/handler_burst.txt (docs/verification.md quotes it) is one whole run of the bench."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from bench import record
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH = REPO_ROOT / "bench"
@@ -32,19 +34,11 @@ def burst_bench() -> ModuleType:
     return module
 
 
-def quoted_block(page: Path, marker: str) -> str:
-    found = re.search(re.escape(marker) + r"\n```text\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
-    assert found is not None, f"{page.name} has no block after {marker}"
-    return found.group(1)
-
-
-def test_verification_doc_quotes_a_whole_recorded_run() -> None:
-    """GIVEN docs/verification.md WHEN its handler figures are read THEN they are one whole run of the bench
-    (load average at start and end), with each CPU figure's per-event value its total over the events and
-    the goal the bench states."""
-    bench = burst_bench()
-    block = quoted_block(bench.DOC, bench.DOC_MARKER)
-    lines = block.splitlines()
+def test_the_recorded_figures_are_one_whole_run() -> None:
+    """GIVEN the bench's recorded output WHEN its handler figures are read THEN they are one whole run of the
+    bench (load average at start and end), with each CPU figure's per-event value its total over the events
+    and the goal the bench states."""
+    lines = record.printed("handler_burst").splitlines()
     assert re.fullmatch(r"Python \S+ on \d+ CPUs; load average [\d.]+ at start", lines[0])
     assert re.fullmatch(r"load average [\d.]+ at end", lines[-1])
     figures = [m for line in lines if (m := CPU_LINE.fullmatch(line))]
@@ -54,27 +48,14 @@ def test_verification_doc_quotes_a_whole_recorded_run() -> None:
         assert m["goal"] == ("0.5 ms" if m["events"] == "1" else "0.05 ms/event")
 
 
-def test_verification_doc_quotes_the_assume_root_session_counts(
+def test_the_recorded_assume_root_session_counts_are_what_the_bench_prints(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """GIVEN AWS's published AssumeRoot call and action WHEN the bench's session section runs THEN
-    docs/verification.md quotes exactly the notification counts it prints."""
+    """GIVEN AWS's published AssumeRoot call and action WHEN the bench's session section runs THEN the
+    recorded output (quoted by docs/verification.md) has exactly the notification counts it prints."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     bench = burst_bench()
     bench.assume_root_notifications()
     printed = capsys.readouterr().out.splitlines()
-    quoted = [line for line in quoted_block(bench.DOC, bench.DOC_MARKER).splitlines() if "AssumeRoot" in line]
+    quoted = [line for line in record.printed("handler_burst").splitlines() if "AssumeRoot" in line]
     assert printed and quoted == printed
-
-
-def test_record_replaces_only_the_quoted_block(tmp_path: Path) -> None:
-    """GIVEN a page with the bench's marker WHEN a run is recorded THEN only the block after the marker
-    changes."""
-    bench = burst_bench()
-    page = tmp_path / "page.md"
-    page.write_text(f"before\n\n{bench.DOC_MARKER}\n```text\nold\n```\n\nafter\n", encoding="utf-8")
-    bench.record("new 1\nnew 2\n", page)
-    assert (
-        page.read_text(encoding="utf-8")
-        == f"before\n\n{bench.DOC_MARKER}\n```text\nnew 1\nnew 2\n```\n\nafter\n"
-    )

@@ -18,8 +18,9 @@ from load import EVENTS_DIR, sqs_batch
 from moto.events.models import EventPattern
 from root_activity_monitor.event_pattern import ROOT_ACTIVITY_EVENT_PATTERN
 
-from handler.digest import Notification, fold
+from handler.digest import fold
 from handler.intake import read_batch
+from handler.root_notification import RootNotification
 
 PATTERN = EventPattern.load(ROOT_ACTIVITY_EVENT_PATTERN)
 PUBLISHED_DIR = EVENTS_DIR / "published"
@@ -32,12 +33,12 @@ def fixture_event(stem: str) -> dict[str, Any]:
     return event
 
 
-def notifications_for(event: dict[str, Any]) -> list[Notification]:
+def notifications_for(event: dict[str, Any]) -> list[RootNotification]:
     """What the notifier would publish for a batch holding only this event."""
     return fold(read_batch(sqs_batch(event)))
 
 
-def describe(notification: Notification) -> str:
+def describe(notification: RootNotification) -> str:
     if notification.top is None:
         reasons = [u.reason for u in notification.unparseable]
         return f"unreadable records in {notification.account_id}: {reasons}"

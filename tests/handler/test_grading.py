@@ -10,7 +10,7 @@ from load import load_event, sqs_batch, sqs_record
 from handler.cut import FULL, Clipper
 from handler.digest import fold
 from handler.intake import RootEvent, read_batch, read_record
-from handler.notification import Notification
+from handler.root_notification import RootNotification
 from handler.root_render import email_text
 from handler.severity import Severity, classify
 
@@ -82,7 +82,7 @@ def test_console_actions_and_service_events_are_read(detail_type: str) -> None:
     assert isinstance(read_record(sqs_record(event)), RootEvent)
 
 
-def assume_root_batch(*member_times: str, key: str = "ASIAIOSFODNN7EXAMPLE") -> list[Notification]:
+def assume_root_batch(*member_times: str, key: str = "ASIAIOSFODNN7EXAMPLE") -> list[RootNotification]:
     """AWS's published AssumeRoot call and root actions in the target account at the given times."""
     actions = [
         load_event(

@@ -140,15 +140,6 @@ def test_only_the_failed_notification_is_retried(
     assert result == {"batchItemFailures": [{"itemIdentifier": batch["Records"][1]["messageId"]}]}
 
 
-def test_missing_topic_arn_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without TOPIC_ARN the handler fails loudly, naming the variable."""
-    # GIVEN no TOPIC_ARN
-    monkeypatch.delenv("TOPIC_ARN", raising=False)
-    # WHEN / THEN
-    with pytest.raises(app.MissingTopicError, match="TOPIC_ARN"):
-        app.lambda_handler(sqs_batch(load_event("root_api_read_only")), None)
-
-
 def test_malformed_account_names_are_logged_and_ids_used(
     sns_to_sqs: SnsToSqs, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -39,3 +39,14 @@ def test_a_thousand_non_root_records_write_a_few_kilobytes(caplog: pytest.LogCap
     [warning] = [json.loads(line) for line in written if "non-root" in line]
     assert warning["count"] == 1001
     assert warning["messageIds"][-1] == "... 981 more"
+
+
+def test_a_line_names_the_code_that_logged_it(caplog: pytest.LogCaptureFixture) -> None:
+    """GIVEN a batch WHEN the notifier logs its summary THEN the record points at the notifier's code that
+    logged it, not at the logging helper (the runtime's formatter shows it with a stack trace)."""
+    with caplog.at_level(logging.INFO):
+        app.handle_batch(
+            sqs_batch(load_event("root_api_read_only")), "arn:aws:sns:us-east-1:1:t", publish=list
+        )
+    [record] = [r for r in caplog.records if r.getMessage() == "batch done"]
+    assert (record.filename, record.funcName) == ("app.py", "handle_batch")

@@ -7,9 +7,10 @@ from typing import Any
 
 from load import load_event, sqs_batch
 
-from handler.digest import Notification, fold
+from handler.digest import fold
 from handler.intake import read_batch
 from handler.root_message import build_publish_request
+from handler.root_notification import RootNotification
 from handler.sns_request import SNS_MESSAGE_LIMIT, PublishRequest
 
 TOPIC = "arn:aws:sns:us-east-1:111111111111:root-activity"
@@ -29,7 +30,7 @@ EVENT_KEYS = {
 }
 
 
-def notification_of(*events: object) -> Notification:
+def notification_of(*events: object) -> RootNotification:
     return fold(read_batch(sqs_batch(*events)))[0]
 
 

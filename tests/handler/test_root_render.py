@@ -9,12 +9,13 @@ import pytest
 from load import load_event, sqs_batch
 
 from handler.cut import FULL, Clipper
-from handler.digest import Notification, fold
+from handler.digest import fold
 from handler.intake import read_batch
+from handler.root_notification import RootNotification
 from handler.root_render import chatbot, console_url, email_text, subject
 
 
-def notification_of(*events: object) -> Notification:
+def notification_of(*events: object) -> RootNotification:
     return fold(read_batch(sqs_batch(*events)))[0]
 
 

@@ -176,11 +176,25 @@ def test_silencing_a_health_alarm_is_critical() -> None:
     assert (doc["severity"], doc["events"][0]["resource"]) == ("CRITICAL", alarm)
 
 
-def test_a_clipped_tamper_field_carries_the_same_marker_as_a_root_event_s() -> None:
-    """GIVEN a tamper record whose event ID is longer than a field may be WHEN rendered THEN the ID is shown
-    cut with the marker every notification uses, so a reader (or a parser) can match it to the record."""
-    long_id = "A" * 5000
-    doc = json.loads(bodies(load_event("tamper_disable_rule", eventID=long_id))["default"])
+@pytest.mark.parametrize(
+    ("field", "length", "cut"),
+    [("eventID", 4097, True), ("eventID", 4096, False), ("userAgent", 4097, True)],
+    ids=["event ID one over", "event ID that fits", "user agent one over"],
+)
+def test_a_tamper_field_cut_to_fit_says_truncated_and_carries_the_shared_marker(
+    field: str, length: int, cut: bool
+) -> None:
+    """GIVEN a tamper record with one field of `length` characters WHEN rendered THEN a field over 4,096
+    characters is cut with the marker every notification uses (so a reader can match it to the record) and
+    the document says `truncated: true`; a field that fits is shown whole and `truncated` stays false."""
+    value = "A" * length
+    got = bodies(load_event("tamper_disable_rule", **{field: value}))
+    doc = json.loads(got["default"])
     (event,) = doc["events"]
-    assert event["eventID"].endswith(CLIP_MARKER)
-    assert long_id.startswith(event["eventID"][: -len(CLIP_MARKER)])
+    assert doc["truncated"] is cut
+    if cut:
+        assert event[field].endswith(CLIP_MARKER) and len(event[field]) == 4096
+        assert value.startswith(event[field][: -len(CLIP_MARKER)])
+        assert event[field] in got["email"]
+    else:
+        assert event[field] == value

@@ -147,14 +147,6 @@ def test_a_failed_publish_is_retried_on_the_next_run(watch: Watch) -> None:
     assert len(watch.run(T0 + THRESHOLD + HOUR)) == 1
 
 
-def test_the_watchdog_refuses_to_run_without_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """GIVEN no HEARTBEAT_TABLE THEN the run fails with an error naming the variables."""
-    monkeypatch.setenv("TOPIC_ARN", "arn:aws:sns:us-east-1:111111111111:t")
-    monkeypatch.delenv("HEARTBEAT_TABLE", raising=False)
-    with pytest.raises(watchdog.WatchdogConfigError, match="HEARTBEAT_TABLE"):
-        watchdog.watchdog_handler({}, None)
-
-
 def test_the_entry_point_reads_its_settings_from_the_environment(
     watch: Watch, monkeypatch: pytest.MonkeyPatch
 ) -> None:

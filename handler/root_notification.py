@@ -1,4 +1,4 @@
-"""A notification as folded: its entries (event + verdict), unparseable records and message IDs.
+"""A root-activity notification as folded: its entries (event + verdict), unparseable records and message IDs.
 
 The summary is computed once and shared by the email, the chat message and the JSON document.
 """
@@ -45,7 +45,7 @@ class Summary:
 
 
 @dataclass(slots=True)
-class Notification:
+class RootNotification:
     account_id: str
     session: str
     entries: list[Entry] = field(default_factory=list)
@@ -57,10 +57,13 @@ class Notification:
 
     @property
     def severity(self) -> Severity:
-        severities = [e.verdict.severity for e in self.entries]
-        if self.unparseable:
-            severities.append(Severity.HIGH)
-        return max(severities, default=Severity.INFO)
+        return self.severity_given(self.top)
+
+    def severity_given(self, top: Entry | None) -> Severity:
+        """The severity, given the top entry already found: records nobody could read may hide anything, so
+        they make it at least HIGH."""
+        severity = top.verdict.severity if top is not None else Severity.INFO
+        return max(severity, Severity.HIGH) if self.unparseable else severity
 
     @property
     def event_count(self) -> int:
