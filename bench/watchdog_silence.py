@@ -8,8 +8,8 @@ gets the function's timeout (WATCHDOG_TIMEOUT_SECONDS) as Lambda's clock would g
 run's start; the runs go on, each as the next scheduled one, until a run has nothing left for the next.
 Prints per run the notifications published and left, then the totals: runs, notifications, accounts
 notified twice (must be 0), pairs reported, CPU seconds. moto is slower than AWS per call, so the number of
-runs is an upper bound. `--record` keeps the output in bench/results/watchdog_silence.txt, which
-docs/operations.md quotes (bench/record.py).
+runs is an upper bound. `--record` keeps the output in bench/results/watchdog_silence.txt and writes it into
+docs/operations.md's block (bench/record.py).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="keep the output in bench/results/")
     arguments = parser.parse_args()
     logging.disable(logging.WARNING)
-    with recorded("watchdog_silence", record=arguments.record):
+    with recorded("watchdog_silence", record=arguments.record, page=ROOT / "docs" / "operations.md"):
         figures = measure(arguments.accounts, arguments.regions)
         for line in report(arguments.accounts, arguments.regions, figures):
             print(line, flush=True)
