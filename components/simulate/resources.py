@@ -255,6 +255,13 @@ NOT_REPLAYED_REASONS: dict[str, str] = {
         "health alarms watch metrics (dead letters, failed deliveries, notifier errors) that moto does not "
         "emit; the graph tests check each alarm's metric, dimensions, threshold and topic"
     ),
+    "aws:organizations/policy:Policy": (
+        "moto enforces no service control policy; the attack replay evaluates the protection policy before "
+        "each call it makes (tests/e2e/test_e2e_attacks_protected.py)"
+    ),
+    "aws:organizations/policyAttachment:PolicyAttachment": (
+        "moto enforces no service control policy; the graph tests check one attachment per targeted OU"
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from root_activity_monitor import organization_rollout
 from root_activity_monitor.arns import parse_event_bus_arn
 from root_activity_monitor.regions import GLOBAL_EVENTS_REGION
 from root_activity_monitor.simulate import SimulationReport, simulate
-from root_activity_monitor.simulate.cli import main
+from root_activity_monitor.simulate.cli import main, render_text
 from root_activity_monitor.simulate.organization import MANAGEMENT_ACCOUNT
 from root_activity_monitor.simulate.rollout import DEFAULT_MEMBERS
 from root_activity_monitor.simulate.stacks import load_stack_file
@@ -188,3 +188,12 @@ def test_the_posture_report_lists_every_simulated_member_without_root_credential
     assert _members(org_report) <= listed
     assert document["posture"]["withPassword"] == document["posture"]["withAccessKeys"] == []
     assert "without root credentials" in summary.subject
+
+
+def test_organization_page_quotes_what_simulate_prints(org_report: SimulationReport) -> None:
+    """GIVEN the example hub and org stack WHEN simulated THEN docs/organization.md quotes exactly the report
+    `simulate --org Pulumi.org.yaml` prints."""
+    page = (REPO_ROOT / "docs" / "organization.md").read_text(encoding="utf-8")
+    head = "```\n$ python -m root_activity_monitor simulate --org Pulumi.org.yaml\n"
+    start = page.index(head) + len(head)
+    assert page[start : page.index("```", start)] == render_text(org_report)
