@@ -220,8 +220,8 @@ def check_breaks(breaks: Sequence[str], stacks: Sequence[SimulatedStack]) -> Non
 
 
 def _targets(stacks: Sequence[SimulatedStack], breakages: Sequence[str]) -> list[list[SimulatedStack]]:
-    """The stacks each break is given: the hub and the next spoke in order (the hub alone if none)."""
-    check_breaks(breakages, stacks)
+    """The stacks each break is given: the hub and the next spoke in order (the hub alone if none);
+    `check_breaks` refused more breaks than spokes before the replay began."""
     hub, spokes = stacks[0], list(stacks[1:])
     return [[hub, spokes[i]] if spokes else [hub] for i in range(len(breakages))]
 
