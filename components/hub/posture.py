@@ -58,7 +58,8 @@ def posture_audit(
     """The table, the function allowed exactly its table, topic, key, logs and root-session reach, its
     schedule."""
     child = pulumi.ResourceOptions(parent=parent)
-    function_name = posture_policies.audit_role_name(event_bus_name)
+    # The function is named as its role, which the org stack's management-account role trusts by name.
+    function_name = role_name = posture_policies.audit_role_name(event_bus_name)
     table = aws.dynamodb.Table(
         f"{name}-posture",
         billing_mode="PAY_PER_REQUEST",
@@ -79,7 +80,7 @@ def posture_audit(
     # Named: the org stack's management-account role trusts exactly this role.
     role = aws.iam.Role(
         f"{name}-posture-role",
-        name=posture_policies.audit_role_name(event_bus_name),
+        name=role_name,
         assume_role_policy=json.dumps(policies.lambda_assume_role_policy()),
         description="The root-activity-monitor posture audit: reads every member's root credentials",
         tags=tag_input(tags),
