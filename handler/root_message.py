@@ -59,7 +59,9 @@ def build_publish_request(
             topic_arn, title_line, message, filters, truncated, tuple(notification.message_ids)
         )
 
-    clipper, parts = Clipper(FULL), _render(entries, Clipper(FULL))
+    # One clipper for the events and the rest: its longest field decides which cuts can help.
+    clipper = Clipper(FULL)
+    parts = _render(entries, clipper)
     request = assemble(clipper, parts, by_time)
     for cut in FIELD_CUTS[1:]:
         if request.size <= SNS_MESSAGE_LIMIT:

@@ -119,6 +119,27 @@ def test_huge_field_is_cut_to_fit_and_flagged() -> None:
     assert doc["events"][0]["userAgent"].endswith("...[truncated]")
 
 
+def test_a_huge_field_of_one_event_is_cut_and_that_event_still_listed() -> None:
+    """Two forged events, one claiming a 100,000-character account ID (its reason quotes it too): the long
+    values are clipped and both events are listed, not the second dropped to make room."""
+    # GIVEN two root events whose recipientAccountId is not the sending account, one of them huge
+    events = [
+        load_event("root_api_error", eventID="forged-1", recipientAccountId="333333333333"),
+        load_event("root_api_error", eventID="forged-2", recipientAccountId="3" * 100_000),
+    ]
+    # WHEN built
+    request = build_publish_request(notification_of(*events), TOPIC, "prod")
+    doc = json.loads(bodies(request)["default"])
+    # THEN it fits, says it was cut, and lists both events with the long values clipped
+    assert request.size <= SNS_MESSAGE_LIMIT
+    assert doc["truncated"] is True
+    listed = {e["eventID"]: e for e in doc["events"]}
+    assert set(listed) == {"forged-1", "forged-2"}
+    assert listed["forged-1"]["claimedAccountId"] == "333333333333"
+    assert listed["forged-2"]["claimedAccountId"].endswith("...[truncated]")
+    assert listed["forged-2"]["reason"].endswith("...[truncated]")
+
+
 def test_long_session_keeps_the_most_severe_events_when_cut() -> None:
     """3,000 read-only calls and one credential change fit; the change is listed, the count stays true."""
     # GIVEN 3,000 read-only calls then a CreateAccessKey
