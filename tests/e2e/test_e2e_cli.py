@@ -13,30 +13,6 @@ import pytest
 from root_activity_monitor.simulate.cli import main
 
 
-def test_json_output_has_the_documented_shape(
-    example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """--json prints coverage, notifications, notReplayed, heartbeats and the trail assumption, exit 0."""
-    code = main(["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--json"])
-    document = json.loads(capsys.readouterr().out)
-    assert code == 0
-    assert set(document) == {
-        "coverage",
-        "notifications",
-        "notReplayed",
-        "heartbeats",
-        "monitoringGaps",
-        "broken",
-        "assumptions",
-    }
-    assert document["heartbeats"] and all(row["arrived"] for row in document["heartbeats"])
-    assert document["monitoringGaps"] == [] and document["broken"] is None
-    assert "trail with logging" in document["assumptions"][0]
-    assert all(set(row) == {"account", "region", "covered", "reason"} for row in document["coverage"])
-    assert all(doc["schemaVersion"] and doc["events"] for doc in document["notifications"])
-    assert all(set(entry) >= {"type", "name", "reason"} for entry in document["notReplayed"])
-
-
 def test_text_output_shows_the_table_and_the_sign_in_email(
     example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -96,7 +72,8 @@ def test_swapped_stack_files_exit_2(
 def test_module_runs_as_a_command_from_the_stack_directory(
     example_hub: Path, example_spoke: Path, tmp_path: Path
 ) -> None:
-    """`python -m root_activity_monitor simulate --json` reads the default stack files from the cwd."""
+    """`python -m root_activity_monitor simulate --json` reads the default stack files from the cwd, exits 0,
+    and prints coverage, notifications, notReplayed, heartbeats and the trail assumption."""
     shutil.copy(example_hub, tmp_path / "Pulumi.hub.yaml")
     shutil.copy(example_spoke, tmp_path / "Pulumi.spoke.yaml")
     done = subprocess.run(
@@ -108,7 +85,24 @@ def test_module_runs_as_a_command_from_the_stack_directory(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert all(row["covered"] for row in json.loads(done.stdout)["coverage"])
+    document = json.loads(done.stdout)
+    assert set(document) == {
+        "coverage",
+        "notifications",
+        "notReplayed",
+        "heartbeats",
+        "monitoringGaps",
+        "broken",
+        "assumptions",
+    }
+    assert document["coverage"] and all(row["covered"] for row in document["coverage"])
+    assert all(set(row) == {"account", "region", "covered", "reason"} for row in document["coverage"])
+    assert document["heartbeats"] and all(row["arrived"] for row in document["heartbeats"])
+    assert document["monitoringGaps"] == [] and document["broken"] is None
+    assert "trail with logging" in document["assumptions"][0]
+    assert document["notifications"]
+    assert all(doc["schemaVersion"] and doc["events"] for doc in document["notifications"])
+    assert all(set(entry) >= {"type", "name", "reason"} for entry in document["notReplayed"])
 
 
 @pytest.mark.parametrize(
