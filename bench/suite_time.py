@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from record import ROOT, recorded
 
@@ -46,8 +47,20 @@ def main() -> None:
         measure(arguments.runs)
 
 
+def bytecode() -> str:
+    """Whether the installed packages' bytecode is there to read, and whether Python may write it."""
+    import importlib.util  # noqa: PLC0415 - only this figure needs it
+
+    import botocore  # noqa: PLC0415
+
+    compiled = Path(importlib.util.cache_from_source(botocore.__file__ or "")).exists()
+    writes = "off (PYTHONDONTWRITEBYTECODE)" if sys.dont_write_bytecode else "on"
+    state = "precompiled (uv sync --compile-bytecode)" if compiled else "not compiled"
+    return f"installed packages' bytecode: {state}; writing bytecode: {writes}"
+
+
 def measure(runs: int) -> None:
-    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs")
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs; {bytecode()}")
 
     walls, output = [], ""
     for _ in range(runs):
