@@ -86,6 +86,18 @@ def test_only_the_broken_spokes_and_the_undeployed_one_are_notified(
     assert set(gaps) == {UNDEPLOYED, *(account for account, _ in SPOKE_BREAKS.values())}
 
 
+def test_the_report_shows_the_heartbeats_the_trail_assumption_and_the_gap_email(
+    spoke_breaks_report: SimulationReport,
+) -> None:
+    """GIVEN the same run THEN the printed report (what `simulate --break spoke-rule` shows; the flag itself
+    is run in test_e2e_tamper.py) lists each heartbeat, the trail assumption and the gap email."""
+    out = render_text(spoke_breaks_report)
+    assert f"{SPOKE}  us-east-1     arrived" in out
+    assert "Assumption: A CloudTrail trail with logging enabled" in out
+    assert f"Subject: [HIGH] Monitoring gap in us-east-1 - workloads-production ({SPOKE})" in out
+    assert "HeartbeatMissing: no heartbeat since 2025-03-14T10:00:00Z" in out
+
+
 @pytest.mark.parametrize(("breakage", "hub_silent"), [("bus-policy", set()), ("hub-outage", REGIONS)])
 def test_breaking_the_hub_bus_is_notified_as_a_monitoring_gap(
     example_hub: Path, example_spoke: Path, breakage: str, hub_silent: set[str]
@@ -107,18 +119,6 @@ def test_more_breaks_than_spokes_are_refused(example_hub: Path, example_spoke: P
     """GIVEN two heartbeat breaks and one spoke THEN the run stops with an error naming the breaks."""
     with pytest.raises(StackInputError, match=r"2 heartbeat breaks .*spoke-rule, role-policy.* 1 spoke"):
         simulate(example_hub, [example_spoke], breaks=["spoke-rule", "role-policy"])
-
-
-def test_the_report_shows_the_heartbeats_the_trail_assumption_and_the_gap_email(
-    spoke_breaks_report: SimulationReport,
-) -> None:
-    """GIVEN the same run THEN the printed report (what `simulate --break spoke-rule` shows; the flag itself
-    is run in test_e2e_tamper.py) lists each heartbeat, the trail assumption and the gap email."""
-    out = render_text(spoke_breaks_report)
-    assert f"{SPOKE}  us-east-1     arrived" in out
-    assert "Assumption: A CloudTrail trail with logging enabled" in out
-    assert f"Subject: [HIGH] Monitoring gap in us-east-1 - workloads-production ({SPOKE})" in out
-    assert "HeartbeatMissing: no heartbeat since 2025-03-14T10:00:00Z" in out
 
 
 def test_a_spoke_beating_slower_than_the_hub_tolerates_is_told_once_per_region(

@@ -77,6 +77,31 @@ def test_stack_set_never_deploys_to_the_management_account(org_report: Simulatio
     assert MANAGEMENT_ACCOUNT not in {i.account for i in org_report.stack_instances}
 
 
+def test_the_posture_report_lists_every_simulated_member_without_root_credentials(
+    org_report: SimulationReport,
+) -> None:
+    """GIVEN the example org and hub WHEN simulated THEN the hub's audit publishes one posture summary
+    naming every member as without root credentials, and the run reports no problem."""
+    assert org_report.problems == []
+    (summary,) = org_report.posture
+    document = summary.document
+    assert (document["category"], document["severity"]) == ("posture", "INFO")
+    listed = {label.rsplit("(", 1)[-1].rstrip(")") for label in document["posture"]["withoutRootCredentials"]}
+    assert MANAGEMENT_ACCOUNT not in listed
+    assert _members(org_report) <= listed
+    assert document["posture"]["withPassword"] == document["posture"]["withAccessKeys"] == []
+    assert "without root credentials" in summary.subject
+
+
+def test_organization_page_quotes_what_simulate_prints(org_report: SimulationReport) -> None:
+    """GIVEN the example hub and org stack WHEN simulated THEN docs/organization.md quotes exactly the report
+    `simulate --org Pulumi.org.yaml` prints."""
+    page = (REPO_ROOT / "docs" / "organization.md").read_text(encoding="utf-8")
+    head = "```\n$ python -m root_activity_monitor simulate --org Pulumi.org.yaml\n"
+    start = page.index(head) + len(head)
+    assert page[start : page.index("```", start)] == render_text(org_report)
+
+
 def test_delegated_admin_leaves_the_management_account_uncovered(
     write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path
 ) -> None:
@@ -172,28 +197,3 @@ def test_members_out_of_range_exits_2(example_hub: Path, capsys: pytest.CaptureF
     code = main(["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "0"])
     assert code == 2
     assert "--members" in capsys.readouterr().err
-
-
-def test_the_posture_report_lists_every_simulated_member_without_root_credentials(
-    org_report: SimulationReport,
-) -> None:
-    """GIVEN the example org and hub WHEN simulated THEN the hub's audit publishes one posture summary
-    naming every member as without root credentials, and the run reports no problem."""
-    assert org_report.problems == []
-    (summary,) = org_report.posture
-    document = summary.document
-    assert (document["category"], document["severity"]) == ("posture", "INFO")
-    listed = {label.rsplit("(", 1)[-1].rstrip(")") for label in document["posture"]["withoutRootCredentials"]}
-    assert MANAGEMENT_ACCOUNT not in listed
-    assert _members(org_report) <= listed
-    assert document["posture"]["withPassword"] == document["posture"]["withAccessKeys"] == []
-    assert "without root credentials" in summary.subject
-
-
-def test_organization_page_quotes_what_simulate_prints(org_report: SimulationReport) -> None:
-    """GIVEN the example hub and org stack WHEN simulated THEN docs/organization.md quotes exactly the report
-    `simulate --org Pulumi.org.yaml` prints."""
-    page = (REPO_ROOT / "docs" / "organization.md").read_text(encoding="utf-8")
-    head = "```\n$ python -m root_activity_monitor simulate --org Pulumi.org.yaml\n"
-    start = page.index(head) + len(head)
-    assert page[start : page.index("```", start)] == render_text(org_report)
