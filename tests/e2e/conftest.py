@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from root_activity_monitor.simulate import SimulationReport, simulate
+from root_activity_monitor.simulate import SimulationReport
+
+from tests.e2e.command import CommandRun, run_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_HUB = REPO_ROOT / "Pulumi.hub.yaml"
@@ -31,9 +33,15 @@ def example_spoke() -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_report() -> SimulationReport:
-    """One simulation of the repository's example hub and spoke, shared by the tests that only read it."""
-    return simulate(EXAMPLE_HUB, [EXAMPLE_SPOKE])
+def example_run() -> CommandRun:
+    """`simulate --hub Pulumi.hub.yaml --spoke Pulumi.spoke.yaml`, run once for the tests that read it."""
+    return run_command(["simulate", "--hub", str(EXAMPLE_HUB), "--spoke", str(EXAMPLE_SPOKE)])
+
+
+@pytest.fixture(scope="session")
+def example_report(example_run: CommandRun) -> SimulationReport:
+    """The report of that run: the repository's example hub and spoke, simulated."""
+    return example_run.report
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from root_activity_monitor.simulate.cli import main
 
+from tests.e2e.command import CommandRun
 
-def test_text_output_shows_the_table_and_the_sign_in_email(
-    example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The human report has a coverage row per account/region and the sign-in mail with its subject."""
-    main(["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke)])
-    out = capsys.readouterr().out
+
+def test_text_output_shows_the_table_and_the_sign_in_email(example_run: CommandRun) -> None:
+    """The human report has a coverage row per account/region and the sign-in mail with its subject, and
+    the command exits 0 when every pair is covered."""
+    out = example_run.out
+    assert example_run.code == 0
     assert "222222222222  us-east-1     covered" in out
     assert "Subject: " in out
     assert "ConsoleLogin" in out

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from root_activity_monitor.simulate import SimulationReport
-from root_activity_monitor.simulate.cli import render_text
+from tests.e2e.command import CommandRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quoted_output_is_what_simulate_prints(example_report: SimulationReport) -> None:
-    """GIVEN the example stacks WHEN simulated THEN the report equals the output docs/simulate.md quotes."""
+def test_quoted_output_is_what_simulate_prints(example_run: CommandRun) -> None:
+    """GIVEN the example stacks WHEN `simulate` runs THEN what it prints equals the output docs/simulate.md
+    quotes."""
     page = (REPO_ROOT / "docs" / "simulate.md").read_text(encoding="utf-8")
     output = page[page.index("\n## Output\n") :]
     quoted = re.search(r"```text\n(.*?)```", output, flags=re.DOTALL)
     assert quoted is not None
-    assert quoted.group(1) == render_text(example_report)
+    assert quoted.group(1) == example_run.out

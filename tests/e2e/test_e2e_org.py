@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,11 +11,13 @@ import pytest
 from root_activity_monitor import organization_rollout
 from root_activity_monitor.arns import parse_event_bus_arn
 from root_activity_monitor.regions import GLOBAL_EVENTS_REGION
-from root_activity_monitor.simulate import SimulationReport, simulate
+from root_activity_monitor.simulate import SimulationReport, cli, simulate
 from root_activity_monitor.simulate.cli import main, render_text
 from root_activity_monitor.simulate.organization import MANAGEMENT_ACCOUNT
 from root_activity_monitor.simulate.rollout import DEFAULT_MEMBERS
-from root_activity_monitor.simulate.stacks import load_stack_file
+from root_activity_monitor.simulate.stacks import StackInputError, load_stack_file
+
+from tests.e2e.command import CommandRun, run_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_ORG = REPO_ROOT / "Pulumi.org.yaml"
@@ -23,10 +26,16 @@ HUB_ACCOUNT = parse_event_bus_arn(ORG_FILE.value("hubEventBusArn"), "hubEventBus
 ORG_REGIONS = {*ORG_FILE.regions, GLOBAL_EVENTS_REGION}
 
 
-@pytest.fixture(scope="module")
-def org_report(example_hub: Path) -> SimulationReport:
-    """One simulation of the example org stack with the example hub, shared by the tests that read it."""
-    return simulate(example_hub, [], org_path=EXAMPLE_ORG)
+@pytest.fixture(scope="session")
+def org_run(example_hub: Path) -> CommandRun:
+    """`simulate --org Pulumi.org.yaml --json` with the example hub, run once for the tests that read it."""
+    return run_command(["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--json"])
+
+
+@pytest.fixture(scope="session")
+def org_report(org_run: CommandRun) -> SimulationReport:
+    """The report of that run."""
+    return org_run.report
 
 
 def _members(report: SimulationReport) -> set[str]:
@@ -100,6 +109,18 @@ def test_organization_page_quotes_what_simulate_prints(org_report: SimulationRep
     head = "```\n$ python -m root_activity_monitor simulate --org Pulumi.org.yaml\n"
     start = page.index(head) + len(head)
     assert page[start : page.index("```", start)] == render_text(org_report)
+
+
+def test_json_lists_the_stack_instances_and_the_late_joiner(org_run: CommandRun) -> None:
+    """GIVEN --org --json WHEN run THEN the document lists each stack instance, names the late joiner, and
+    the command exits 0."""
+    document = json.loads(org_run.out)
+    assert org_run.code == 0
+    late = document["lateJoiner"]
+    assert late == org_run.report.late_joiner
+    rows = [row for row in document["stackInstances"] if row["account"] == late]
+    assert {row["region"] for row in rows} == set(ORG_FILE.regions)
+    assert all(row["resources"] for row in rows)
 
 
 def test_delegated_admin_leaves_the_management_account_uncovered(
@@ -177,23 +198,25 @@ def test_org_file_of_another_mode_exits_2(
     assert "mode" in err
 
 
-def test_json_lists_the_stack_instances_and_the_late_joiner(
-    example_hub: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """GIVEN --org --json WHEN run THEN the document lists each stack instance and names the late joiner."""
-    code = main(
-        ["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "1", "--json"]
-    )
-    document = json.loads(capsys.readouterr().out)
-    assert code == 0
-    late = document["lateJoiner"]
-    rows = [row for row in document["stackInstances"] if row["account"] == late]
-    assert {row["region"] for row in rows} == set(ORG_FILE.regions)
-    assert all(row["resources"] for row in rows)
-
-
 def test_members_out_of_range_exits_2(example_hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """GIVEN --members 0 WHEN run THEN exit 2 naming --members."""
     code = main(["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "0"])
     assert code == 2
     assert "--members" in capsys.readouterr().err
+
+
+def test_members_reaches_the_simulation(example_hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN --org and --members 7 WHEN run THEN the simulation is asked for that org file and 7 members (it
+    is stopped there: only the hand-over is under test)."""
+    asked: list[dict[str, object]] = []
+
+    def simulation(hub: Path, spokes: list[Path], **options: object) -> SimulationReport:
+        asked.append({"hub": hub, "spokes": spokes, **options})
+        raise StackInputError("stopped after the hand-over")
+
+    monkeypatch.setattr(cli, "simulate", simulation)
+    argv = ["simulate", "--hub", str(example_hub), "--org", str(EXAMPLE_ORG), "--members", "7"]
+    assert main(argv, stderr=io.StringIO()) == 2
+    (options,) = asked
+    assert (options["hub"], options["spokes"]) == (example_hub, [])
+    assert (options["org_path"], options["members"]) == (EXAMPLE_ORG, 7)

@@ -5,17 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from root_activity_monitor.simulate import SimulationReport, simulate
+from root_activity_monitor.simulate import SimulationReport
 from root_activity_monitor.simulate.breaks import DISABLE_RULE
-from root_activity_monitor.simulate.cli import main
+
+from tests.e2e.command import CommandRun, run_command
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-@pytest.fixture(scope="module")
-def broken_report(example_hub: Path, example_spoke: Path) -> SimulationReport:
-    """The example stacks simulated with the spoke's forwarding rule disabled after the ordinary events."""
-    return simulate(example_hub, [example_spoke], breaks=[DISABLE_RULE])
+@pytest.fixture(scope="session")
+def broken_run(example_hub: Path, example_spoke: Path) -> CommandRun:
+    """`simulate --break disable-rule` on the example stacks: the spoke's forwarding rule disabled after the
+    ordinary events."""
+    return run_command(
+        ["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--break", DISABLE_RULE]
+    )
+
+
+@pytest.fixture(scope="session")
+def broken_report(broken_run: CommandRun) -> SimulationReport:
+    """The report of that run."""
+    return broken_run.report
 
 
 def test_disabling_a_spoke_rule_is_notified_as_tamper(broken_report: SimulationReport) -> None:
@@ -47,15 +57,9 @@ def test_alarms_are_listed_as_not_replayed_with_a_reason(broken_report: Simulati
     assert all("moto does not emit" in entry.reason for entry in alarms)
 
 
-def test_break_flag_prints_the_tamper_email(
-    example_hub: Path, example_spoke: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_break_flag_prints_the_tamper_email(broken_run: CommandRun) -> None:
     """GIVEN `--break disable-rule` THEN the report ends with the tamper email a subscriber receives, and the
     command exits 1: that region's heartbeat no longer arrives."""
-    code = main(
-        ["simulate", "--hub", str(example_hub), "--spoke", str(example_spoke), "--break", DISABLE_RULE]
-    )
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "Break-it run: forwarding rule disabled (tamper) in 222222222222" in out
-    assert "MONITOR TAMPERING - CRITICAL" in out
+    assert broken_run.code == 1
+    assert "Break-it run: forwarding rule disabled (tamper) in 222222222222" in broken_run.out
+    assert "MONITOR TAMPERING - CRITICAL" in broken_run.out
