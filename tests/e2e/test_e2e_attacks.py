@@ -25,7 +25,7 @@ from tests.e2e.attack_table import (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
     """Every sequence of the table, no protection policy attached, replayed once each against its own spoke
     account."""

@@ -18,7 +18,7 @@ from tests.e2e.attack_table import (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, Outcomes]:
     """Every step with the attacked account under the protection policy, then the acme rows, each replayed
     once against its own spoke account."""
@@ -31,13 +31,13 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, Outcom
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def protected_outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
     """Every step, the attacked account under the protection policy."""
     return replayed[0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def acme_outcomes(replayed: tuple[Outcomes, Outcomes]) -> Outcomes:
     """The acme rows, against spokes named `acme-root-watch` under the hub named `root-activity-monitor`."""
     return replayed[1]

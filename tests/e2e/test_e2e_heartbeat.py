@@ -45,7 +45,7 @@ SPOKE_BREAKS = {
 UNDEPLOYED = "777777777777"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spoke_breaks_report(
     tmp_path_factory: pytest.TempPathFactory, example_hub: Path, example_spoke: Path
 ) -> SimulationReport:

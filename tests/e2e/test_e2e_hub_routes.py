@@ -37,7 +37,7 @@ def _call(account: str, service: str, name: str, parameters: dict[str, Any]) -> 
     return envelope(name, account_id=account, region=REGION, detail_type=API_CALL, detail=detail, offset=60)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stacks(tmp_path_factory: pytest.TempPathFactory) -> list[SimulatedStack]:
     """The example hub and spoke, in one region."""
     root = Path(__file__).resolve().parents[2]

@@ -358,7 +358,7 @@ def test_a_pattern_over_the_quota_is_refused_naming_the_cause() -> None:
 ACME = "acme-root-watch"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def acme_spoke(record_stack: RecordStack) -> RecordedStack:
     """A library user's SpokeForwarder named otherwise than the hub, in a member account."""
     return record_stack(

@@ -52,12 +52,12 @@ def document(resource: Any, key: str) -> dict[str, Any]:
     return dict(json.loads(resource.inputs[key]))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def org_stack(record_stack: RecordStack) -> RecordedStack:
     return record_stack(org_config(), account_id=MANAGEMENT)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hub_with_reader(record_stack: RecordStack) -> RecordedStack:
     config = hub_config(organizationsRoleArn=READER_ARN, expectedOrganizationalUnitIds=OUS)
     return record_stack(config, account_id=HUB_ACCOUNT)

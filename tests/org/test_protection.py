@@ -115,7 +115,7 @@ def _operations(service: str) -> list[str]:
     return botocore.session.get_session().get_service_model(service).operation_names
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def member_resources(record_stack: RecordStack) -> set[tuple[str, str]]:
     """What the monitor creates in a member account, StackSet instance and spoke stack alike."""
     spoke = record_stack(

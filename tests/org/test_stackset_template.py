@@ -38,7 +38,7 @@ COVERED = covered_events(
 """The kinds of events every covered region forwards (their names; patterns are compared resolved)."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spoke(request: pytest.FixtureRequest) -> RecordedStack:
     """SpokeForwarder in one account and region, as the program would record it."""
     from root_activity_monitor.simulate import record_program
@@ -77,7 +77,7 @@ def by_suffix(spoke: RecordedStack, type_token: str, suffix: str) -> RecordedRes
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pair(spoke: RecordedStack) -> tuple[dict[str, Any], dict[str, RecordedResource]]:
     """The template's resources with references resolved, beside SpokeForwarder's resources of one region."""
     recorded = {

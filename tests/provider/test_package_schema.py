@@ -21,7 +21,7 @@ REGENERATE = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def schema() -> dict[str, Any]:
     """The schema derived in-process from the components' type annotations, as the provider host serves it."""
     return package.package_schema()
