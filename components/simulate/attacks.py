@@ -530,9 +530,8 @@ def run_attacks(
         target.account: next(e for e in events_for(target.account, [target.region]) if e.kind == PROBE)
         for target in targets
     }
-    probing = after
     for probe in probes.values():
-        probing.put_from_cloudtrail(probe.event, Trace())
+        after.put_from_cloudtrail(probe.event, Trace())
     clock.notify()
     notes = [n for account, region, url in observers for n in read_observer(aws, account, region, url)]
     attacked = {target.account for target in targets}
