@@ -5,29 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from root_activity_monitor.simulate import simulate
-from root_activity_monitor.simulate.cli import main
+
+from tests.e2e.command import run_command
 
 
 def test_spoke_without_us_east_1_reports_the_gap_and_exits_1(
-    write_stack: Callable[..., Path],
-    example_hub: Path,
-    example_spoke: Path,
-    capsys: pytest.CaptureFixture[str],
+    write_stack: Callable[..., Path], example_hub: Path, example_spoke: Path
 ) -> None:
     """A spoke whose regions leave out us-east-1 is not covered there, the reason says sign-ins go unseen,
-    its other regions are covered, and the command exits 1."""
+    its other regions are covered, and the command prints NOT COVERED and exits 1."""
     spoke = write_stack(example_spoke, "spoke", regions=["eu-west-1", "eu-central-1"])
-    code = main(["simulate", "--hub", str(example_hub), "--spoke", str(spoke)])
-    table = capsys.readouterr().out.split("account/region pairs covered")[0].splitlines()
-    rows = {tuple(line.split()[:2]): line for line in table if line[:1].isdigit()}
-    assert code == 1
+    run = run_command(["simulate", "--hub", str(example_hub), "--spoke", str(spoke)])
+    rows = {(row.account, row.region): row for row in run.report.coverage}
     gap = rows[("222222222222", "us-east-1")]
-    assert "NOT COVERED: no rule in us-east-1" in gap
-    assert "sign-ins" in gap
-    assert rows[("222222222222", "eu-west-1")].endswith("  covered")
-    assert rows[("222222222222", "eu-central-1")].endswith("  covered")
+    assert not gap.covered
+    assert gap.reason.startswith("no rule in us-east-1")
+    assert "sign-ins" in gap.reason
+    assert rows[("222222222222", "eu-west-1")].covered
+    assert rows[("222222222222", "eu-central-1")].covered
+    assert run.code == 1
+    assert "NOT COVERED: no rule in us-east-1" in run.out
 
 
 def test_bus_policy_that_omits_a_spoke_leaves_it_uncovered(
