@@ -10,6 +10,7 @@ bench/results/suite_time.txt and writes it into docs/verification.md's quoted bl
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import statistics
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import botocore
 from record import ROOT, recorded
 
 
@@ -49,10 +51,6 @@ def main() -> None:
 
 def bytecode() -> str:
     """Whether the installed packages' bytecode is there to read, and whether Python may write it."""
-    import importlib.util  # noqa: PLC0415 - only this figure needs it
-
-    import botocore  # noqa: PLC0415
-
     compiled = Path(importlib.util.cache_from_source(botocore.__file__ or "")).exists()
     writes = "off (PYTHONDONTWRITEBYTECODE)" if sys.dont_write_bytecode else "on"
     state = "precompiled (uv sync --compile-bytecode)" if compiled else "not compiled"
